@@ -1,0 +1,69 @@
+/**
+ * Speculative verification against an arbitrary target (Leviathan et al. 2023; Chen et al. 2023):
+ * a draft token x drawn from the proposal q is accepted with probability min(1, p(x)/q(x)); on rejection a
+ * replacement is drawn from the residual norm(max(0, p − q)). The committed token is then distributed exactly
+ * as p. With one-hot p and q (greedy) this reduces to "accept iff the draft is the target's argmax".
+ */
+import {probabilityOf, sample, type SparseDistribution} from "./distribution.ts";
+import type {Rng} from "./rng.ts";
+
+/** Below this total mass the residual is rounding noise and the target itself is used (see residual()). */
+export const RESIDUAL_UNDERFLOW = 1e-12;
+
+export function acceptanceProbability(target: SparseDistribution, proposal: SparseDistribution, token: number): number {
+    const q = probabilityOf(proposal, token);
+    if (q <= 0) throw new Error(`draft token ${token} has zero probability under its own proposal`);
+    return Math.min(1, probabilityOf(target, token) / q);
+}
+
+/** Σ_x min(p(x), q(x)): the probability that a draft drawn from q is accepted. */
+export function expectedAcceptance(target: SparseDistribution, proposal: SparseDistribution): number {
+    let total = 0;
+    for (let i = 0; i < proposal.ids.length; i++) {
+        total += Math.min(proposal.probs[i]!, probabilityOf(target, proposal.ids[i]!));
+    }
+    return total;
+}
+
+export type Residual = {
+    readonly distribution: SparseDistribution;
+    /** True when max(0, p − q) had (numerically) no mass and p was used instead. */
+    readonly fellBack: boolean;
+};
+
+/**
+ * norm(max(0, p − q)). Rejection has probability Σ max(0, p − q) = 1 − Σ min(p, q), so a rejection with a
+ * vanishing residual only happens through rounding; falling back to p keeps the output a valid sample.
+ */
+export function residual(target: SparseDistribution, proposal: SparseDistribution): Residual {
+    const proposalLookup = new Map<number, number>();
+    for (let i = 0; i < proposal.ids.length; i++) proposalLookup.set(proposal.ids[i]!, proposal.probs[i]!);
+    const ids: number[] = [];
+    const mass: number[] = [];
+    let total = 0;
+    for (let i = 0; i < target.ids.length; i++) {
+        const excess = target.probs[i]! - (proposalLookup.get(target.ids[i]!) ?? 0);
+        if (excess > 0) {
+            ids.push(target.ids[i]!);
+            mass.push(excess);
+            total += excess;
+        }
+    }
+    if (!(total > RESIDUAL_UNDERFLOW)) return {distribution: target, fellBack: true};
+    return {
+        distribution: {ids: Int32Array.from(ids), probs: Float64Array.from(mass, (m) => m / total)},
+        fellBack: false
+    };
+}
+
+export type Verdict =
+    | {readonly accepted: true}
+    | {readonly accepted: false; readonly token: number; readonly residualFellBack: boolean};
+
+/** Verifies one draft token; draws from `rng` only when the outcome is not already certain. */
+export function verifyDraftToken(target: SparseDistribution, proposal: SparseDistribution, draft: number, rng: Rng): Verdict {
+    const acceptance = acceptanceProbability(target, proposal, draft);
+    if (acceptance >= 1 || (acceptance > 0 && rng.next() < acceptance)) return {accepted: true};
+    const {distribution, fellBack} = residual(target, proposal);
+    return {accepted: false, token: sample(distribution, rng), residualFellBack: fellBack};
+}

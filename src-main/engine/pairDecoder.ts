@@ -1,0 +1,289 @@
+/**
+ * The decoding loop over an expert/amateur pair: speculative contrastive decoding (scd), plain speculative
+ * decoding (sd), contrastive decoding (cd), and each model alone, all on the same primitives.
+ *
+ * KV-cache invariant between steps: each model's cache holds a prefix of the committed token stream, and
+ * `pending` holds the committed tokens it has not evaluated yet (at least the last one, whose head is read
+ * by the next evaluation). A call whose prompt extends the cached tokens evaluates only the new ones.
+ *
+ * SCD round (γ drafts d_1..d_γ):
+ *  1. the amateur evaluates its pending tokens and drafts d_i ~ q_i (its own tempered head), one call each;
+ *  2. the expert evaluates pending + d_1..d_γ in one batch, reading γ+1 heads;
+ *  3. d_i is accepted with probability min(1, p_n(d_i)/q_i(d_i)), p_n the contrastive target from the
+ *     expert's and amateur's heads at that position; the first rejection is replaced by a draw from
+ *     norm(max(0, p_n − q_i)), and both caches drop the rejected suffix;
+ *  4. bonus position, after all γ are accepted: the amateur evaluates d_γ to get its head there (a call it
+ *     would make next round anyway), and the bonus token is drawn from the exact p_n at that position. So
+ *     every committed token is distributed exactly as contrastive decoding. With β = 0 (sd) the amateur head
+ *     is not needed: d_γ joins the amateur's pending tokens instead.
+ */
+import {contrastiveTarget, type ContrastParams} from "./math/contrast.ts";
+import {headDistribution, sample, type SparseDistribution} from "./math/distribution.ts";
+import type {Head} from "./math/head.ts";
+import {createRng, type Rng} from "./math/rng.ts";
+import {verifyDraftToken} from "./math/speculative.ts";
+import {resolveDecodingParams} from "./decodingParams.ts";
+import type {ModelSequence} from "./modelSequence.ts";
+import {TextAssembler, type TokenText} from "./textAssembler.ts";
+import type {
+    DecodeEvent, DecodingParams, GenerateOptions, GenerationResult, GenerationStats, StopReason, Token, TokenSource
+} from "./types.ts";
+
+export class PromptTooLongError extends Error {
+    constructor(readonly promptTokens: number, readonly contextSize: number) {
+        super(`the prompt is ${promptTokens} tokens long but the context holds ${contextSize}; shorten the prompt or raise the context size`);
+    }
+}
+
+export class DecoderBusyError extends Error {
+    constructor() {
+        super("this model pair is already generating; wait for it to finish or abort it");
+    }
+}
+
+export class PairDecoder {
+    private busy = false;
+
+    constructor(
+        readonly expert: ModelSequence,
+        readonly amateur: ModelSequence,
+        private readonly tokenText: TokenText
+    ) {}
+
+    /** Generates a continuation of `prompt` (the full token stream, BOS included where the model wants it). */
+    async generate(prompt: readonly Token[], options: GenerateOptions = {}, onEvent?: (event: DecodeEvent) => void): Promise<GenerationResult> {
+        const params = resolveDecodingParams(options);
+        if (prompt.length === 0) throw new Error("the prompt has no tokens");
+        const usesExpert = params.mode !== "amateur";
+        const usesAmateur = params.mode !== "expert";
+        for (const model of [usesExpert ? this.expert : null, usesAmateur ? this.amateur : null]) {
+            if (model != null && prompt.length >= model.contextSize) throw new PromptTooLongError(prompt.length, model.contextSize);
+        }
+        if (this.busy) throw new DecoderBusyError();
+        this.busy = true;
+        try {
+            const run = new GenerationRun(this.expert, this.amateur, this.tokenText, params, options, prompt, onEvent);
+            return await run.execute(usesExpert, usesAmateur);
+        } finally {
+            this.busy = false;
+        }
+    }
+}
+
+class GenerationRun {
+    private readonly rng: Rng;
+    private readonly contrast: ContrastParams;
+    private readonly text: TextAssembler;
+    private readonly stopTokens: Set<Token>;
+    private readonly tokens: Token[] = [];
+    private pendingExpert: Token[] = [];
+    private pendingAmateur: Token[] = [];
+    private stopReason: StopReason | null = null;
+    private readonly startedAt = performance.now();
+    private firstTokenAt: number | null = null;
+    private rounds = 0;
+    private drafted = 0;
+    private accepted = 0;
+    private amateurFloorHits = 0;
+    private headTruncations = 0;
+    private residualFallbacks = 0;
+    private readonly reused = {expert: 0, amateur: 0};
+    private readonly callsAtStart: {expert: number; amateur: number};
+
+    constructor(
+        private readonly expert: ModelSequence,
+        private readonly amateur: ModelSequence,
+        tokenText: TokenText,
+        private readonly params: DecodingParams,
+        private readonly options: GenerateOptions,
+        private readonly prompt: readonly Token[],
+        private readonly onEvent: ((event: DecodeEvent) => void) | undefined
+    ) {
+        this.rng = createRng(params.seed);
+        this.contrast = {alpha: params.alpha, beta: params.beta, temperature: params.temperature};
+        this.text = new TextAssembler(tokenText, options.stopStrings ?? [], prompt);
+        this.stopTokens = new Set(options.stopTokens ?? []);
+        for (const token of [...this.stopTokens]) if (!Number.isInteger(token)) this.stopTokens.delete(token);
+        this.isEndOfGeneration = (token) => this.stopTokens.has(token) || tokenText.isEndOfGeneration(token);
+        this.callsAtStart = {expert: expert.calls, amateur: amateur.calls};
+    }
+
+    private readonly isEndOfGeneration: (token: Token) => boolean;
+
+    async execute(usesExpert: boolean, usesAmateur: boolean): Promise<GenerationResult> {
+        if (usesExpert) ({reused: this.reused.expert, pending: this.pendingExpert} = await this.expert.reusePrefix(this.prompt));
+        if (usesAmateur) ({reused: this.reused.amateur, pending: this.pendingAmateur} = await this.amateur.reusePrefix(this.prompt));
+
+        while (this.stopReason == null) {
+            if (this.options.signal?.aborted) {
+                this.stopReason = "abort";
+                break;
+            }
+            switch (this.params.mode) {
+                case "expert":
+                    await this.singleModelStep(this.expert, "expert");
+                    break;
+                case "amateur":
+                    await this.singleModelStep(this.amateur, "amateur");
+                    break;
+                case "cd":
+                    await this.contrastiveStep();
+                    break;
+                case "scd":
+                case "sd":
+                    await this.speculativeRound();
+                    break;
+            }
+        }
+        const tail = this.text.finish(this.stopReason === "stopString");
+        if (tail.length > 0) this.onEvent?.({kind: "text", text: tail});
+        return {tokens: this.tokens, text: this.text.fullText, stats: this.stats()};
+    }
+
+    /** Free cache slots left in a model once its pending tokens are evaluated. */
+    private room(model: ModelSequence, pending: readonly Token[]): number {
+        return model.contextSize - model.length - pending.length;
+    }
+
+    private async singleModelStep(model: ModelSequence, which: "expert" | "amateur"): Promise<void> {
+        const pending = which === "expert" ? this.pendingExpert : this.pendingAmateur;
+        if (this.room(model, pending) < 0) return this.stop("contextFull");
+        const [head] = await model.evaluate(pending, 1);
+        const token = sample(headDistribution(head!, this.params.temperature), this.rng);
+        if (which === "expert") this.pendingExpert = [token];
+        else this.pendingAmateur = [token];
+        this.commit(token, "direct");
+    }
+
+    private async contrastiveStep(): Promise<void> {
+        if (this.room(this.expert, this.pendingExpert) < 0 || this.room(this.amateur, this.pendingAmateur) < 0) {
+            return this.stop("contextFull");
+        }
+        // Two contexts, two llama.cpp threads: the models evaluate side by side.
+        const [[expertHead], [amateurHead]] = await Promise.all([
+            this.expert.evaluate(this.pendingExpert, 1),
+            this.amateur.evaluate(this.pendingAmateur, 1)
+        ]);
+        const token = sample(this.target(expertHead!, amateurHead!), this.rng);
+        this.pendingExpert = [token];
+        this.pendingAmateur = [token];
+        this.commit(token, "direct");
+    }
+
+    private target(expertHead: Head, amateurHead: Head | null): SparseDistribution {
+        const target = contrastiveTarget(expertHead, amateurHead, this.contrast);
+        this.amateurFloorHits += target.amateurFloorHits;
+        if (target.headTruncated) this.headTruncations++;
+        return target.distribution;
+    }
+
+    private async speculativeRound(): Promise<void> {
+        const needsAmateurHeads = this.params.beta !== 0;
+        const gamma = Math.min(
+            this.params.gamma,
+            this.params.maxTokens - this.tokens.length,
+            this.room(this.expert, this.pendingExpert),
+            this.room(this.amateur, this.pendingAmateur)
+        );
+        if (gamma < 1) return this.stop("contextFull");
+        this.rounds++;
+
+        // 1. Draft.
+        const expertCommitted = this.expert.length + this.pendingExpert.length;
+        const amateurCommitted = this.amateur.length + this.pendingAmateur.length;
+        const drafts: Token[] = [];
+        const proposals: SparseDistribution[] = [];
+        const amateurHeads: Head[] = [];
+        let [head] = await this.amateur.evaluate(this.pendingAmateur, 1);
+        this.pendingAmateur = [];
+        for (let i = 0; i < gamma; i++) {
+            const proposal = headDistribution(head!, this.params.temperature);
+            const draft = sample(proposal, this.rng);
+            drafts.push(draft);
+            proposals.push(proposal);
+            amateurHeads.push(head!);
+            // Nothing follows an end-of-generation draft, so there is nothing more to draft.
+            if (i === gamma - 1 || this.isEndOfGeneration(draft)) break;
+            [head] = await this.amateur.evaluate([draft], 1);
+        }
+        this.drafted += drafts.length;
+
+        // 2. Verify every draft in one expert batch.
+        const expertHeads = await this.expert.evaluate([...this.pendingExpert, ...drafts], drafts.length + 1);
+        this.pendingExpert = [];
+
+        // 3. Accept or correct.
+        for (let i = 0; i < drafts.length; i++) {
+            const target = this.target(expertHeads[i]!, needsAmateurHeads ? amateurHeads[i]! : null);
+            const verdict = verifyDraftToken(target, proposals[i]!, drafts[i]!, this.rng);
+            if (verdict.accepted) {
+                this.accepted++;
+                this.commit(drafts[i]!, "draft");
+                if (this.stopReason != null) {
+                    // Keep only committed tokens cached; the last committed one counts as pending.
+                    await this.expert.truncate(expertCommitted + i);
+                    await this.amateur.truncate(amateurCommitted + i);
+                    return;
+                }
+                continue;
+            }
+            if (verdict.residualFellBack) this.residualFallbacks++;
+            await this.expert.truncate(expertCommitted + i);
+            await this.amateur.truncate(amateurCommitted + i);
+            this.pendingExpert = [verdict.token];
+            this.pendingAmateur = [verdict.token];
+            this.commit(verdict.token, "correction");
+            return;
+        }
+
+        // 4. Bonus token after a fully accepted draft.
+        const lastDraft = drafts[drafts.length - 1]!;
+        let amateurHead: Head | null = null;
+        if (needsAmateurHeads) [amateurHead] = await this.amateur.evaluate([lastDraft], 1);
+        else this.pendingAmateur = [lastDraft];
+        const bonus = sample(this.target(expertHeads[drafts.length]!, amateurHead), this.rng);
+        this.pendingExpert = [bonus];
+        this.pendingAmateur.push(bonus);
+        this.commit(bonus, "bonus");
+    }
+
+    private commit(token: Token, source: TokenSource): void {
+        this.firstTokenAt ??= performance.now();
+        if (this.isEndOfGeneration(token)) return this.stop("eogToken");
+        this.tokens.push(token);
+        const {text, stopped} = this.text.push(token);
+        this.onEvent?.({kind: "token", token, source, text});
+        if (stopped) this.stop("stopString");
+        else if (this.tokens.length >= this.params.maxTokens) this.stop("maxTokens");
+    }
+
+    private stop(reason: StopReason): void {
+        this.stopReason ??= reason;
+    }
+
+    private stats(): GenerationStats {
+        const totalMs = performance.now() - this.startedAt;
+        const speculative = this.params.mode === "scd" || this.params.mode === "sd";
+        return {
+            mode: this.params.mode,
+            generatedTokens: this.tokens.length,
+            expertCalls: this.expert.calls - this.callsAtStart.expert,
+            amateurCalls: this.amateur.calls - this.callsAtStart.amateur,
+            rounds: this.rounds,
+            draftedTokens: this.drafted,
+            acceptedTokens: this.accepted,
+            acceptanceRate: this.drafted > 0 ? this.accepted / this.drafted : null,
+            meanAcceptedLength: speculative && this.rounds > 0 ? this.accepted / this.rounds : null,
+            timeToFirstTokenMs: this.firstTokenAt == null ? null : this.firstTokenAt - this.startedAt,
+            totalMs,
+            tokensPerSecond: totalMs > 0 ? (this.tokens.length * 1000) / totalMs : 0,
+            promptTokens: this.prompt.length,
+            reusedPromptTokens: {...this.reused},
+            amateurFloorHits: this.amateurFloorHits,
+            headTruncations: this.headTruncations,
+            residualFallbacks: this.residualFallbacks,
+            stopReason: this.stopReason ?? "abort",
+            seed: this.params.seed
+        };
+    }
+}

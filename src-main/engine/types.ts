@@ -1,0 +1,92 @@
+/** The decoder's public vocabulary: modes, options, streamed events and final statistics. */
+
+export type Token = number;
+
+export const decodeModes = ["scd", "sd", "cd", "expert", "amateur"] as const;
+/**
+ * scd: amateur drafts, expert verifies against the contrastive target.
+ * sd: the same with β = 0, α = 0, so the target is the expert itself (plain speculative decoding).
+ * cd: contrastive decoding without speculation: both models evaluate every token.
+ * expert / amateur: one model alone.
+ */
+export type DecodeMode = (typeof decodeModes)[number];
+
+export type DecodingParams = {
+    readonly mode: DecodeMode;
+    /** 0 is greedy. */
+    readonly temperature: number;
+    /** Plausibility cutoff α in [0, 1]. */
+    readonly alpha: number;
+    /** Contrast strength β ≥ 0. */
+    readonly beta: number;
+    /** Draft length γ ≥ 1 (scd and sd). */
+    readonly gamma: number;
+    readonly maxTokens: number;
+    readonly seed: number;
+};
+
+export const defaultDecodingParams: DecodingParams = {
+    mode: "scd",
+    temperature: 0,
+    alpha: 0.1,
+    beta: 0.5,
+    gamma: 4,
+    maxTokens: 256,
+    seed: 0
+};
+
+export type GenerateOptions = Partial<DecodingParams> & {
+    /** Stop when the text contains one of these; the text is cut before it. */
+    readonly stopStrings?: readonly string[];
+    /** Stop on these tokens, besides the model's end-of-generation tokens. */
+    readonly stopTokens?: readonly Token[];
+    /** Honoured at the next round boundary; the sequences stay consistent for the next call. */
+    readonly signal?: AbortSignal;
+};
+
+/**
+ * Where a token came from. draft: an amateur draft the expert accepted. correction: drawn from the residual
+ * after a rejected draft. bonus: drawn from the target after a fully accepted draft. direct: a
+ * non-speculative step (cd, expert, amateur).
+ */
+export type TokenSource = "draft" | "correction" | "bonus" | "direct";
+
+export type DecodeEvent =
+    | {readonly kind: "token"; readonly token: Token; readonly source: TokenSource; readonly text: string}
+    /** Text that was held back (an incomplete character or a possible stop-string start) and is now final. */
+    | {readonly kind: "text"; readonly text: string};
+
+export type StopReason = "eogToken" | "stopString" | "maxTokens" | "abort" | "contextFull";
+
+export type GenerationStats = {
+    readonly mode: DecodeMode;
+    readonly generatedTokens: number;
+    readonly expertCalls: number;
+    readonly amateurCalls: number;
+    readonly rounds: number;
+    readonly draftedTokens: number;
+    readonly acceptedTokens: number;
+    /** accepted / drafted; null when nothing was drafted. */
+    readonly acceptanceRate: number | null;
+    /** Accepted draft tokens per speculative round; null outside scd/sd. */
+    readonly meanAcceptedLength: number | null;
+    readonly timeToFirstTokenMs: number | null;
+    readonly totalMs: number;
+    /** generatedTokens over the whole call, prompt evaluation included. */
+    readonly tokensPerSecond: number;
+    readonly promptTokens: number;
+    /** Prompt tokens found already in each model's KV cache. */
+    readonly reusedPromptTokens: {readonly expert: number; readonly amateur: number};
+    /** See contrast.ts: top-K approximations that were hit. */
+    readonly amateurFloorHits: number;
+    readonly headTruncations: number;
+    readonly residualFallbacks: number;
+    readonly stopReason: StopReason;
+    readonly seed: number;
+};
+
+export type GenerationResult = {
+    readonly tokens: Token[];
+    readonly text: string;
+    readonly stats: GenerationStats;
+};

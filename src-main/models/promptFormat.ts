@@ -1,0 +1,63 @@
+/**
+ * Turns user text into the token stream both models see. Models with a chat template are formatted by
+ * node-llama-cpp's chat wrappers (Llama 3, Qwen, Mistral, Gemma… or the template itself); models without
+ * one (plain completion models such as the story models) get raw completion: BOS, then the text.
+ */
+import {LlamaText, resolveChatWrapper, SpecialToken, SpecialTokensText, type ChatHistoryItem, type LlamaModel, type Token as LlamaToken} from "node-llama-cpp";
+import type {Token} from "../engine/types.ts";
+
+export type ChatMessage = {readonly role: "system" | "user" | "assistant"; readonly text: string};
+
+export type FormattedPrompt = {
+    readonly tokens: Token[];
+    readonly stopStrings: string[];
+    readonly stopTokens: Token[];
+    readonly format: "raw" | "chat";
+};
+
+/** BOS (when the model adds one) followed by the tokens of `text`, as LlamaCompletion does it. */
+export function rawPrompt(model: LlamaModel, text: string): FormattedPrompt {
+    const bos = model.tokens.bos;
+    const prefix = bos != null && model.tokens.shouldPrependBosToken ? [bos as number] : [];
+    return {tokens: [...prefix, ...(model.tokenize(text) as number[])], stopStrings: [], stopTokens: [], format: "raw"};
+}
+
+export function hasChatTemplate(model: LlamaModel): boolean {
+    const template = model.fileInfo.metadata?.tokenizer?.chat_template;
+    return typeof template === "string" && template.length > 0;
+}
+
+/** Chat-formatted prompt ending where the assistant's answer starts; raw completion when there is no template. */
+export function chatPrompt(model: LlamaModel, messages: readonly ChatMessage[]): FormattedPrompt {
+    if (!hasChatTemplate(model)) {
+        return rawPrompt(model, messages.map((m) => m.text).join("\n"));
+    }
+    const wrapper = resolveChatWrapper(model);
+    const history: ChatHistoryItem[] = messages.map((m): ChatHistoryItem =>
+        m.role === "system" ? {type: "system", text: m.text}
+            : m.role === "user" ? {type: "user", text: m.text}
+                : {type: "model", response: [m.text]}
+    );
+    history.push({type: "model", response: []});
+    const state = wrapper.generateContextState({chatHistory: history});
+    const stopStrings: string[] = [];
+    const stopTokens: Token[] = [];
+    for (const trigger of state.stopGenerationTriggers) {
+        splitTrigger(model, trigger, stopStrings, stopTokens);
+    }
+    return {tokens: state.contextText.tokenize(model.tokenizer) as number[], stopStrings, stopTokens, format: "chat"};
+}
+
+/** A trigger made only of text becomes a stop string; one that is a single special token becomes a stop token. */
+function splitTrigger(model: LlamaModel, trigger: LlamaText, stopStrings: string[], stopTokens: Token[]): void {
+    const values = trigger.values;
+    if (values.every((value) => typeof value === "string")) {
+        const text = values.join("");
+        if (text.length > 0) stopStrings.push(text);
+        return;
+    }
+    if (values.length === 1 && (values[0] instanceof SpecialToken || values[0] instanceof SpecialTokensText)) {
+        const tokens = LlamaText(values).tokenize(model.tokenizer) as LlamaToken[];
+        if (tokens.length === 1) stopTokens.push(tokens[0] as number);
+    }
+}
