@@ -1,7 +1,6 @@
 /** `tandem generate`: one generation on an expert/amateur pair, streamed to stdout or printed as JSON. */
 import {parseArgs} from "node:util";
 import {decodeModes, type DecodeMode, type GenerationResult} from "../engine/types.ts";
-import {PromptTooLongError} from "../engine/pairDecoder.ts";
 import {loadModelPair} from "../models/modelPair.ts";
 import {chatPrompt, rawPrompt} from "../models/promptFormat.ts";
 import {UsageError, parseIntegerOption, parseNumberOption} from "./options.ts";
@@ -66,8 +65,6 @@ export async function generateCommand(argv: string[]): Promise<number> {
         const prompt = values.raw
             ? rawPrompt(pair.tokenizerModel, values.prompt)
             : chatPrompt(pair.tokenizerModel, [{role: "user", text: values.prompt}]);
-        const contextSizeNow = Math.min(pair.expert.sequence.contextSize, pair.amateur.sequence.contextSize);
-        if (prompt.tokens.length >= contextSizeNow) throw new PromptTooLongError(prompt.tokens.length, contextSizeNow);
         const result = await pair.decoder.generate(prompt.tokens, {...options, stopStrings: prompt.stopStrings, stopTokens: prompt.stopTokens},
             values.json ? undefined : (event) => process.stdout.write(event.text));
         if (values.json) process.stdout.write(JSON.stringify(jsonResult(result)) + "\n");

@@ -28,13 +28,22 @@ export class ModelSequence {
             : {probabilities: true, options: {temperature: 1, topK, topP: 1, minP: 0}};
     }
 
+    /** Another view of the same cache whose heads hold `topK` tokens. */
+    withTopK(topK: number): ModelSequence {
+        return new ModelSequence(this.sequence, this.vocabularySize, topK);
+    }
+
     /** Tokens in the KV cache. */
     get length(): number {
         return this.sequence.nextTokenIndex;
     }
 
-    get contextSize(): number {
-        return this.sequence.contextSize;
+    /**
+     * Tokens the cache can hold: llama.cpp's context size less the one slot node-llama-cpp keeps free
+     * (it would otherwise shift the context, silently dropping the oldest tokens).
+     */
+    get capacity(): number {
+        return this.sequence.contextSize - 1;
     }
 
     get cachedTokens(): readonly Token[] {
@@ -50,7 +59,7 @@ export class ModelSequence {
             i < firstHead ? token : [token, {generateNext: this.headRequest}]
         );
         this.calls++;
-        const results = await this.sequence.controlledEvaluate(input);
+        const results = await this.sequence.controlledEvaluate(input, {contextShift: {strategy: refuseContextShift}});
         const heads: Head[] = [];
         for (let i = firstHead; i < tokens.length; i++) {
             const probabilities = results[i]?.next.probabilities;
@@ -78,4 +87,9 @@ export class ModelSequence {
         await this.truncate(common);
         return {reused: common, pending: prompt.slice(common)};
     }
+}
+
+/** The decoder never lets a cache overflow; if it ever would, fail loudly rather than drop tokens. */
+function refuseContextShift(): never {
+    throw new Error("the context is full (internal error: the decoder should have stopped before this)");
 }

@@ -57,7 +57,7 @@ export class PairDecoder {
         const usesExpert = params.mode !== "amateur";
         const usesAmateur = params.mode !== "expert";
         for (const model of [usesExpert ? this.expert : null, usesAmateur ? this.amateur : null]) {
-            if (model != null && prompt.length >= model.contextSize) throw new PromptTooLongError(prompt.length, model.contextSize);
+            if (model != null && prompt.length > model.capacity) throw new PromptTooLongError(prompt.length, model.capacity);
         }
         if (this.busy) throw new DecoderBusyError();
         this.busy = true;
@@ -142,7 +142,7 @@ class GenerationRun {
 
     /** Free cache slots left in a model once its pending tokens are evaluated. */
     private room(model: ModelSequence, pending: readonly Token[]): number {
-        return model.contextSize - model.length - pending.length;
+        return model.capacity - model.length - pending.length;
     }
 
     private async singleModelStep(model: ModelSequence, which: "expert" | "amateur"): Promise<void> {

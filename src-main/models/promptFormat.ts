@@ -15,7 +15,11 @@ export type FormattedPrompt = {
     readonly format: "raw" | "chat";
 };
 
-/** BOS (when the model adds one) followed by the tokens of `text`, as LlamaCompletion does it. */
+/**
+ * BOS (when the model adds one) followed by llama.cpp's tokenization of `text`, which for SentencePiece
+ * vocabularies adds the dummy-prefix space the model was trained with ("▁Once"). (LlamaCompletion trims
+ * that space and spells "Once" as "O", "n", "ce".) Both models are fed this one stream.
+ */
 export function rawPrompt(model: LlamaModel, text: string): FormattedPrompt {
     const bos = model.tokens.bos;
     const prefix = bos != null && model.tokens.shouldPrependBosToken ? [bos as number] : [];

@@ -1,0 +1,151 @@
+/**
+ * Decoder mechanics on the real story pair: KV-cache reuse across turns, abort, stop strings and stop
+ * tokens, maxTokens, a full context, streaming, and refusing a prompt longer than the context.
+ */
+import assert from "node:assert/strict";
+import {after, before, describe, test} from "node:test";
+import {DecoderBusyError, PromptTooLongError} from "../../src-main/engine/pairDecoder.ts";
+import type {DecodeEvent, DecodeMode} from "../../src-main/engine/types.ts";
+import type {ModelPair} from "../../src-main/models/modelPair.ts";
+import {rawPrompt} from "../../src-main/models/promptFormat.ts";
+import {loadTestPair, storyAmateurL4, storyExpert} from "../helpers/models.ts";
+
+describe("pair decoder on stories260K + L4", () => {
+    let pair: ModelPair;
+    let prompt: number[];
+    before(async () => {
+        pair = await loadTestPair(storyExpert, storyAmateurL4);
+        prompt = rawPrompt(pair.tokenizerModel, "Once upon a time").tokens;
+    });
+    after(async () => {
+        await pair.dispose();
+    });
+
+    async function clearCaches(): Promise<void> {
+        await pair.expert.sequence.truncate(0);
+        await pair.amateur.sequence.truncate(0);
+    }
+
+    for (const mode of ["scd", "sd", "cd"] as const satisfies readonly DecodeMode[]) {
+        test(`${mode}: a second turn evaluates only its new tokens, and decodes as a fresh context would`, async () => {
+            await clearCaches();
+            const first = await pair.decoder.generate(prompt, {mode, maxTokens: 40, temperature: 0});
+            assert.deepEqual(first.stats.reusedPromptTokens, {expert: 0, amateur: 0});
+            const followUp = pair.tokenizerModel.tokenize(" Then the dog said") as number[];
+            const secondPrompt = [...prompt, ...first.tokens, ...followUp];
+            const second = await pair.decoder.generate(secondPrompt, {mode, maxTokens: 30, temperature: 0});
+            const cachedBefore = prompt.length + first.tokens.length - 1;
+            assert.equal(second.stats.reusedPromptTokens.expert, cachedBefore, "expert reused everything it had");
+            assert.equal(second.stats.reusedPromptTokens.amateur, cachedBefore, "amateur reused everything it had");
+
+            await clearCaches();
+            const fresh = await pair.decoder.generate(secondPrompt, {mode, maxTokens: 30, temperature: 0});
+            assert.deepEqual(fresh.stats.reusedPromptTokens, {expert: 0, amateur: 0});
+            assert.deepEqual(second.tokens, fresh.tokens);
+        });
+    }
+
+    test("an edited history reuses only the common prefix", async () => {
+        await clearCaches();
+        const first = await pair.decoder.generate(prompt, {mode: "scd", maxTokens: 20});
+        const edited = [...prompt.slice(0, 3), ...(pair.tokenizerModel.tokenize(" a cat") as number[])];
+        const second = await pair.decoder.generate(edited, {mode: "scd", maxTokens: 5});
+        assert.equal(second.stats.reusedPromptTokens.expert, 3);
+        assert.ok(first.tokens.length > 0);
+    });
+
+    test("abort stops within one round and leaves both caches consistent for the next call", async () => {
+        await clearCaches();
+        const controller = new AbortController();
+        let seen = 0;
+        const aborted = await pair.decoder.generate(prompt, {mode: "scd", gamma: 4, maxTokens: 200, temperature: 0, signal: controller.signal}, (event) => {
+            if (event.kind === "token" && ++seen === 5) controller.abort();
+        });
+        assert.equal(aborted.stats.stopReason, "abort");
+        assert.ok(aborted.tokens.length >= 5 && aborted.tokens.length <= 5 + 4, `stopped after ${aborted.tokens.length} tokens`);
+
+        const continued = await pair.decoder.generate([...prompt, ...aborted.tokens], {mode: "scd", maxTokens: 30, temperature: 0});
+        await clearCaches();
+        const fresh = await pair.decoder.generate([...prompt, ...aborted.tokens], {mode: "scd", maxTokens: 30, temperature: 0});
+        assert.deepEqual(continued.tokens, fresh.tokens);
+
+        const preAborted = await pair.decoder.generate(prompt, {mode: "cd", maxTokens: 10, signal: AbortSignal.abort()});
+        assert.equal(preAborted.stats.stopReason, "abort");
+        assert.equal(preAborted.tokens.length, 0);
+    });
+
+    test("a stop string cuts the text before it, and nothing after it is streamed", async () => {
+        const plain = await pair.decoder.generate(prompt, {mode: "scd", maxTokens: 60, temperature: 0});
+        assert.ok(plain.text.includes(" park"), plain.text);
+        const streamed: string[] = [];
+        const stopped = await pair.decoder.generate(prompt, {mode: "scd", maxTokens: 60, temperature: 0, stopStrings: [" park"]},
+            (event) => streamed.push(event.text));
+        assert.equal(stopped.stats.stopReason, "stopString");
+        assert.equal(stopped.text, plain.text.slice(0, plain.text.indexOf(" park")));
+        assert.equal(streamed.join(""), stopped.text);
+    });
+
+    test("a stop token ends generation without being emitted", async () => {
+        const plain = await pair.decoder.generate(prompt, {mode: "sd", maxTokens: 60, temperature: 0});
+        const period = plain.tokens.find((t) => pair.tokenizerModel.detokenize([t as never]) === ".");
+        assert.notEqual(period, undefined);
+        const stopped = await pair.decoder.generate(prompt, {mode: "sd", maxTokens: 60, temperature: 0, stopTokens: [period!]});
+        assert.equal(stopped.stats.stopReason, "eogToken");
+        assert.deepEqual(stopped.tokens, plain.tokens.slice(0, plain.tokens.indexOf(period!)));
+    });
+
+    test("maxTokens is exact, streamed text adds up, and every token says where it came from", async () => {
+        for (const maxTokens of [1, 2, 7, 33]) {
+            const events: DecodeEvent[] = [];
+            const result = await pair.decoder.generate(prompt, {mode: "scd", gamma: 4, maxTokens, temperature: 0.8, seed: maxTokens}, (e) => events.push(e));
+            assert.equal(result.tokens.length, maxTokens);
+            assert.equal(result.stats.stopReason, "maxTokens");
+            assert.equal(events.map((e) => e.text).join(""), result.text);
+            const tokenEvents = events.filter((e) => e.kind === "token");
+            assert.deepEqual(tokenEvents.map((e) => e.token), result.tokens);
+            assert.equal(tokenEvents.filter((e) => e.source === "draft").length, result.stats.acceptedTokens);
+        }
+        const long = await pair.decoder.generate(prompt, {mode: "sd", gamma: 3, maxTokens: 100, temperature: 0});
+        const sources = new Set<string>();
+        await pair.decoder.generate(prompt, {mode: "sd", gamma: 3, maxTokens: 100, temperature: 0}, (e) => {
+            if (e.kind === "token") sources.add(e.source);
+        });
+        assert.deepEqual([...sources].sort(), ["bonus", "correction", "draft"]);
+        const {stats} = long;
+        assert.equal(stats.expertCalls, stats.rounds);
+        assert.ok(stats.acceptanceRate! > 0 && stats.acceptanceRate! < 1);
+        assert.equal(stats.acceptanceRate, stats.acceptedTokens / stats.draftedTokens);
+        assert.ok(stats.timeToFirstTokenMs! > 0 && stats.timeToFirstTokenMs! <= stats.totalMs);
+        assert.ok(Math.abs(stats.tokensPerSecond - (stats.generatedTokens * 1000) / stats.totalMs) < 1e-9);
+    });
+
+    test("generation stops cleanly when the context is full", async () => {
+        const contextSize = pair.expert.sequence.capacity;
+        const filler = pair.tokenizerModel.tokenize(" the cat sat on the mat.".repeat(200)) as number[];
+        const longPrompt = [prompt[0]!, ...filler.slice(0, contextSize - 10)];
+        for (const mode of ["scd", "cd", "expert"] as const) {
+            const result = await pair.decoder.generate(longPrompt, {mode, maxTokens: 50, temperature: 0});
+            assert.equal(result.stats.stopReason, "contextFull", mode);
+            assert.ok(result.tokens.length > 0 && result.tokens.length <= 10, `${mode}: ${result.tokens.length} tokens`);
+            // Nothing was shifted out of the caches to make room.
+            assert.ok(pair.expert.sequence.length >= longPrompt.length - 1, `${mode}: expert cache was shifted`);
+        }
+    });
+
+    test("a prompt longer than the context is refused with a clear error before anything runs", async () => {
+        const contextSize = pair.expert.sequence.capacity;
+        const tooLong = new Array(contextSize + 5).fill(prompt[1]);
+        await assert.rejects(pair.decoder.generate(tooLong, {mode: "scd"}), (error: unknown) =>
+            error instanceof PromptTooLongError && /context holds/.test(error.message));
+    });
+
+    test("a second generation while one runs is refused", async () => {
+        const running = pair.decoder.generate(prompt, {mode: "cd", maxTokens: 20});
+        await assert.rejects(pair.decoder.generate(prompt, {mode: "cd", maxTokens: 5}), DecoderBusyError);
+        await running;
+    });
+
+    test("bad decoding parameters are refused with one sentence each", async () => {
+        await assert.rejects(pair.decoder.generate(prompt, {alpha: 2, gamma: 0}), /alpha must be between 0 and 1; gamma must be/);
+    });
+});
