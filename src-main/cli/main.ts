@@ -2,6 +2,7 @@
  * The `tandem` command line. Every failure a user can cause ends with exit code 1 (2 for usage mistakes)
  * and one plain line on stderr, never a stack trace.
  */
+import {benchCommand, benchUsage} from "./benchCommand.ts";
 import {generateCommand, generateUsage} from "./generateCommand.ts";
 import {UsageError} from "./options.ts";
 
@@ -9,8 +10,11 @@ const usage = `usage: tandem <command> [options]
 
 commands:
   generate   generate text with an expert/amateur model pair
+  bench      every decoding mode side by side on one or more pairs
 
-${generateUsage}`;
+${generateUsage}
+
+${benchUsage}`;
 
 export async function main(argv: string[]): Promise<number> {
     const [command, ...rest] = argv;
@@ -18,6 +22,8 @@ export async function main(argv: string[]): Promise<number> {
         switch (command) {
             case "generate":
                 return await generateCommand(rest);
+            case "bench":
+                return await benchCommand(rest);
             case undefined:
             case "help":
             case "--help":

@@ -88,7 +88,10 @@ class GenerationRun {
     private headTruncations = 0;
     private residualFallbacks = 0;
     private readonly reused = {expert: 0, amateur: 0};
+    private corrections = 0;
+    private bonuses = 0;
     private readonly callsAtStart: {expert: number; amateur: number};
+    private readonly modelMsAtStart: {expert: number; amateur: number};
 
     constructor(
         private readonly expert: ModelSequence,
@@ -106,6 +109,7 @@ class GenerationRun {
         for (const token of [...this.stopTokens]) if (!Number.isInteger(token)) this.stopTokens.delete(token);
         this.isEndOfGeneration = (token) => this.stopTokens.has(token) || tokenText.isEndOfGeneration(token);
         this.callsAtStart = {expert: expert.calls, amateur: amateur.calls};
+        this.modelMsAtStart = {expert: expert.evaluateMs, amateur: amateur.evaluateMs};
     }
 
     private readonly isEndOfGeneration: (token: Token) => boolean;
@@ -232,6 +236,7 @@ class GenerationRun {
             await this.amateur.truncate(amateurCommitted + i);
             this.pendingExpert = [verdict.token];
             this.pendingAmateur = [verdict.token];
+            this.corrections++;
             this.commit(verdict.token, "correction");
             return;
         }
@@ -244,6 +249,7 @@ class GenerationRun {
         const bonus = sample(this.target(expertHeads[drafts.length]!, amateurHead), this.rng);
         this.pendingExpert = [bonus];
         this.pendingAmateur.push(bonus);
+        this.bonuses++;
         this.commit(bonus, "bonus");
     }
 
@@ -272,10 +278,16 @@ class GenerationRun {
             rounds: this.rounds,
             draftedTokens: this.drafted,
             acceptedTokens: this.accepted,
+            correctionTokens: this.corrections,
+            bonusTokens: this.bonuses,
             acceptanceRate: this.drafted > 0 ? this.accepted / this.drafted : null,
             meanAcceptedLength: speculative && this.rounds > 0 ? this.accepted / this.rounds : null,
             timeToFirstTokenMs: this.firstTokenAt == null ? null : this.firstTokenAt - this.startedAt,
             totalMs,
+            modelMs: {
+                expert: this.expert.evaluateMs - this.modelMsAtStart.expert,
+                amateur: this.amateur.evaluateMs - this.modelMsAtStart.amateur
+            },
             tokensPerSecond: totalMs > 0 ? (this.tokens.length * 1000) / totalMs : 0,
             promptTokens: this.prompt.length,
             reusedPromptTokens: {...this.reused},

@@ -66,12 +66,18 @@ export type GenerationStats = {
     readonly rounds: number;
     readonly draftedTokens: number;
     readonly acceptedTokens: number;
+    /** Tokens drawn from the residual after a rejected draft (one per rejection). */
+    readonly correctionTokens: number;
+    /** Tokens drawn after a fully accepted draft. */
+    readonly bonusTokens: number;
     /** accepted / drafted; null when nothing was drafted. */
     readonly acceptanceRate: number | null;
     /** Accepted draft tokens per speculative round; null outside scd/sd. */
     readonly meanAcceptedLength: number | null;
     readonly timeToFirstTokenMs: number | null;
     readonly totalMs: number;
+    /** Of totalMs, the time spent inside model evaluations (expert + amateur; they overlap in cd). */
+    readonly modelMs: {readonly expert: number; readonly amateur: number};
     /** generatedTokens over the whole call, prompt evaluation included. */
     readonly tokensPerSecond: number;
     readonly promptTokens: number;

@@ -1,0 +1,127 @@
+/**
+ * One pair's benchmark: load it, measure the primitives, run every mode greedy and sampled, and derive the
+ * predicted speeds, efficiencies, engine overhead and the headline ratios.
+ */
+import {loadModelPair} from "../models/modelPair.ts";
+import {rawPrompt} from "../models/promptFormat.ts";
+import type {GpuChoice} from "../models/llamaRuntime.ts";
+import type {PairSpec} from "./benchPairs.ts";
+import {benchModes, runModes, samplings, type BenchMode, type ModeSummary} from "./modeRuns.ts";
+import {NlcSpeculative} from "./nlcSpeculative.ts";
+import {measurePrimitives, type Primitives} from "./primitives.ts";
+import {predictedTokensPerSecond} from "./prediction.ts";
+
+export type BenchSettings = {
+    readonly prompts: readonly string[];
+    readonly repeats: number;
+    readonly maxTokens: number;
+    readonly gamma: number;
+    readonly alpha: number;
+    readonly beta: number;
+    readonly threads: number;
+    readonly gpu: GpuChoice;
+    readonly topK: number;
+    readonly contextSize: number;
+    readonly modes?: readonly BenchMode[];
+    readonly onProgress?: (line: string) => void;
+};
+
+export type Prediction = {
+    readonly mode: "sd" | "scd";
+    readonly sampling: string;
+    readonly perDraftAcceptance: number;
+    readonly predictedTokensPerSecond: number;
+    readonly measuredDecodeTokensPerSecond: number;
+    readonly efficiency: number;
+    /** Engine time outside llama.cpp per round, as a share of one expert step. */
+    readonly overheadShareOfExpertStep: number | null;
+};
+
+export type Ratio = {readonly name: string; readonly sampling: string; readonly value: number};
+
+export type PairResult = {
+    readonly pair: PairSpec;
+    readonly device: string;
+    readonly threads: number;
+    readonly gamma: number;
+    readonly primitives: Primitives;
+    readonly modes: readonly ModeSummary[];
+    readonly predictions: readonly Prediction[];
+    readonly ratios: readonly Ratio[];
+};
+
+export async function benchPair(spec: PairSpec, settings: BenchSettings): Promise<PairResult> {
+    const log = settings.onProgress ?? (() => undefined);
+    log(`loading ${spec.description}`);
+    const pair = await loadModelPair({
+        expertPath: spec.expertPath,
+        amateurPath: spec.amateurPath,
+        threads: settings.threads,
+        gpu: settings.gpu,
+        topK: settings.topK,
+        contextSize: settings.contextSize
+    });
+    const modes = settings.modes ?? benchModes;
+    const nlc = modes.includes("sd-nlc")
+        ? await NlcSpeculative.create(pair.expert.model, pair.amateur.model, {threads: settings.threads, contextSize: settings.contextSize, gamma: settings.gamma})
+        : null;
+    try {
+        const device = pair.expert.model.llama.gpu === false ? "CPU" : `GPU (${pair.expert.model.llama.gpu})`;
+        log(`measuring primitives on ${device}, ${settings.threads} thread(s) per model`);
+        const promptTokens = rawPrompt(pair.tokenizerModel, settings.prompts[0]!).tokens;
+        const primitives = await measurePrimitives(pair.expert.sequence, pair.amateur.sequence, promptTokens, settings.gamma);
+        const summaries: ModeSummary[] = [];
+        for (const sampling of samplings) {
+            log(`running ${modes.join(", ")} (${sampling.name})`);
+            summaries.push(...await runModes(pair, nlc, {...settings, sampling, modes, onProgress: log}));
+        }
+        return {
+            pair: spec,
+            device,
+            threads: settings.threads,
+            gamma: settings.gamma,
+            primitives,
+            modes: summaries,
+            predictions: predictions(summaries, primitives),
+            ratios: ratios(summaries)
+        };
+    } finally {
+        await nlc?.dispose();
+        await pair.dispose();
+    }
+}
+
+function predictions(summaries: readonly ModeSummary[], primitives: Primitives): Prediction[] {
+    const out: Prediction[] = [];
+    for (const summary of summaries) {
+        if ((summary.mode !== "sd" && summary.mode !== "scd") || summary.perDraftAcceptance == null) continue;
+        const predicted = predictedTokensPerSecond(summary.perDraftAcceptance, primitives.gamma, {
+            amateurStepMs: primitives.amateurStepMs,
+            verifyMs: primitives.verifyMs,
+            bonusAmateurStep: summary.mode === "scd"
+        });
+        out.push({
+            mode: summary.mode,
+            sampling: summary.sampling,
+            perDraftAcceptance: summary.perDraftAcceptance,
+            predictedTokensPerSecond: predicted,
+            measuredDecodeTokensPerSecond: summary.decodeTokensPerSecond.median,
+            efficiency: summary.decodeTokensPerSecond.median / predicted,
+            overheadShareOfExpertStep: summary.engineOverheadMsPerRound == null ? null : summary.engineOverheadMsPerRound / primitives.expertStepMs
+        });
+    }
+    return out;
+}
+
+function ratios(summaries: readonly ModeSummary[]): Ratio[] {
+    const out: Ratio[] = [];
+    for (const sampling of new Set(summaries.map((s) => s.sampling))) {
+        const speed = (mode: BenchMode) => summaries.find((s) => s.mode === mode && s.sampling === sampling)?.tokensPerSecond.median;
+        for (const [a, b] of [["sd", "sd-nlc"], ["scd", "cd"], ["scd", "expert"], ["sd", "expert"]] as const) {
+            const numerator = speed(a);
+            const denominator = speed(b);
+            if (numerator != null && denominator != null) out.push({name: `${a} / ${b}`, sampling, value: numerator / denominator});
+        }
+    }
+    return out;
+}

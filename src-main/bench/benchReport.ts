@@ -1,0 +1,39 @@
+/** The benchmark's Markdown report: one section per pair, tables a person reads at a glance. */
+import type {PairResult} from "./benchPair.ts";
+import type {Spread} from "./summary.ts";
+
+const f1 = (x: number | null | undefined) => (x == null || !Number.isFinite(x) ? "–" : x.toFixed(1));
+const f2 = (x: number | null | undefined) => (x == null || !Number.isFinite(x) ? "–" : x.toFixed(2));
+const pct = (x: number | null | undefined) => (x == null || !Number.isFinite(x) ? "–" : `${(x * 100).toFixed(1)}%`);
+const spreadText = (s: Spread) => `${f1(s.median)} (${f1(s.min)}–${f1(s.max)})`;
+
+export function pairReport(result: PairResult, settings: {repeats: number; prompts: number; maxTokens: number}): string {
+    const {primitives: p} = result;
+    const lines: string[] = [];
+    lines.push(`### ${result.pair.description}`, "");
+    lines.push(`${result.device}, ${result.threads} llama.cpp thread(s) per model, γ = ${result.gamma}, ` +
+        `${settings.prompts} prompts × ${settings.maxTokens} tokens × ${settings.repeats} repeats, modes interleaved.`, "");
+    lines.push("| mode | sampling | tok/s median (min–max) | decode tok/s | first token ms | acceptance | mean accepted | expert calls/token |");
+    lines.push("|---|---|---|---|---|---|---|---|");
+    for (const m of result.modes) {
+        lines.push(`| ${m.mode} | ${m.sampling} | ${spreadText(m.tokensPerSecond)} | ${f1(m.decodeTokensPerSecond.median)} | ` +
+            `${f1(m.timeToFirstTokenMs)} | ${pct(m.acceptanceRate)} | ${f2(m.meanAcceptedLength)} | ${f2(m.expertCallsPerToken)} |`);
+    }
+    lines.push("");
+    lines.push(`Primitives: t_a = ${f2(p.amateurStepMs)} ms, t_e = ${f2(p.expertStepMs)} ms, t_v(${p.gamma + 1}) = ${f2(p.verifyMs)} ms ` +
+        `(c = t_a/t_e = ${f2(p.amateurStepMs / p.expertStepMs)}, t_v/t_e = ${f2(p.verifyMs / p.expertStepMs)}).`, "");
+    lines.push("| mode | sampling | per-draft acceptance | predicted tok/s | measured decode tok/s | efficiency | overhead / t_e |");
+    lines.push("|---|---|---|---|---|---|---|");
+    for (const q of result.predictions) {
+        lines.push(`| ${q.mode} | ${q.sampling} | ${pct(q.perDraftAcceptance)} | ${f1(q.predictedTokensPerSecond)} | ` +
+            `${f1(q.measuredDecodeTokensPerSecond)} | ${f2(q.efficiency)} | ${pct(q.overheadShareOfExpertStep)} |`);
+    }
+    lines.push("");
+    lines.push("| ratio | greedy | sampled |", "|---|---|---|");
+    for (const name of [...new Set(result.ratios.map((r) => r.name))]) {
+        const value = (sampling: string) => result.ratios.find((r) => r.name === name && r.sampling === sampling)?.value;
+        lines.push(`| ${name} | ${f2(value("greedy"))} | ${f2(value("sampled"))} |`);
+    }
+    lines.push("");
+    return lines.join("\n");
+}

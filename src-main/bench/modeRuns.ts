@@ -1,0 +1,143 @@
+/**
+ * Runs every mode on the prompt set, interleaved (mode after mode on each prompt, repeated), so machine
+ * noise hits all modes alike, and summarises each mode: tokens/s (median, min, max over repeats), time to
+ * first token, acceptance, mean accepted length, expert calls per token, and time outside llama.cpp.
+ */
+import type {DecodeMode, GenerationStats} from "../engine/types.ts";
+import type {ModelPair} from "../models/modelPair.ts";
+import {rawPrompt} from "../models/promptFormat.ts";
+import type {NlcSpeculative} from "./nlcSpeculative.ts";
+import {perDraftAcceptance} from "./prediction.ts";
+import {mean, spread, type Spread} from "./summary.ts";
+
+export const benchModes = ["expert", "amateur", "cd", "sd", "sd-nlc", "scd"] as const;
+export type BenchMode = (typeof benchModes)[number];
+
+export type Sampling = {readonly name: "greedy" | "sampled"; readonly temperature: number};
+export const samplings: readonly Sampling[] = [{name: "greedy", temperature: 0}, {name: "sampled", temperature: 1}];
+
+export type ModeSummary = {
+    readonly mode: BenchMode;
+    readonly sampling: Sampling["name"];
+    /** Tokens per second over each repeat's whole prompt set (prompt evaluation included). */
+    readonly tokensPerSecond: Spread;
+    /** Tokens after the first per second of decoding after it: the steady-state speed. */
+    readonly decodeTokensPerSecond: Spread;
+    readonly timeToFirstTokenMs: number;
+    readonly acceptanceRate: number | null;
+    readonly perDraftAcceptance: number | null;
+    readonly meanAcceptedLength: number | null;
+    readonly expertCallsPerToken: number | null;
+    /** Wall time outside model evaluations per expert call, ms (sd and scd only). */
+    readonly engineOverheadMsPerRound: number | null;
+    readonly generatedTokens: number;
+};
+
+export type ModeRunOptions = {
+    readonly prompts: readonly string[];
+    readonly repeats: number;
+    readonly maxTokens: number;
+    readonly gamma: number;
+    readonly alpha: number;
+    readonly beta: number;
+    readonly sampling: Sampling;
+    readonly modes: readonly BenchMode[];
+    readonly onProgress?: (line: string) => void;
+};
+
+type RunRecord = {
+    tokens: number;
+    totalMs: number;
+    timeToFirstTokenMs: number | null;
+    stats: GenerationStats | null;
+    validated?: number;
+    refuted?: number;
+};
+
+export async function runModes(pair: ModelPair, nlc: NlcSpeculative | null, options: ModeRunOptions): Promise<ModeSummary[]> {
+    const prompts = options.prompts.map((text) => rawPrompt(pair.tokenizerModel, text).tokens);
+    const records = new Map<BenchMode, RunRecord[][]>(options.modes.map((mode) => [mode, []]));
+    for (let repeat = 0; repeat < options.repeats; repeat++) {
+        for (const mode of options.modes) records.get(mode)!.push([]);
+        for (const [index, prompt] of prompts.entries()) {
+            for (const mode of options.modes) {
+                const seed = repeat * 1000 + index + 1;
+                records.get(mode)![repeat]!.push(await runOne(pair, nlc, mode, prompt, seed, options));
+            }
+        }
+        options.onProgress?.(`  ${options.sampling.name}: repeat ${repeat + 1}/${options.repeats} done`);
+    }
+    return options.modes.map((mode) => summarise(mode, options.sampling.name, records.get(mode)!));
+}
+
+async function runOne(pair: ModelPair, nlc: NlcSpeculative | null, mode: BenchMode, prompt: number[], seed: number, options: ModeRunOptions): Promise<RunRecord> {
+    if (mode === "sd-nlc") {
+        if (nlc == null) throw new Error("sd-nlc needs node-llama-cpp's speculative sequence");
+        const run = await nlc.generate(prompt, {maxTokens: options.maxTokens, temperature: options.sampling.temperature, seed});
+        return {tokens: run.tokens.length, totalMs: run.totalMs, timeToFirstTokenMs: run.timeToFirstTokenMs, stats: null,
+            validated: run.validated, refuted: run.refuted};
+    }
+    // Every run starts from an empty cache, so time to first token always includes the prompt.
+    await pair.expert.sequence.truncate(0);
+    await pair.amateur.sequence.truncate(0);
+    const {stats} = await pair.decoder.generate(prompt, {
+        mode: mode satisfies DecodeMode,
+        temperature: options.sampling.temperature,
+        alpha: options.alpha,
+        beta: options.beta,
+        gamma: options.gamma,
+        maxTokens: options.maxTokens,
+        seed
+    });
+    return {tokens: stats.generatedTokens, totalMs: stats.totalMs, timeToFirstTokenMs: stats.timeToFirstTokenMs, stats};
+}
+
+function summarise(mode: BenchMode, sampling: Sampling["name"], repeats: RunRecord[][]): ModeSummary {
+    const all = repeats.flat();
+    const perRepeat = (f: (runs: RunRecord[]) => number) => spread(repeats.map(f));
+    const tokensPerSecond = perRepeat((runs) => (1000 * sum(runs, (r) => r.tokens)) / sum(runs, (r) => r.totalMs));
+    const decodeTokensPerSecond = perRepeat((runs) =>
+        (1000 * sum(runs, (r) => Math.max(0, r.tokens - 1))) / sum(runs, (r) => r.totalMs - (r.timeToFirstTokenMs ?? 0)));
+    const stats = all.map((r) => r.stats).filter((s): s is GenerationStats => s != null);
+    const generatedTokens = sum(all, (r) => r.tokens);
+    let acceptanceRate: number | null = null;
+    let draftAcceptance: number | null = null;
+    let meanAcceptedLength: number | null = null;
+    let expertCallsPerToken: number | null = null;
+    let engineOverheadMsPerRound: number | null = null;
+    if (mode === "sd-nlc") {
+        const validated = sum(all, (r) => r.validated ?? 0);
+        const refuted = sum(all, (r) => r.refuted ?? 0);
+        acceptanceRate = validated + refuted > 0 ? validated / (validated + refuted) : null;
+    } else if (stats.length > 0) {
+        const drafted = sum(stats, (s) => s.draftedTokens);
+        const accepted = sum(stats, (s) => s.acceptedTokens);
+        const rounds = sum(stats, (s) => s.rounds);
+        acceptanceRate = drafted > 0 ? accepted / drafted : null;
+        draftAcceptance = perDraftAcceptance(accepted, sum(stats, (s) => s.correctionTokens));
+        meanAcceptedLength = rounds > 0 ? accepted / rounds : null;
+        const expertCalls = sum(stats, (s) => s.expertCalls);
+        expertCallsPerToken = mode === "amateur" ? null : expertCalls / generatedTokens;
+        if (mode === "sd" || mode === "scd") {
+            const outside = sum(stats, (s) => s.totalMs - s.modelMs.expert - s.modelMs.amateur);
+            engineOverheadMsPerRound = outside / expertCalls;
+        }
+    }
+    return {
+        mode,
+        sampling,
+        tokensPerSecond,
+        decodeTokensPerSecond,
+        timeToFirstTokenMs: mean(all.map((r) => r.timeToFirstTokenMs ?? NaN).filter(Number.isFinite)),
+        acceptanceRate,
+        perDraftAcceptance: draftAcceptance,
+        meanAcceptedLength,
+        expertCallsPerToken,
+        engineOverheadMsPerRound,
+        generatedTokens
+    };
+}
+
+function sum<T>(items: readonly T[], f: (item: T) => number): number {
+    return items.reduce((total, item) => total + f(item), 0);
+}

@@ -1,0 +1,82 @@
+/** `tandem bench`: every mode side by side on one or more pairs; Markdown on stdout, optional JSON. */
+import {writeFile} from "node:fs/promises";
+import path from "node:path";
+import {parseArgs} from "node:util";
+import {benchPairNames, resolvePair, type BenchPairName, type PairSpec} from "../bench/benchPairs.ts";
+import {benchPair, type PairResult} from "../bench/benchPair.ts";
+import {benchPrompts} from "../bench/benchPrompts.ts";
+import {pairReport} from "../bench/benchReport.ts";
+import {defaultThreadsPerModel} from "../models/llamaRuntime.ts";
+import {UsageError, parseIntegerOption, parseNumberOption} from "./options.ts";
+
+export const benchUsage = `usage: tandem bench [--pairs story,heavy-l4,heavy-twin|all] [--models DIR] [--ffn F]
+       [--expert PATH --amateur PATH] [--prompts N] [--max-tokens N] [--repeats R] [--gamma G]
+       [--alpha A] [--beta B] [--top-k K] [--threads N] [--cpu] [--json PATH]`;
+
+export async function benchCommand(argv: string[]): Promise<number> {
+    const {values} = parseArgs({
+        args: argv,
+        strict: true,
+        options: {
+            pairs: {type: "string", default: "story"},
+            models: {type: "string", default: process.env.TANDEM_MODELS_DIR ?? "../shared/models"},
+            ffn: {type: "string", default: "65536"},
+            expert: {type: "string"},
+            amateur: {type: "string"},
+            prompts: {type: "string", default: "4"},
+            "max-tokens": {type: "string", default: "64"},
+            repeats: {type: "string", default: "3"},
+            gamma: {type: "string", default: "4"},
+            alpha: {type: "string", default: "0.1"},
+            beta: {type: "string", default: "0.5"},
+            "top-k": {type: "string", default: "64"},
+            threads: {type: "string"},
+            cpu: {type: "boolean", default: false},
+            json: {type: "string"}
+        }
+    });
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    const promptCount = parseIntegerOption("--prompts", values.prompts, 1, benchPrompts.length);
+    const settings = {
+        prompts: benchPrompts.slice(0, promptCount),
+        repeats: parseIntegerOption("--repeats", values.repeats, 1, 100),
+        maxTokens: parseIntegerOption("--max-tokens", values["max-tokens"], 2),
+        gamma: parseIntegerOption("--gamma", values.gamma, 1, 64),
+        alpha: parseNumberOption("--alpha", values.alpha, 0, 1),
+        beta: parseNumberOption("--beta", values.beta, 0),
+        topK: parseIntegerOption("--top-k", values["top-k"], 1),
+        threads: values.threads == null ? defaultThreadsPerModel() : parseIntegerOption("--threads", values.threads, 1, 256),
+        gpu: values.cpu ? false as const : "auto" as const,
+        contextSize: 1024,
+        onProgress: log
+    };
+    const pairs = await pairSpecs(values, log);
+    const results: PairResult[] = [];
+    process.stdout.write(`## Tandem bench\n\n`);
+    for (const spec of pairs) {
+        const result = await benchPair(spec, settings);
+        results.push(result);
+        process.stdout.write(pairReport(result, {repeats: settings.repeats, prompts: promptCount, maxTokens: settings.maxTokens}) + "\n");
+    }
+    if (values.json != null) {
+        const {onProgress: _onProgress, ...recorded} = settings;
+        await writeFile(values.json, JSON.stringify({settings: recorded, results}, null, 2) + "\n");
+        log(`wrote ${values.json}`);
+    }
+    return 0;
+}
+
+async function pairSpecs(values: {pairs: string; models: string; ffn: string; expert?: string; amateur?: string}, log: (line: string) => void): Promise<PairSpec[]> {
+    if (values.expert != null || values.amateur != null) {
+        if (values.expert == null || values.amateur == null) throw new UsageError("--expert and --amateur go together");
+        return [{name: "custom", description: `${path.basename(values.expert)} + ${path.basename(values.amateur)}`, expertPath: values.expert, amateurPath: values.amateur}];
+    }
+    const names = values.pairs === "all" ? [...benchPairNames] : values.pairs.split(",").map((n) => n.trim());
+    for (const name of names) {
+        if (!benchPairNames.includes(name as BenchPairName)) throw new UsageError(`--pairs takes ${benchPairNames.join(", ")} or all, got "${name}"`);
+    }
+    const ffn = parseIntegerOption("--ffn", values.ffn, 172);
+    const specs: PairSpec[] = [];
+    for (const name of names) specs.push(await resolvePair(name as BenchPairName, path.resolve(values.models), ffn, log));
+    return specs;
+}
