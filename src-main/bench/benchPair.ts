@@ -8,7 +8,7 @@ import type {GpuChoice} from "../models/llamaRuntime.ts";
 import type {PairSpec} from "./benchPairs.ts";
 import {benchModes, runModes, samplings, type BenchMode, type ModeSummary} from "./modeRuns.ts";
 import {NlcSpeculative} from "./nlcSpeculative.ts";
-import {measurePrimitives, type Primitives} from "./primitives.ts";
+import {measurePrimitives, medianPrimitives, type Primitives} from "./primitives.ts";
 import {predictedTokensPerSecond} from "./prediction.ts";
 
 export type BenchSettings = {
@@ -69,12 +69,16 @@ export async function benchPair(spec: PairSpec, settings: BenchSettings): Promis
         const device = pair.expert.model.llama.gpu === false ? "CPU" : `GPU (${pair.expert.model.llama.gpu})`;
         log(`measuring primitives on ${device}, ${settings.threads} thread(s) per model`);
         const promptTokens = rawPrompt(pair.tokenizerModel, settings.prompts[0]!).tokens;
-        const primitives = await measurePrimitives(pair.expert.sequence, pair.amateur.sequence, promptTokens, settings.gamma);
+        const primitiveSamples: Primitives[] = [];
+        const beforeRepeat = async () => {
+            primitiveSamples.push(await measurePrimitives(pair.expert.sequence, pair.amateur.sequence, promptTokens, settings.gamma));
+        };
         const summaries: ModeSummary[] = [];
         for (const sampling of samplings) {
             log(`running ${modes.join(", ")} (${sampling.name})`);
-            summaries.push(...await runModes(pair, nlc, {...settings, sampling, modes, onProgress: log}));
+            summaries.push(...await runModes(pair, nlc, {...settings, sampling, modes, onProgress: log, beforeRepeat}));
         }
+        const primitives = medianPrimitives(primitiveSamples);
         return {
             pair: spec,
             device,

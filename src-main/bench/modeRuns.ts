@@ -43,6 +43,8 @@ export type ModeRunOptions = {
     readonly sampling: Sampling;
     readonly modes: readonly BenchMode[];
     readonly onProgress?: (line: string) => void;
+    /** Called before each repeat (the bench re-measures the primitives there, so drift hits both alike). */
+    readonly beforeRepeat?: () => Promise<void>;
 };
 
 type RunRecord = {
@@ -58,6 +60,7 @@ export async function runModes(pair: ModelPair, nlc: NlcSpeculative | null, opti
     const prompts = options.prompts.map((text) => rawPrompt(pair.tokenizerModel, text).tokens);
     const records = new Map<BenchMode, RunRecord[][]>(options.modes.map((mode) => [mode, []]));
     for (let repeat = 0; repeat < options.repeats; repeat++) {
+        await options.beforeRepeat?.();
         for (const mode of options.modes) records.get(mode)!.push([]);
         for (const [index, prompt] of prompts.entries()) {
             for (const mode of options.modes) {

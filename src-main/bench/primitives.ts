@@ -1,7 +1,8 @@
 /**
  * The primitives a speculative round is made of, measured on the pair itself: one amateur step t_a, one
  * expert step t_e (each: one token in, one head out) and one batched verification t_v(γ+1) (γ+1 tokens,
- * γ+1 heads). Each is the median of repeated runs on a cache holding the prompt.
+ * γ+1 heads). Each is the median of repeated runs on a cache holding the prompt; the bench measures them
+ * again before every repeat of the mode runs and reports the medians.
  */
 import type {ModelSequence} from "../engine/modelSequence.ts";
 import {spread} from "./summary.ts";
@@ -28,7 +29,17 @@ async function timeEvaluation(sequence: ModelSequence, prompt: readonly number[]
     return spread(times).median;
 }
 
-export async function measurePrimitives(expert: ModelSequence, amateur: ModelSequence, prompt: readonly number[], gamma: number, runs = 30): Promise<Primitives> {
+/** Per-primitive medians of several measurements (taken between repeats of the mode runs). */
+export function medianPrimitives(samples: readonly Primitives[]): Primitives {
+    return {
+        amateurStepMs: spread(samples.map((p) => p.amateurStepMs)).median,
+        expertStepMs: spread(samples.map((p) => p.expertStepMs)).median,
+        verifyMs: spread(samples.map((p) => p.verifyMs)).median,
+        gamma: samples[0]!.gamma
+    };
+}
+
+export async function measurePrimitives(expert: ModelSequence, amateur: ModelSequence, prompt: readonly number[], gamma: number, runs = 15): Promise<Primitives> {
     const last = prompt[prompt.length - 1]!;
     const verifyTokens = [last, ...prompt.slice(1, gamma + 1)];
     while (verifyTokens.length < gamma + 1) verifyTokens.push(last);

@@ -6,12 +6,16 @@ import {benchPairNames, resolvePair, type BenchPairName, type PairSpec} from "..
 import {benchPair, type PairResult} from "../bench/benchPair.ts";
 import {benchPrompts} from "../bench/benchPrompts.ts";
 import {pairReport} from "../bench/benchReport.ts";
+import {qualityPrompts, qualityTable, runQuality} from "../bench/quality.ts";
+import {runSweep, sweepPlot, sweepTable} from "../bench/sweep.ts";
+import {loadModelPair, type ModelPair} from "../models/modelPair.ts";
 import {defaultThreadsPerModel} from "../models/llamaRuntime.ts";
 import {UsageError, parseIntegerOption, parseNumberOption} from "./options.ts";
 
 export const benchUsage = `usage: tandem bench [--pairs story,heavy-l4,heavy-twin|all] [--models DIR] [--ffn F]
        [--expert PATH --amateur PATH] [--prompts N] [--max-tokens N] [--repeats R] [--gamma G]
-       [--alpha A] [--beta B] [--top-k K] [--threads N] [--cpu] [--json PATH]`;
+       [--alpha A] [--beta B] [--top-k K] [--threads N] [--cpu] [--json PATH]
+       [--sweep [--plot PATH]] [--quality [--quality-prompts N]] [--skip-modes]`;
 
 export async function benchCommand(argv: string[]): Promise<number> {
     const {values} = parseArgs({
@@ -32,7 +36,12 @@ export async function benchCommand(argv: string[]): Promise<number> {
             "top-k": {type: "string", default: "64"},
             threads: {type: "string"},
             cpu: {type: "boolean", default: false},
-            json: {type: "string"}
+            json: {type: "string"},
+            sweep: {type: "boolean", default: false},
+            plot: {type: "string", default: "bench-sweep.svg"},
+            quality: {type: "boolean", default: false},
+            "quality-prompts": {type: "string", default: "56"},
+            "skip-modes": {type: "boolean", default: false}
         }
     });
     const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -52,15 +61,56 @@ export async function benchCommand(argv: string[]): Promise<number> {
     };
     const pairs = await pairSpecs(values, log);
     const results: PairResult[] = [];
+    const extras: Record<string, unknown> = {};
     process.stdout.write(`## Tandem bench\n\n`);
-    for (const spec of pairs) {
-        const result = await benchPair(spec, settings);
-        results.push(result);
-        process.stdout.write(pairReport(result, {repeats: settings.repeats, prompts: promptCount, maxTokens: settings.maxTokens}) + "\n");
+    if (!values["skip-modes"]) {
+        for (const spec of pairs) {
+            const result = await benchPair(spec, settings);
+            results.push(result);
+            process.stdout.write(pairReport(result, {repeats: settings.repeats, prompts: promptCount, maxTokens: settings.maxTokens}) + "\n");
+        }
+    }
+    const loadFirstPair = (): Promise<ModelPair> => loadModelPair({
+        expertPath: pairs[0]!.expertPath, amateurPath: pairs[0]!.amateurPath, threads: settings.threads, gpu: settings.gpu,
+        topK: settings.topK, contextSize: settings.contextSize
+    });
+    if (values.sweep) {
+        const pair = await loadFirstPair();
+        try {
+            log(`sweep on ${pairs[0]!.description}: γ 1–8 × β {0, 0.25, 0.5, 1}`);
+            const points = await runSweep(pair, {
+                prompts: settings.prompts, maxTokens: settings.maxTokens, temperature: 1, alpha: settings.alpha,
+                gammas: [1, 2, 3, 4, 5, 6, 7, 8], betas: [0, 0.25, 0.5, 1], onProgress: log
+            });
+            const device = pair.expert.model.llama.gpu === false ? "CPU" : `GPU (${pair.expert.model.llama.gpu})`;
+            await writeFile(values.plot, sweepPlot(points, `SCD on ${pairs[0]!.description}`,
+                `${device}, ${settings.threads} thread(s) per model, temperature 1, α ${settings.alpha}, ${promptCount} prompts × ${settings.maxTokens} tokens`));
+            process.stdout.write(`### Sweep: scd on ${pairs[0]!.description} (temperature 1)\n\n${sweepTable(points)}\nPlot: ${values.plot}\n\n`);
+            extras.sweep = points;
+            log(`wrote ${values.plot}`);
+        } finally {
+            await pair.dispose();
+        }
+    }
+    if (values.quality) {
+        const pair = await loadFirstPair();
+        try {
+            const count = parseIntegerOption("--quality-prompts", values["quality-prompts"], 1, qualityPrompts(1000).length);
+            const qualitySettings = {prompts: count, maxTokens: 128, temperature: 1};
+            log(`quality on ${pairs[0]!.description}: ${count} prompts × 128 tokens`);
+            const quality = await runQuality(pair, {
+                prompts: qualityPrompts(count), maxTokens: 128, temperature: 1, alpha: settings.alpha, beta: settings.beta,
+                gamma: settings.gamma, modes: ["expert", "amateur", "sd", "cd", "scd"], onProgress: log
+            });
+            process.stdout.write(`### Quality: ${pairs[0]!.description}\n\n${qualityTable(quality, qualitySettings)}\n`);
+            extras.quality = quality;
+        } finally {
+            await pair.dispose();
+        }
     }
     if (values.json != null) {
         const {onProgress: _onProgress, ...recorded} = settings;
-        await writeFile(values.json, JSON.stringify({settings: recorded, results}, null, 2) + "\n");
+        await writeFile(values.json, JSON.stringify({settings: recorded, results, ...extras}, null, 2) + "\n");
         log(`wrote ${values.json}`);
     }
     return 0;

@@ -22,6 +22,7 @@ import {headDistribution, sample, type SparseDistribution} from "./math/distribu
 import type {Head} from "./math/head.ts";
 import {createRng, type Rng} from "./math/rng.ts";
 import {verifyDraftToken} from "./math/speculative.ts";
+import {DraftStream} from "./draftStream.ts";
 import {resolveDecodingParams} from "./decodingParams.ts";
 import type {ModelSequence} from "./modelSequence.ts";
 import {TextAssembler, type TokenText} from "./textAssembler.ts";
@@ -89,6 +90,12 @@ class GenerationRun {
     private residualFallbacks = 0;
     private readonly reused = {expert: 0, amateur: 0};
     private corrections = 0;
+    /** The amateur's current drafts (speculative modes); null when the next round starts a new stream. */
+    private stream: DraftStream | null = null;
+    private streamCount = 0;
+    private lookaheadRounds = 0;
+    private readonly verifyMs = new MovingAverage();
+    private readonly amateurStepMs = new MovingAverage();
     private bonuses = 0;
     private readonly callsAtStart: {expert: number; amateur: number};
     private readonly modelMsAtStart: {expert: number; amateur: number};
@@ -117,6 +124,12 @@ class GenerationRun {
     async execute(usesExpert: boolean, usesAmateur: boolean): Promise<GenerationResult> {
         if (usesExpert) ({reused: this.reused.expert, pending: this.pendingExpert} = await this.expert.reusePrefix(this.prompt));
         if (usesAmateur) ({reused: this.reused.amateur, pending: this.pendingAmateur} = await this.amateur.reusePrefix(this.prompt));
+        if (usesExpert && usesAmateur) {
+            // Both models read the new prompt tokens side by side; each keeps its last one for its first head.
+            await Promise.all([this.prefill(this.expert, this.pendingExpert), this.prefill(this.amateur, this.pendingAmateur)]);
+            this.pendingExpert = this.pendingExpert.slice(-1);
+            this.pendingAmateur = this.pendingAmateur.slice(-1);
+        }
 
         while (this.stopReason == null) {
             if (this.options.signal?.aborted) {
@@ -139,9 +152,16 @@ class GenerationRun {
                     break;
             }
         }
+        // Drop drafts the amateur drew past the end: its cache keeps only committed tokens.
+        if (this.stream != null) await this.amateur.truncate(this.stream.prefixLength);
+        this.stream = null;
         const tail = this.text.finish(this.stopReason === "stopString");
         if (tail.length > 0) this.onEvent?.({kind: "text", text: tail});
         return {tokens: this.tokens, text: this.text.fullText, stats: this.stats()};
+    }
+
+    private async prefill(model: ModelSequence, pending: readonly Token[]): Promise<void> {
+        if (pending.length > 1) await model.evaluate(pending.slice(0, -1), 0);
     }
 
     /** Free cache slots left in a model once its pending tokens are evaluated. */
@@ -183,57 +203,55 @@ class GenerationRun {
 
     private async speculativeRound(): Promise<void> {
         const needsAmateurHeads = this.params.beta !== 0;
+        this.stream ??= this.newStream();
+        const stream = this.stream;
         const gamma = Math.min(
             this.params.gamma,
             this.params.maxTokens - this.tokens.length,
             this.room(this.expert, this.pendingExpert),
-            this.room(this.amateur, this.pendingAmateur)
+            this.amateur.capacity - stream.prefixLength
         );
         if (gamma < 1) return this.stop("contextFull");
         this.rounds++;
 
-        // 1. Draft.
-        const expertCommitted = this.expert.length + this.pendingExpert.length;
-        const amateurCommitted = this.amateur.length + this.pendingAmateur.length;
-        const drafts: Token[] = [];
-        const proposals: SparseDistribution[] = [];
-        const amateurHeads: Head[] = [];
-        let [head] = await this.amateur.evaluate(this.pendingAmateur, 1);
-        this.pendingAmateur = [];
-        for (let i = 0; i < gamma; i++) {
-            const proposal = headDistribution(head!, this.params.temperature);
-            const draft = sample(proposal, this.rng);
-            drafts.push(draft);
-            proposals.push(proposal);
-            amateurHeads.push(head!);
-            // Nothing follows an end-of-generation draft, so there is nothing more to draft.
-            if (i === gamma - 1 || this.isEndOfGeneration(draft)) break;
-            [head] = await this.amateur.evaluate([draft], 1);
-        }
-        this.drafted += drafts.length;
+        // 1. Draft (steps drawn ahead last round are reused).
+        if (stream.steps.length > 0) this.lookaheadRounds++;
+        await stream.extendTo(gamma);
+        const drafts = stream.steps.slice(0, gamma);
+        if (drafts.length === 0) return this.stop("contextFull");
+        const n = drafts.length;
+        this.drafted += n;
 
-        // 2. Verify every draft in one expert batch.
-        const expertHeads = await this.expert.evaluate([...this.pendingExpert, ...drafts], drafts.length + 1);
+        // 2. Verify every draft in one expert batch while the amateur, on the other core, reads its head after
+        //    the last draft (the bonus position) and drafts on as if everything will be accepted.
+        const expertBase = this.expert.length + this.pendingExpert.length;
+        const verifyStarted = performance.now();
+        const verification = this.expert.evaluate([...this.pendingExpert, ...drafts.map((d) => d.token)], n + 1)
+            .finally(() => this.verifyMs.record(performance.now() - verifyStarted));
+        const [expertHeads] = await Promise.all([verification, stream.extendTo(n + 1 + this.lookaheadSteps())]);
+        this.amateurStepMs.record(stream.evaluations > 0 ? stream.evaluateMs / stream.evaluations : NaN);
         this.pendingExpert = [];
 
         // 3. Accept or correct.
-        for (let i = 0; i < drafts.length; i++) {
-            const target = this.target(expertHeads[i]!, needsAmateurHeads ? amateurHeads[i]! : null);
-            const verdict = verifyDraftToken(target, proposals[i]!, drafts[i]!, this.rng);
+        for (let i = 0; i < n; i++) {
+            const target = this.target(expertHeads[i]!, needsAmateurHeads ? drafts[i]!.head : null);
+            const verdict = verifyDraftToken(target, drafts[i]!.proposal, drafts[i]!.token, this.rng);
             if (verdict.accepted) {
                 this.accepted++;
-                this.commit(drafts[i]!, "draft");
+                this.commit(drafts[i]!.token, "draft");
                 if (this.stopReason != null) {
                     // Keep only committed tokens cached; the last committed one counts as pending.
-                    await this.expert.truncate(expertCommitted + i);
-                    await this.amateur.truncate(amateurCommitted + i);
+                    await this.expert.truncate(expertBase + i);
+                    await this.amateur.truncate(stream.prefixLength + i);
+                    this.stream = null;
                     return;
                 }
                 continue;
             }
             if (verdict.residualFellBack) this.residualFallbacks++;
-            await this.expert.truncate(expertCommitted + i);
-            await this.amateur.truncate(amateurCommitted + i);
+            await this.expert.truncate(expertBase + i);
+            await this.amateur.truncate(stream.prefixLength + i);
+            this.stream = null;
             this.pendingExpert = [verdict.token];
             this.pendingAmateur = [verdict.token];
             this.corrections++;
@@ -241,16 +259,37 @@ class GenerationRun {
             return;
         }
 
-        // 4. Bonus token after a fully accepted draft.
-        const lastDraft = drafts[drafts.length - 1]!;
-        let amateurHead: Head | null = null;
-        if (needsAmateurHeads) [amateurHead] = await this.amateur.evaluate([lastDraft], 1);
-        else this.pendingAmateur = [lastDraft];
-        const bonus = sample(this.target(expertHeads[drafts.length]!, amateurHead), this.rng);
+        // 4. Bonus token after a fully accepted draft, from the exact p_n at the bonus position.
+        const next = stream.steps[n];
+        if (next == null) return this.stop("contextFull");
+        const bonus = sample(this.target(expertHeads[n]!, needsAmateurHeads ? next.head : null), this.rng);
         this.pendingExpert = [bonus];
-        this.pendingAmateur.push(bonus);
+        if (bonus === next.token) {
+            // The amateur already drafted past this token: its next drafts stand.
+            this.stream = stream.advance(n + 1);
+        } else {
+            await this.amateur.truncate(stream.prefixLength + n);
+            this.stream = null;
+            this.pendingAmateur = [bonus];
+        }
         this.bonuses++;
         this.commit(bonus, "bonus");
+    }
+
+    private newStream(): DraftStream {
+        const stream = new DraftStream(this.amateur, this.pendingAmateur, this.amateur.length + this.pendingAmateur.length,
+            this.params.temperature, this.params.seed, this.streamCount++, this.isEndOfGeneration);
+        this.pendingAmateur = [];
+        return stream;
+    }
+
+    /**
+     * How many drafts past the bonus position the amateur draws while the expert verifies: as many as fit in
+     * the verification's time (they are free on the idle core), at most γ.
+     */
+    private lookaheadSteps(): number {
+        const fit = Math.floor(this.verifyMs.value / this.amateurStepMs.value) - 1;
+        return Number.isFinite(fit) ? Math.max(0, Math.min(this.params.gamma, fit)) : this.params.gamma;
     }
 
     private commit(token: Token, source: TokenSource): void {
@@ -280,6 +319,7 @@ class GenerationRun {
             acceptedTokens: this.accepted,
             correctionTokens: this.corrections,
             bonusTokens: this.bonuses,
+            lookaheadRounds: this.lookaheadRounds,
             acceptanceRate: this.drafted > 0 ? this.accepted / this.drafted : null,
             meanAcceptedLength: speculative && this.rounds > 0 ? this.accepted / this.rounds : null,
             timeToFirstTokenMs: this.firstTokenAt == null ? null : this.firstTokenAt - this.startedAt,
@@ -297,5 +337,15 @@ class GenerationRun {
             stopReason: this.stopReason ?? "abort",
             seed: this.params.seed
         };
+    }
+}
+
+/** Exponential moving average of a timing; NaN until the first sample. */
+class MovingAverage {
+    value = NaN;
+
+    record(sample: number): void {
+        if (!Number.isFinite(sample)) return;
+        this.value = Number.isNaN(this.value) ? sample : 0.7 * this.value + 0.3 * sample;
     }
 }

@@ -70,6 +70,8 @@ export type GenerationStats = {
     readonly correctionTokens: number;
     /** Tokens drawn after a fully accepted draft. */
     readonly bonusTokens: number;
+    /** Rounds whose drafts the amateur had already drawn while the expert verified the round before. */
+    readonly lookaheadRounds: number;
     /** accepted / drafted; null when nothing was drafted. */
     readonly acceptanceRate: number | null;
     /** Accepted draft tokens per speculative round; null outside scd/sd. */

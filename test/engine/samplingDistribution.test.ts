@@ -88,5 +88,49 @@ for (const [amateur, text, params] of [
             console.log(`# two-token sequences: ${scd.size} kinds seen; χ² ${test.statistic.toFixed(2)} (${test.degreesOfFreedom} df), p ${test.pValue.toFixed(3)}`);
             assert.ok(test.pValue > P_FLOOR, `scd and cd two-token distributions differ: χ² ${test.statistic} on ${test.degreesOfFreedom} df`);
         });
+
+        test("a seed fixes the output, however far the amateur happened to draft ahead", async () => {
+            const first = await pair.decoder.generate(prompt, {mode: "scd", ...params, gamma: 3, maxTokens: 60, seed: 77});
+            const second = await pair.decoder.generate(prompt, {mode: "scd", ...params, gamma: 3, maxTokens: 60, seed: 77});
+            assert.deepEqual(second.tokens, first.tokens);
+        });
     });
 }
+
+// The expert drafting for itself accepts most drafts, so rounds often start from drafts the amateur drew
+// while the previous round was verified: the path that carries a draft stream across rounds.
+describe("sampled scd with the expert as its own amateur (drafts carried across rounds)", () => {
+    const params = {alpha: 0.1, beta: 0.5, temperature: 1};
+    let pair: ModelPair;
+    let prompt: number[];
+    before(async () => {
+        pair = await loadTestPair(storyExpert, storyExpert);
+        prompt = rawPrompt(pair.tokenizerModel, "Tom liked to").tokens;
+    });
+    after(async () => {
+        await pair.dispose();
+    });
+
+    test("drafts the amateur drew ahead during verification keep the cd distribution (γ 1, three tokens)", async () => {
+        const scdSequences = new Map<string, number>();
+        const cdSequences = new Map<string, number>();
+        const scdThird = new Map<string, number>();
+        const cdThird = new Map<string, number>();
+        let lookaheadRounds = 0;
+        for (let seed = 1; seed <= SAMPLES; seed++) {
+            const a = await pair.decoder.generate(prompt, {mode: "scd", ...params, gamma: 1, maxTokens: 3, seed});
+            count(scdSequences, a.tokens.join(","));
+            count(scdThird, String(a.tokens[2]));
+            lookaheadRounds += a.stats.lookaheadRounds;
+            const b = await pair.decoder.generate(prompt, {mode: "cd", ...params, maxTokens: 3, seed: seed + SAMPLES});
+            count(cdSequences, b.tokens.join(","));
+            count(cdThird, String(b.tokens[2]));
+        }
+        assert.ok(lookaheadRounds > SAMPLES / 4, `only ${lookaheadRounds} rounds reused drafts drawn ahead`);
+        for (const [label, x, y] of [["three-token sequences", scdSequences, cdSequences], ["third token", scdThird, cdThird]] as const) {
+            const test = chiSquareHomogeneity(x, y);
+            console.log(`# ${label}: ${lookaheadRounds} lookahead rounds; χ² ${test.statistic.toFixed(2)} (${test.degreesOfFreedom} df), p ${test.pValue.toFixed(3)}`);
+            assert.ok(test.pValue > P_FLOOR, `${label}: scd and cd differ, χ² ${test.statistic} on ${test.degreesOfFreedom} df`);
+        }
+    });
+});

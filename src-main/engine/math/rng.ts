@@ -42,3 +42,17 @@ export function createRng(seed: number): Rng {
 function rotl(x: number, k: number): number {
     return (x << k) | (x >>> (32 - k));
 }
+
+/**
+ * A generator for one (seed, key…) combination, e.g. (seed, draft stream, step): the numbers a draft step
+ * draws depend only on its key, never on how far ahead the drafting happened to run.
+ */
+export function createKeyedRng(seed: number, ...keys: number[]): Rng {
+    let h = Math.floor(Math.abs(seed)) % 4294967296;
+    for (const key of keys) {
+        h = Math.imul(h ^ (key >>> 0), 0x9e3779b1) >>> 0;
+        h = Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> 0;
+        h = (h ^ (h >>> 13)) >>> 0;
+    }
+    return createRng(h);
+}

@@ -1,0 +1,69 @@
+/**
+ * The amateur's drafts from one committed prefix, drawn one step at a time. Each step holds the amateur's
+ * head at that position, the exact proposal q it was drawn from, and the drawn token. The amateur's cache
+ * holds the prefix and every drafted token but the last (whose head nobody has asked for yet).
+ *
+ * A stream can run ahead of the round that uses it (while the expert verifies, on the other core). Its
+ * random numbers come from a generator keyed by (seed, stream, step), so what a step draws never depends
+ * on how far ahead the drafting happened to run.
+ */
+import {headDistribution, sample, type SparseDistribution} from "./math/distribution.ts";
+import type {Head} from "./math/head.ts";
+import {createKeyedRng} from "./math/rng.ts";
+import type {ModelSequence} from "./modelSequence.ts";
+import type {Token} from "./types.ts";
+
+export type DraftStep = {readonly head: Head; readonly proposal: SparseDistribution; readonly token: Token};
+
+export class DraftStream {
+    readonly steps: DraftStep[] = [];
+    private ended = false;
+    /** Wall time of the amateur evaluations this stream made, ms, and how many. */
+    evaluateMs = 0;
+    evaluations = 0;
+
+    /**
+     * @param prefixLength amateur cache length that holds exactly the committed prefix once `pending` is evaluated
+     * @param firstStep the step number of steps[0] within the stream (keeps keys stable when a stream is advanced)
+     */
+    constructor(
+        private readonly amateur: ModelSequence,
+        private pending: Token[],
+        readonly prefixLength: number,
+        private readonly temperature: number,
+        private readonly seed: number,
+        private readonly streamId: number,
+        private readonly isEndOfGeneration: (token: Token) => boolean,
+        private readonly firstStep = 0
+    ) {}
+
+    /** Draws until `count` steps exist, an end-of-generation draft ends the stream, or the cache is full. */
+    async extendTo(count: number): Promise<void> {
+        while (this.steps.length < count && !this.ended) {
+            const input = this.steps.length === 0 ? this.pending : [this.steps[this.steps.length - 1]!.token];
+            if (this.amateur.length + input.length > this.amateur.capacity) {
+                this.ended = true;
+                break;
+            }
+            const started = performance.now();
+            const [head] = await this.amateur.evaluate(input, 1);
+            this.evaluateMs += performance.now() - started;
+            this.evaluations++;
+            const proposal = headDistribution(head!, this.temperature);
+            const token = sample(proposal, createKeyedRng(this.seed, this.streamId, this.firstStep + this.steps.length));
+            this.steps.push({head: head!, proposal, token});
+            if (this.isEndOfGeneration(token)) this.ended = true;
+        }
+    }
+
+    /** The stream after its first `count` tokens were committed: the remaining steps, same keys. */
+    advance(count: number): DraftStream {
+        // With no step left, the last committed token is the one drafted token the amateur has not evaluated.
+        const pending = count >= this.steps.length ? [this.steps[count - 1]!.token] : [];
+        const next = new DraftStream(this.amateur, pending, this.prefixLength + count, this.temperature, this.seed, this.streamId,
+            this.isEndOfGeneration, this.firstStep + count);
+        next.steps.push(...this.steps.slice(count));
+        next.ended = this.ended;
+        return next;
+    }
+}
