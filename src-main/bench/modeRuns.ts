@@ -28,7 +28,7 @@ export type ModeSummary = {
     readonly perDraftAcceptance: number | null;
     readonly meanAcceptedLength: number | null;
     readonly expertCallsPerToken: number | null;
-    /** Wall time outside model evaluations per expert call, ms (sd and scd only). */
+    /** Wall time the decoder spent on its own work (not waiting on llama.cpp) per expert call, ms (sd and scd only). */
     readonly engineOverheadMsPerRound: number | null;
     readonly generatedTokens: number;
 };
@@ -122,7 +122,7 @@ function summarise(mode: BenchMode, sampling: Sampling["name"], repeats: RunReco
         const expertCalls = sum(stats, (s) => s.expertCalls);
         expertCallsPerToken = mode === "amateur" ? null : expertCalls / generatedTokens;
         if (mode === "sd" || mode === "scd") {
-            const outside = sum(stats, (s) => s.totalMs - s.modelMs.expert - s.modelMs.amateur);
+            const outside = sum(stats, (s) => s.totalMs - s.modelWaitMs);
             engineOverheadMsPerRound = outside / expertCalls;
         }
     }

@@ -10,8 +10,6 @@ import {headFromProbabilities, type Head} from "./math/head.ts";
 export class ModelSequence {
     /** Number of batched evaluation calls made so far (the decoder's "model calls"). */
     calls = 0;
-    /** Wall time spent inside those calls (llama.cpp and the head read-out), for overhead accounting. */
-    evaluateMs = 0;
     private readonly headRequest: NonNullable<Extract<ControlledEvaluateInputItem, readonly unknown[]>[1]["generateNext"]>;
     private readonly completeHeads: boolean;
 
@@ -61,7 +59,6 @@ export class ModelSequence {
             i < firstHead ? token : [token, {generateNext: this.headRequest}]
         );
         this.calls++;
-        const started = performance.now();
         const results = await this.sequence.controlledEvaluate(input, {contextShift: {strategy: refuseContextShift}});
         const heads: Head[] = [];
         for (let i = firstHead; i < tokens.length; i++) {
@@ -69,7 +66,6 @@ export class ModelSequence {
             if (probabilities == null) throw new Error(`llama.cpp returned no probabilities for position ${i}`);
             heads.push(headFromProbabilities(probabilities, this.completeHeads));
         }
-        this.evaluateMs += performance.now() - started;
         return heads;
     }
 

@@ -96,9 +96,11 @@ class GenerationRun {
     private lookaheadRounds = 0;
     private readonly verifyMs = new MovingAverage();
     private readonly amateurStepMs = new MovingAverage();
+    private readonly fullyAccepted = new MovingAverage();
     private bonuses = 0;
     private readonly callsAtStart: {expert: number; amateur: number};
-    private readonly modelMsAtStart: {expert: number; amateur: number};
+    /** Wall time this run spent awaiting llama.cpp (evaluations, cache edits), for overhead accounting. */
+    private modelWaitMs = 0;
 
     constructor(
         private readonly expert: ModelSequence,
@@ -116,17 +118,16 @@ class GenerationRun {
         for (const token of [...this.stopTokens]) if (!Number.isInteger(token)) this.stopTokens.delete(token);
         this.isEndOfGeneration = (token) => this.stopTokens.has(token) || tokenText.isEndOfGeneration(token);
         this.callsAtStart = {expert: expert.calls, amateur: amateur.calls};
-        this.modelMsAtStart = {expert: expert.evaluateMs, amateur: amateur.evaluateMs};
     }
 
     private readonly isEndOfGeneration: (token: Token) => boolean;
 
     async execute(usesExpert: boolean, usesAmateur: boolean): Promise<GenerationResult> {
-        if (usesExpert) ({reused: this.reused.expert, pending: this.pendingExpert} = await this.expert.reusePrefix(this.prompt));
-        if (usesAmateur) ({reused: this.reused.amateur, pending: this.pendingAmateur} = await this.amateur.reusePrefix(this.prompt));
+        if (usesExpert) ({reused: this.reused.expert, pending: this.pendingExpert} = await this.wait(this.expert.reusePrefix(this.prompt)));
+        if (usesAmateur) ({reused: this.reused.amateur, pending: this.pendingAmateur} = await this.wait(this.amateur.reusePrefix(this.prompt)));
         if (usesExpert && usesAmateur) {
             // Both models read the new prompt tokens side by side; each keeps its last one for its first head.
-            await Promise.all([this.prefill(this.expert, this.pendingExpert), this.prefill(this.amateur, this.pendingAmateur)]);
+            await this.wait(Promise.all([this.prefill(this.expert, this.pendingExpert), this.prefill(this.amateur, this.pendingAmateur)]));
             this.pendingExpert = this.pendingExpert.slice(-1);
             this.pendingAmateur = this.pendingAmateur.slice(-1);
         }
@@ -153,11 +154,20 @@ class GenerationRun {
             }
         }
         // Drop drafts the amateur drew past the end: its cache keeps only committed tokens.
-        if (this.stream != null) await this.amateur.truncate(this.stream.prefixLength);
+        if (this.stream != null) await this.wait(this.amateur.truncate(this.stream.prefixLength));
         this.stream = null;
         const tail = this.text.finish(this.stopReason === "stopString");
         if (tail.length > 0) this.onEvent?.({kind: "text", text: tail});
         return {tokens: this.tokens, text: this.text.fullText, stats: this.stats()};
+    }
+
+    private async wait<T>(work: Promise<T>): Promise<T> {
+        const started = performance.now();
+        try {
+            return await work;
+        } finally {
+            this.modelWaitMs += performance.now() - started;
+        }
     }
 
     private async prefill(model: ModelSequence, pending: readonly Token[]): Promise<void> {
@@ -172,7 +182,7 @@ class GenerationRun {
     private async singleModelStep(model: ModelSequence, which: "expert" | "amateur"): Promise<void> {
         const pending = which === "expert" ? this.pendingExpert : this.pendingAmateur;
         if (this.room(model, pending) < 0) return this.stop("contextFull");
-        const [head] = await model.evaluate(pending, 1);
+        const [head] = await this.wait(model.evaluate(pending, 1));
         const token = sample(headDistribution(head!, this.params.temperature), this.rng);
         if (which === "expert") this.pendingExpert = [token];
         else this.pendingAmateur = [token];
@@ -184,10 +194,10 @@ class GenerationRun {
             return this.stop("contextFull");
         }
         // Two contexts, two llama.cpp threads: the models evaluate side by side.
-        const [[expertHead], [amateurHead]] = await Promise.all([
+        const [[expertHead], [amateurHead]] = await this.wait(Promise.all([
             this.expert.evaluate(this.pendingExpert, 1),
             this.amateur.evaluate(this.pendingAmateur, 1)
-        ]);
+        ]));
         const token = sample(this.target(expertHead!, amateurHead!), this.rng);
         this.pendingExpert = [token];
         this.pendingAmateur = [token];
@@ -216,7 +226,7 @@ class GenerationRun {
 
         // 1. Draft (steps drawn ahead last round are reused).
         if (stream.steps.length > 0) this.lookaheadRounds++;
-        await stream.extendTo(gamma);
+        await this.wait(stream.extendTo(gamma));
         const drafts = stream.steps.slice(0, gamma);
         if (drafts.length === 0) return this.stop("contextFull");
         const n = drafts.length;
@@ -228,7 +238,7 @@ class GenerationRun {
         const verifyStarted = performance.now();
         const verification = this.expert.evaluate([...this.pendingExpert, ...drafts.map((d) => d.token)], n + 1)
             .finally(() => this.verifyMs.record(performance.now() - verifyStarted));
-        const [expertHeads] = await Promise.all([verification, stream.extendTo(n + 1 + this.lookaheadSteps())]);
+        const [expertHeads] = await this.wait(Promise.all([verification, stream.extendTo(n + 1 + this.lookaheadSteps())]));
         this.amateurStepMs.record(stream.evaluations > 0 ? stream.evaluateMs / stream.evaluations : NaN);
         this.pendingExpert = [];
 
@@ -241,16 +251,17 @@ class GenerationRun {
                 this.commit(drafts[i]!.token, "draft");
                 if (this.stopReason != null) {
                     // Keep only committed tokens cached; the last committed one counts as pending.
-                    await this.expert.truncate(expertBase + i);
-                    await this.amateur.truncate(stream.prefixLength + i);
+                    await this.wait(this.expert.truncate(expertBase + i));
+                    await this.wait(this.amateur.truncate(stream.prefixLength + i));
                     this.stream = null;
                     return;
                 }
                 continue;
             }
             if (verdict.residualFellBack) this.residualFallbacks++;
-            await this.expert.truncate(expertBase + i);
-            await this.amateur.truncate(stream.prefixLength + i);
+            this.fullyAccepted.record(0);
+            await this.wait(this.expert.truncate(expertBase + i));
+            await this.wait(this.amateur.truncate(stream.prefixLength + i));
             this.stream = null;
             this.pendingExpert = [verdict.token];
             this.pendingAmateur = [verdict.token];
@@ -260,6 +271,7 @@ class GenerationRun {
         }
 
         // 4. Bonus token after a fully accepted draft, from the exact p_n at the bonus position.
+        this.fullyAccepted.record(1);
         const next = stream.steps[n];
         if (next == null) return this.stop("contextFull");
         const bonus = sample(this.target(expertHeads[n]!, needsAmateurHeads ? next.head : null), this.rng);
@@ -268,7 +280,7 @@ class GenerationRun {
             // The amateur already drafted past this token: its next drafts stand.
             this.stream = stream.advance(n + 1);
         } else {
-            await this.amateur.truncate(stream.prefixLength + n);
+            await this.wait(this.amateur.truncate(stream.prefixLength + n));
             this.stream = null;
             this.pendingAmateur = [bonus];
         }
@@ -284,10 +296,12 @@ class GenerationRun {
     }
 
     /**
-     * How many drafts past the bonus position the amateur draws while the expert verifies: as many as fit in
-     * the verification's time (they are free on the idle core), at most γ.
+     * How many drafts past the bonus position the amateur draws while the expert verifies. They only pay off
+     * when a whole draft is accepted (and the bonus matches), so none while most rounds end in a rejection;
+     * otherwise as many as fit in the verification's time (they are free on the idle core), at most γ.
      */
     private lookaheadSteps(): number {
+        if (this.fullyAccepted.value < 0.5) return 0; // (no rounds yet: NaN, so look ahead)
         const fit = Math.floor(this.verifyMs.value / this.amateurStepMs.value) - 1;
         return Number.isFinite(fit) ? Math.max(0, Math.min(this.params.gamma, fit)) : this.params.gamma;
     }
@@ -324,10 +338,7 @@ class GenerationRun {
             meanAcceptedLength: speculative && this.rounds > 0 ? this.accepted / this.rounds : null,
             timeToFirstTokenMs: this.firstTokenAt == null ? null : this.firstTokenAt - this.startedAt,
             totalMs,
-            modelMs: {
-                expert: this.expert.evaluateMs - this.modelMsAtStart.expert,
-                amateur: this.amateur.evaluateMs - this.modelMsAtStart.amateur
-            },
+            modelWaitMs: this.modelWaitMs,
             tokensPerSecond: totalMs > 0 ? (this.tokens.length * 1000) / totalMs : 0,
             promptTokens: this.prompt.length,
             reusedPromptTokens: {...this.reused},

@@ -78,8 +78,8 @@ export type GenerationStats = {
     readonly meanAcceptedLength: number | null;
     readonly timeToFirstTokenMs: number | null;
     readonly totalMs: number;
-    /** Of totalMs, the time spent inside model evaluations (expert + amateur; they overlap in cd). */
-    readonly modelMs: {readonly expert: number; readonly amateur: number};
+    /** Of totalMs, the time the decoder spent waiting on llama.cpp; the rest is the engine's own work. */
+    readonly modelWaitMs: number;
     /** generatedTokens over the whole call, prompt evaluation included. */
     readonly tokensPerSecond: number;
     readonly promptTokens: number;
