@@ -45,10 +45,16 @@ export class DecoderBusyError extends Error {
 export class PairDecoder {
     private busy = false;
 
+    /**
+     * @param sideBySide whether the two models may evaluate at the same time (each on its own cores): cd's two
+     *   heads, the prompt prefill, and the amateur drafting ahead during verification. Off when the models'
+     *   threads would oversubscribe the CPU (measured on 2 cores with 2 threads each: ~10× slower).
+     */
     constructor(
         readonly expert: ModelSequence,
         readonly amateur: ModelSequence,
-        private readonly tokenText: TokenText
+        private readonly tokenText: TokenText,
+        readonly sideBySide = true
     ) {}
 
     /** Generates a continuation of `prompt` (the full token stream, BOS included where the model wants it). */
@@ -63,7 +69,7 @@ export class PairDecoder {
         if (this.busy) throw new DecoderBusyError();
         this.busy = true;
         try {
-            const run = new GenerationRun(this.expert, this.amateur, this.tokenText, params, options, prompt, onEvent);
+            const run = new GenerationRun(this.expert, this.amateur, this.tokenText, params, options, prompt, onEvent, this.sideBySide);
             return await run.execute(usesExpert, usesAmateur);
         } finally {
             this.busy = false;
@@ -109,7 +115,8 @@ class GenerationRun {
         private readonly params: DecodingParams,
         private readonly options: GenerateOptions,
         private readonly prompt: readonly Token[],
-        private readonly onEvent: ((event: DecodeEvent) => void) | undefined
+        private readonly onEvent: ((event: DecodeEvent) => void) | undefined,
+        private readonly sideBySide: boolean
     ) {
         this.rng = createRng(params.seed);
         this.contrast = {alpha: params.alpha, beta: params.beta, temperature: params.temperature};
@@ -127,7 +134,7 @@ class GenerationRun {
         if (usesAmateur) ({reused: this.reused.amateur, pending: this.pendingAmateur} = await this.wait(this.amateur.reusePrefix(this.prompt)));
         if (usesExpert && usesAmateur) {
             // Both models read the new prompt tokens side by side; each keeps its last one for its first head.
-            await this.wait(Promise.all([this.prefill(this.expert, this.pendingExpert), this.prefill(this.amateur, this.pendingAmateur)]));
+            await this.wait(this.both(() => this.prefill(this.expert, this.pendingExpert), () => this.prefill(this.amateur, this.pendingAmateur)));
             this.pendingExpert = this.pendingExpert.slice(-1);
             this.pendingAmateur = this.pendingAmateur.slice(-1);
         }
@@ -159,6 +166,13 @@ class GenerationRun {
         const tail = this.text.finish(this.stopReason === "stopString");
         if (tail.length > 0) this.onEvent?.({kind: "text", text: tail});
         return {tokens: this.tokens, text: this.text.fullText, stats: this.stats()};
+    }
+
+    /** Runs two model calls side by side when allowed, else one after the other. */
+    private async both<A, B>(first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> {
+        if (this.sideBySide) return Promise.all([first(), second()]);
+        const a = await first();
+        return [a, await second()];
     }
 
     private async wait<T>(work: Promise<T>): Promise<T> {
@@ -194,10 +208,10 @@ class GenerationRun {
             return this.stop("contextFull");
         }
         // Two contexts, two llama.cpp threads: the models evaluate side by side.
-        const [[expertHead], [amateurHead]] = await this.wait(Promise.all([
-            this.expert.evaluate(this.pendingExpert, 1),
-            this.amateur.evaluate(this.pendingAmateur, 1)
-        ]));
+        const [[expertHead], [amateurHead]] = await this.wait(this.both(
+            () => this.expert.evaluate(this.pendingExpert, 1),
+            () => this.amateur.evaluate(this.pendingAmateur, 1)
+        ));
         const token = sample(this.target(expertHead!, amateurHead!), this.rng);
         this.pendingExpert = [token];
         this.pendingAmateur = [token];
@@ -238,7 +252,8 @@ class GenerationRun {
         const verifyStarted = performance.now();
         const verification = this.expert.evaluate([...this.pendingExpert, ...drafts.map((d) => d.token)], n + 1)
             .finally(() => this.verifyMs.record(performance.now() - verifyStarted));
-        const [expertHeads] = await this.wait(Promise.all([verification, stream.extendTo(n + 1 + this.lookaheadSteps())]));
+        const drawAhead = this.sideBySide ? stream.extendTo(n + 1 + this.lookaheadSteps()) : Promise.resolve();
+        const [expertHeads] = await this.wait(Promise.all([verification, drawAhead]));
         this.amateurStepMs.record(stream.evaluations > 0 ? stream.evaluateMs / stream.evaluations : NaN);
         this.pendingExpert = [];
 
@@ -272,6 +287,7 @@ class GenerationRun {
 
         // 4. Bonus token after a fully accepted draft, from the exact p_n at the bonus position.
         this.fullyAccepted.record(1);
+        await this.wait(stream.extendTo(n + 1)); // already there when the amateur drew ahead
         const next = stream.steps[n];
         if (next == null) return this.stop("contextFull");
         const bonus = sample(this.target(expertHeads[n]!, needsAmateurHeads ? next.head : null), this.rng);

@@ -2,6 +2,7 @@
  * Loads an expert/amateur pair for decoding: checks both files and their compatibility before llama.cpp
  * sees them, then loads each model with one context and one sequence, explicit threads and GPU offload.
  */
+import os from "node:os";
 import type {LlamaContext, LlamaModel, Token as LlamaToken} from "node-llama-cpp";
 import {ModelSequence} from "../engine/modelSequence.ts";
 import {PairDecoder} from "../engine/pairDecoder.ts";
@@ -45,8 +46,8 @@ export type LoadedModel = {
 export class ModelPair {
     readonly decoder: PairDecoder;
 
-    constructor(readonly expert: LoadedModel, readonly amateur: LoadedModel, readonly threads: number) {
-        this.decoder = new PairDecoder(expert.sequence, amateur.sequence, modelTokenText(expert.model));
+    constructor(readonly expert: LoadedModel, readonly amateur: LoadedModel, readonly threads: number, sideBySide: boolean) {
+        this.decoder = new PairDecoder(expert.sequence, amateur.sequence, modelTokenText(expert.model), sideBySide);
     }
 
     /** Expert's tokenizer: both models share it (checked at load). */
@@ -102,7 +103,9 @@ export async function loadModelPair(options: LoadPairOptions): Promise<ModelPair
     const expert = await load(expertFile);
     try {
         const amateur = await load(amateurFile);
-        return new ModelPair(expert, amateur, threads);
+        // Side by side only where both models' threads fit the CPU at once (or the GPU does the work).
+        const sideBySide = llama.gpu !== false || 2 * threads <= os.availableParallelism();
+        return new ModelPair(expert, amateur, threads, sideBySide);
     } catch (error) {
         await expert.context.dispose();
         await expert.model.dispose();

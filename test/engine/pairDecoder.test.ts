@@ -4,9 +4,9 @@
  */
 import assert from "node:assert/strict";
 import {after, before, describe, test} from "node:test";
-import {DecoderBusyError, PromptTooLongError} from "../../src-main/engine/pairDecoder.ts";
+import {DecoderBusyError, PairDecoder, PromptTooLongError} from "../../src-main/engine/pairDecoder.ts";
 import type {DecodeEvent, DecodeMode} from "../../src-main/engine/types.ts";
-import type {ModelPair} from "../../src-main/models/modelPair.ts";
+import {modelTokenText, type ModelPair} from "../../src-main/models/modelPair.ts";
 import {rawPrompt} from "../../src-main/models/promptFormat.ts";
 import {loadTestPair, storyAmateurL4, storyExpert} from "../helpers/models.ts";
 
@@ -144,6 +144,19 @@ describe("pair decoder on stories260K + L4", () => {
         const running = pair.decoder.generate(prompt, {mode: "cd", maxTokens: 20});
         await assert.rejects(pair.decoder.generate(prompt, {mode: "cd", maxTokens: 5}), DecoderBusyError);
         await running;
+    });
+
+    test("one after the other (no drafting ahead, no side-by-side calls) decodes the same tokens for a seed", async () => {
+        const sequential = new PairDecoder(pair.expert.sequence, pair.amateur.sequence, modelTokenText(pair.tokenizerModel), false);
+        for (const mode of ["scd", "sd", "cd"] as const) {
+            for (const temperature of [0, 1]) {
+                const options = {mode, temperature, maxTokens: 48, gamma: 3, seed: 5};
+                const a = await pair.decoder.generate(prompt, options);
+                const b = await sequential.generate(prompt, options);
+                assert.deepEqual(b.tokens, a.tokens, `${mode} T=${temperature}`);
+                assert.equal(b.stats.lookaheadRounds, 0);
+            }
+        }
     });
 
     test("bad decoding parameters are refused with one sentence each", async () => {
