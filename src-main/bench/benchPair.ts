@@ -6,18 +6,12 @@ import {loadModelPair} from "../models/modelPair.ts";
 import {rawPrompt} from "../models/promptFormat.ts";
 import type {GpuChoice} from "../models/llamaRuntime.ts";
 import type {PairSpec} from "./benchPairs.ts";
-import {benchModes, runModes, samplings, type BenchMode, type ModeSummary} from "./modeRuns.ts";
+import {benchModes, runModes, samplings, type BenchMode, type ModeSummary, type Workload} from "./modeRuns.ts";
 import {NlcSpeculative} from "./nlcSpeculative.ts";
 import {measurePrimitives, medianPrimitives, type Primitives} from "./primitives.ts";
 import {predictedTokensPerSecond} from "./prediction.ts";
 
-export type BenchSettings = {
-    readonly prompts: readonly string[];
-    readonly repeats: number;
-    readonly maxTokens: number;
-    readonly gamma: number;
-    readonly alpha: number;
-    readonly beta: number;
+export type BenchSettings = Workload & {
     readonly threads: number;
     readonly gpu: GpuChoice;
     readonly topK: number;

@@ -33,13 +33,17 @@ export type ModeSummary = {
     readonly generatedTokens: number;
 };
 
-export type ModeRunOptions = {
+/** What each mode decodes: the same for every mode of a bench run. */
+export type Workload = {
     readonly prompts: readonly string[];
     readonly repeats: number;
     readonly maxTokens: number;
     readonly gamma: number;
     readonly alpha: number;
     readonly beta: number;
+};
+
+export type ModeRunOptions = Workload & {
     readonly sampling: Sampling;
     readonly modes: readonly BenchMode[];
     readonly onProgress?: (line: string) => void;

@@ -2,11 +2,15 @@
  * `--sweep`: scd speed and acceptance against the draft length γ (1–8) for several contrast strengths β,
  * on one pair, and the plot a user reads faster than a table.
  */
+import type {DecodeMode} from "../engine/types.ts";
 import type {ModelPair} from "../models/modelPair.ts";
 import {rawPrompt} from "../models/promptFormat.ts";
 import {renderLinePlot} from "./svgPlot.ts";
 
 export type SweepPoint = {readonly gamma: number; readonly beta: number; readonly tokensPerSecond: number; readonly acceptanceRate: number};
+
+/** The sweep's points plus the expert alone and cd on the same prompts, measured in the same run. */
+export type SweepResult = {readonly points: SweepPoint[]; readonly expertTokensPerSecond: number; readonly cdTokensPerSecond: number};
 
 export type SweepOptions = {
     readonly prompts: readonly string[];
@@ -18,47 +22,52 @@ export type SweepOptions = {
     readonly onProgress?: (line: string) => void;
 };
 
-export async function runSweep(pair: ModelPair, options: SweepOptions): Promise<SweepPoint[]> {
+export async function runSweep(pair: ModelPair, options: SweepOptions): Promise<SweepResult> {
     const prompts = options.prompts.map((text) => rawPrompt(pair.tokenizerModel, text).tokens);
+    const measure = async (mode: DecodeMode, gamma: number, beta: number) => {
+        let tokens = 0, ms = 0, drafted = 0, accepted = 0;
+        for (const [index, prompt] of prompts.entries()) {
+            await pair.expert.sequence.truncate(0);
+            await pair.amateur.sequence.truncate(0);
+            const {stats} = await pair.decoder.generate(prompt, {
+                mode, gamma, beta, alpha: options.alpha, temperature: options.temperature, maxTokens: options.maxTokens, seed: index + 1
+            });
+            tokens += stats.generatedTokens;
+            ms += stats.totalMs;
+            drafted += stats.draftedTokens;
+            accepted += stats.acceptedTokens;
+        }
+        return {tokensPerSecond: (1000 * tokens) / ms, acceptanceRate: drafted > 0 ? accepted / drafted : 0};
+    };
+    const expertTokensPerSecond = (await measure("expert", 1, 0)).tokensPerSecond;
+    const cdTokensPerSecond = (await measure("cd", 1, options.betas[options.betas.length - 1] ?? 0.5)).tokensPerSecond;
     const points: SweepPoint[] = [];
     for (const gamma of options.gammas) {
-        for (const beta of options.betas) {
-            let tokens = 0, ms = 0, drafted = 0, accepted = 0;
-            for (const [index, prompt] of prompts.entries()) {
-                await pair.expert.sequence.truncate(0);
-                await pair.amateur.sequence.truncate(0);
-                const {stats} = await pair.decoder.generate(prompt, {
-                    mode: "scd", gamma, beta, alpha: options.alpha, temperature: options.temperature, maxTokens: options.maxTokens, seed: index + 1
-                });
-                tokens += stats.generatedTokens;
-                ms += stats.totalMs;
-                drafted += stats.draftedTokens;
-                accepted += stats.acceptedTokens;
-            }
-            points.push({gamma, beta, tokensPerSecond: (1000 * tokens) / ms, acceptanceRate: drafted > 0 ? accepted / drafted : 0});
-        }
+        for (const beta of options.betas) points.push({gamma, beta, ...await measure("scd", gamma, beta)});
         options.onProgress?.(`  sweep: γ = ${gamma} done`);
     }
-    return points;
+    return {points, expertTokensPerSecond, cdTokensPerSecond};
 }
 
-export function sweepPlot(points: readonly SweepPoint[], title: string, note: string): string {
+export function sweepPlot({points, expertTokensPerSecond}: SweepResult, title: string, note: string): string {
     const betas = [...new Set(points.map((p) => p.beta))];
+    const gammas = [...new Set(points.map((p) => p.gamma))];
     const series = (y: (p: SweepPoint) => number) => betas.map((beta) => ({
         label: `β = ${beta}`,
         points: points.filter((p) => p.beta === beta).map((p) => ({x: p.gamma, y: y(p)}))
     }));
+    const expertLine = {label: "expert alone", points: gammas.map((gamma) => ({x: gamma, y: expertTokensPerSecond}))};
     return renderLinePlot({
         title,
         note,
         panels: [
-            {title: "Speed", xLabel: "draft length γ", yLabel: "tokens / s", series: series((p) => p.tokensPerSecond), yMin: 0},
+            {title: "Speed", xLabel: "draft length γ", yLabel: "tokens / s", series: [...series((p) => p.tokensPerSecond), expertLine], yMin: 0},
             {title: "Acceptance rate", xLabel: "draft length γ", yLabel: "accepted / drafted", series: series((p) => p.acceptanceRate), yMin: 0, yMax: 1}
         ]
     });
 }
 
-export function sweepTable(points: readonly SweepPoint[]): string {
+export function sweepTable({points, expertTokensPerSecond, cdTokensPerSecond}: SweepResult): string {
     const betas = [...new Set(points.map((p) => p.beta))];
     const gammas = [...new Set(points.map((p) => p.gamma))];
     const lines = [`| γ | ${betas.map((b) => `β=${b} tok/s (acc.)`).join(" | ")} |`, `|---|${betas.map(() => "---").join("|")}|`];
@@ -69,5 +78,6 @@ export function sweepTable(points: readonly SweepPoint[]): string {
         });
         lines.push(`| ${gamma} | ${cells.join(" | ")} |`);
     }
+    lines.push("", `Same prompts, same run: expert alone ${expertTokensPerSecond.toFixed(1)} tok/s, cd (β = ${betas[betas.length - 1]}) ${cdTokensPerSecond.toFixed(1)} tok/s.`);
     return lines.join("\n") + "\n";
 }

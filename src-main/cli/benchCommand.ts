@@ -78,15 +78,15 @@ export async function benchCommand(argv: string[]): Promise<number> {
         const pair = await loadFirstPair();
         try {
             log(`sweep on ${pairs[0]!.description}: γ 1–8 × β {0, 0.25, 0.5, 1}`);
-            const points = await runSweep(pair, {
+            const sweep = await runSweep(pair, {
                 prompts: settings.prompts, maxTokens: settings.maxTokens, temperature: 1, alpha: settings.alpha,
                 gammas: [1, 2, 3, 4, 5, 6, 7, 8], betas: [0, 0.25, 0.5, 1], onProgress: log
             });
             const device = pair.expert.model.llama.gpu === false ? "CPU" : `GPU (${pair.expert.model.llama.gpu})`;
-            await writeFile(values.plot, sweepPlot(points, `SCD on ${pairs[0]!.description}`,
+            await writeFile(values.plot, sweepPlot(sweep, `SCD on ${pairs[0]!.description}`,
                 `${device}, ${settings.threads} thread(s) per model, temperature 1, α ${settings.alpha}, ${promptCount} prompts × ${settings.maxTokens} tokens`));
-            process.stdout.write(`### Sweep: scd on ${pairs[0]!.description} (temperature 1)\n\n${sweepTable(points)}\nPlot: ${values.plot}\n\n`);
-            extras.sweep = points;
+            process.stdout.write(`### Sweep: scd on ${pairs[0]!.description} (temperature 1)\n\n${sweepTable(sweep)}\nPlot: ${values.plot}\n\n`);
+            extras.sweep = sweep;
             log(`wrote ${values.plot}`);
         } finally {
             await pair.dispose();

@@ -47,7 +47,7 @@ export class PairDecoder {
 
     /**
      * @param sideBySide whether the two models may evaluate at the same time (each on its own cores): cd's two
-     *   heads, the prompt prefill, and the amateur drafting ahead during verification. Off when the models'
+     *   heads, and the amateur drafting ahead during verification. Off when the models'
      *   threads would oversubscribe the CPU (measured on 2 cores with 2 threads each: ~10× slower).
      */
     constructor(
@@ -132,12 +132,8 @@ class GenerationRun {
     async execute(usesExpert: boolean, usesAmateur: boolean): Promise<GenerationResult> {
         if (usesExpert) ({reused: this.reused.expert, pending: this.pendingExpert} = await this.wait(this.expert.reusePrefix(this.prompt)));
         if (usesAmateur) ({reused: this.reused.amateur, pending: this.pendingAmateur} = await this.wait(this.amateur.reusePrefix(this.prompt)));
-        if (usesExpert && usesAmateur) {
-            // Both models read the new prompt tokens side by side; each keeps its last one for its first head.
-            await this.wait(this.both(() => this.prefill(this.expert, this.pendingExpert), () => this.prefill(this.amateur, this.pendingAmateur)));
-            this.pendingExpert = this.pendingExpert.slice(-1);
-            this.pendingAmateur = this.pendingAmateur.slice(-1);
-        }
+        // No separate prompt prefill: the new prompt tokens ride in each model's first call (in scd/sd the
+        // expert's first verification batch), which llama.cpp evaluates faster than two calls would.
 
         while (this.stopReason == null) {
             if (this.options.signal?.aborted) {
@@ -182,10 +178,6 @@ class GenerationRun {
         } finally {
             this.modelWaitMs += performance.now() - started;
         }
-    }
-
-    private async prefill(model: ModelSequence, pending: readonly Token[]): Promise<void> {
-        if (pending.length > 1) await model.evaluate(pending.slice(0, -1), 0);
     }
 
     /** Free cache slots left in a model once its pending tokens are evaluated. */

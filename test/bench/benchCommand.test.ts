@@ -36,9 +36,11 @@ test("bench on the story pair prints every mode, the primitives, predictions, ra
     const recorded = JSON.parse(readFileSync(json, "utf8"));
     assert.equal(recorded.results.length, 1);
     assert.equal(recorded.results[0].modes.length, 12);
-    assert.equal(recorded.sweep.length, 8 * 4);
+    assert.equal(recorded.sweep.points.length, 8 * 4);
+    assert.ok(recorded.sweep.expertTokensPerSecond > 0 && recorded.sweep.cdTokensPerSecond > 0);
     assert.equal(recorded.quality.length, 5);
     const svg = readFileSync(plot, "utf8");
     assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    assert.equal((svg.match(/<polyline/g) ?? []).length, 8, "two panels × four β");
+    assert.equal((svg.match(/<polyline/g) ?? []).length, 9, "two panels × four β, and the expert alone");
+    assert.match(svg, /expert alone/);
 });
