@@ -31,7 +31,8 @@ export type Prediction = {
     readonly overheadShareOfExpertStep: number | null;
 };
 
-export type Ratio = {readonly name: string; readonly sampling: string; readonly value: number};
+/** A speed ratio of two modes: over whole calls (prompt included) and over decoding after the first token. */
+export type Ratio = {readonly name: string; readonly sampling: string; readonly value: number; readonly decodeValue: number};
 
 export type PairResult = {
     readonly pair: PairSpec;
@@ -114,11 +115,17 @@ function predictions(summaries: readonly ModeSummary[], primitives: Primitives):
 function ratios(summaries: readonly ModeSummary[]): Ratio[] {
     const out: Ratio[] = [];
     for (const sampling of new Set(summaries.map((s) => s.sampling))) {
-        const speed = (mode: BenchMode) => summaries.find((s) => s.mode === mode && s.sampling === sampling)?.tokensPerSecond.median;
+        const find = (mode: BenchMode) => summaries.find((s) => s.mode === mode && s.sampling === sampling);
         for (const [a, b] of [["sd", "sd-nlc"], ["scd", "cd"], ["scd", "expert"], ["sd", "expert"]] as const) {
-            const numerator = speed(a);
-            const denominator = speed(b);
-            if (numerator != null && denominator != null) out.push({name: `${a} / ${b}`, sampling, value: numerator / denominator});
+            const numerator = find(a);
+            const denominator = find(b);
+            if (numerator == null || denominator == null) continue;
+            out.push({
+                name: `${a} / ${b}`,
+                sampling,
+                value: numerator.tokensPerSecond.median / denominator.tokensPerSecond.median,
+                decodeValue: numerator.decodeTokensPerSecond.median / denominator.decodeTokensPerSecond.median
+            });
         }
     }
     return out;

@@ -29,10 +29,11 @@ export function pairReport(result: PairResult, settings: {repeats: number; promp
             `${f1(q.measuredDecodeTokensPerSecond)} | ${f2(q.efficiency)} | ${pct(q.overheadShareOfExpertStep)} |`);
     }
     lines.push("");
-    lines.push("| ratio | greedy | sampled |", "|---|---|---|");
+    lines.push("| ratio | greedy | sampled | greedy, decoding only | sampled, decoding only |", "|---|---|---|---|---|");
     for (const name of [...new Set(result.ratios.map((r) => r.name))]) {
-        const value = (sampling: string) => result.ratios.find((r) => r.name === name && r.sampling === sampling)?.value;
-        lines.push(`| ${name} | ${f2(value("greedy"))} | ${f2(value("sampled"))} |`);
+        const ratio = (sampling: string) => result.ratios.find((r) => r.name === name && r.sampling === sampling);
+        lines.push(`| ${name} | ${f2(ratio("greedy")?.value)} | ${f2(ratio("sampled")?.value)} | ` +
+            `${f2(ratio("greedy")?.decodeValue)} | ${f2(ratio("sampled")?.decodeValue)} |`);
     }
     lines.push("");
     return lines.join("\n");
