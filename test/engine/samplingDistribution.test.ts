@@ -8,24 +8,15 @@ import assert from "node:assert/strict";
 import {after, before, describe, test} from "node:test";
 import {contrastiveTarget} from "../../src-main/engine/math/contrast.ts";
 import {headDistribution} from "../../src-main/engine/math/distribution.ts";
-import type {Head} from "../../src-main/engine/math/head.ts";
 import {expectedAcceptance} from "../../src-main/engine/math/speculative.ts";
 import type {ModelPair} from "../../src-main/models/modelPair.ts";
 import {rawPrompt} from "../../src-main/models/promptFormat.ts";
 import {chiSquareGoodnessOfFit, chiSquareHomogeneity} from "../helpers/chiSquare.ts";
+import {headsAfter} from "../helpers/heads.ts";
 import {loadTestPair, storyAmateurL3, storyAmateurL4, storyExpert} from "../helpers/models.ts";
 
 const SAMPLES = 1200;
 const P_FLOOR = 0.001;
-
-async function headsAfter(pair: ModelPair, prompt: number[]): Promise<[Head, Head]> {
-    const heads: Head[] = [];
-    for (const sequence of [pair.expert.sequence, pair.amateur.sequence]) {
-        const {pending} = await sequence.reusePrefix(prompt);
-        heads.push((await sequence.evaluate(pending, 1))[0]!);
-    }
-    return [heads[0]!, heads[1]!];
-}
 
 function count<K>(map: Map<K, number>, key: K): void {
     map.set(key, (map.get(key) ?? 0) + 1);

@@ -3,19 +3,14 @@
  * near-tie of the target (so batched-vs-single rounding in llama.cpp can flip it) rather than a bug.
  */
 import {contrastiveTarget} from "../../src-main/engine/math/contrast.ts";
-import type {Head} from "../../src-main/engine/math/head.ts";
 import type {ModelPair} from "../../src-main/models/modelPair.ts";
+import {headsAfter} from "./heads.ts";
 
 /** Gap between the best and second-best greedy target scores after `tokens`, from single-position heads. */
 export async function targetScoreGap(pair: ModelPair, tokens: number[], alpha: number, beta: number): Promise<number> {
-    const heads: Head[] = [];
-    for (const sequence of [pair.expert.sequence, pair.amateur.sequence]) {
-        const {pending} = await sequence.reusePrefix(tokens);
-        const [head] = await sequence.evaluate(pending, 1);
-        heads.push(head!);
-    }
+    const [expert, amateur] = await headsAfter(pair, tokens);
     // Temperature 1 gives p_n ∝ exp(score): the log-ratio of the two top probabilities is the score gap.
-    const {distribution} = contrastiveTarget(heads[0]!, beta === 0 ? null : heads[1]!, {alpha, beta, temperature: 1});
+    const {distribution} = contrastiveTarget(expert, beta === 0 ? null : amateur, {alpha, beta, temperature: 1});
     const logProbs = [...distribution.probs].map(Math.log).sort((a, b) => b - a);
     return logProbs.length < 2 ? Infinity : logProbs[0]! - logProbs[1]!;
 }
