@@ -7,15 +7,19 @@
  * by the next evaluation). A call whose prompt extends the cached tokens evaluates only the new ones.
  *
  * SCD round (γ drafts d_1..d_γ):
- *  1. the amateur evaluates its pending tokens and drafts d_i ~ q_i (its own tempered head), one call each;
- *  2. the expert evaluates pending + d_1..d_γ in one batch, reading γ+1 heads;
+ *  1. the amateur drafts d_i ~ q_i (its own tempered head), one call each, unless it already drew them while
+ *     the previous round was verified (see 2);
+ *  2. the expert evaluates pending + d_1..d_γ in one batch, reading γ+1 heads; meanwhile, on the other core,
+ *     the amateur evaluates d_γ (its head at the bonus position) and, while whole drafts keep being accepted,
+ *     drafts on as if everything will be (draftStream.ts; its random numbers are keyed by position, so a
+ *     seed fixes the output however far it ran);
  *  3. d_i is accepted with probability min(1, p_n(d_i)/q_i(d_i)), p_n the contrastive target from the
  *     expert's and amateur's heads at that position; the first rejection is replaced by a draw from
  *     norm(max(0, p_n − q_i)), and both caches drop the rejected suffix;
- *  4. bonus position, after all γ are accepted: the amateur evaluates d_γ to get its head there (a call it
- *     would make next round anyway), and the bonus token is drawn from the exact p_n at that position. So
- *     every committed token is distributed exactly as contrastive decoding. With β = 0 (sd) the amateur head
- *     is not needed: d_γ joins the amateur's pending tokens instead.
+ *  4. bonus position, after all γ are accepted: the bonus token is drawn from the exact p_n there, with the
+ *     amateur's head after d_γ. So every committed token is distributed exactly as contrastive decoding
+ *     (with β = 0, sd, the target is the expert's own). If the bonus equals the amateur's next draft, the
+ *     drafts it drew beyond are the next round's.
  */
 import {contrastiveTarget, type ContrastParams} from "./math/contrast.ts";
 import {headDistribution, sample, type SparseDistribution} from "./math/distribution.ts";
@@ -82,31 +86,38 @@ class GenerationRun {
     private readonly contrast: ContrastParams;
     private readonly text: TextAssembler;
     private readonly stopTokens: Set<Token>;
+    private readonly isEndOfGeneration: (token: Token) => boolean;
+
+    // Decoding state.
     private readonly tokens: Token[] = [];
     private pendingExpert: Token[] = [];
     private pendingAmateur: Token[] = [];
-    private stopReason: StopReason | null = null;
-    private readonly startedAt = performance.now();
-    private firstTokenAt: number | null = null;
-    private rounds = 0;
-    private drafted = 0;
-    private accepted = 0;
-    private amateurFloorHits = 0;
-    private headTruncations = 0;
-    private residualFallbacks = 0;
-    private readonly reused = {expert: 0, amateur: 0};
-    private corrections = 0;
     /** The amateur's current drafts (speculative modes); null when the next round starts a new stream. */
     private stream: DraftStream | null = null;
     private streamCount = 0;
-    private lookaheadRounds = 0;
+    private stopReason: StopReason | null = null;
+
+    // What the lookahead policy learns as it goes.
     private readonly verifyMs = new MovingAverage();
     private readonly amateurStepMs = new MovingAverage();
     private readonly fullyAccepted = new MovingAverage();
-    private bonuses = 0;
-    private readonly callsAtStart: {expert: number; amateur: number};
+
+    // Statistics.
+    private readonly startedAt = performance.now();
+    private firstTokenAt: number | null = null;
     /** Wall time this run spent awaiting llama.cpp (evaluations, cache edits), for overhead accounting. */
     private modelWaitMs = 0;
+    private readonly callsAtStart: {expert: number; amateur: number};
+    private readonly reused = {expert: 0, amateur: 0};
+    private rounds = 0;
+    private drafted = 0;
+    private accepted = 0;
+    private corrections = 0;
+    private bonuses = 0;
+    private lookaheadRounds = 0;
+    private amateurFloorHits = 0;
+    private headTruncations = 0;
+    private residualFallbacks = 0;
 
     constructor(
         private readonly expert: ModelSequence,
@@ -126,8 +137,6 @@ class GenerationRun {
         this.isEndOfGeneration = (token) => this.stopTokens.has(token) || tokenText.isEndOfGeneration(token);
         this.callsAtStart = {expert: expert.calls, amateur: amateur.calls};
     }
-
-    private readonly isEndOfGeneration: (token: Token) => boolean;
 
     async execute(usesExpert: boolean, usesAmateur: boolean): Promise<GenerationResult> {
         if (usesExpert) ({reused: this.reused.expert, pending: this.pendingExpert} = await this.wait(this.expert.reusePrefix(this.prompt)));
