@@ -2,7 +2,7 @@
  * One pair's benchmark: load it, measure the primitives, run every mode greedy and sampled, and derive the
  * predicted speeds, efficiencies, engine overhead and the headline ratios.
  */
-import {loadModelPair} from "../models/modelPair.ts";
+import {loadModelPair, type ModelPair} from "../models/modelPair.ts";
 import {rawPrompt} from "../models/promptFormat.ts";
 import type {GpuChoice} from "../models/llamaRuntime.ts";
 import type {PairSpec} from "./benchPairs.ts";
@@ -45,10 +45,9 @@ export type PairResult = {
     readonly ratios: readonly Ratio[];
 };
 
-export async function benchPair(spec: PairSpec, settings: BenchSettings): Promise<PairResult> {
-    const log = settings.onProgress ?? (() => undefined);
-    log(`loading ${spec.description}`);
-    const pair = await loadModelPair({
+/** Loads a pair the way every bench part runs it: the bench's threads, GPU choice, head size and context. */
+export function loadBenchPair(spec: PairSpec, settings: Pick<BenchSettings, "threads" | "gpu" | "topK" | "contextSize">): Promise<ModelPair> {
+    return loadModelPair({
         expertPath: spec.expertPath,
         amateurPath: spec.amateurPath,
         threads: settings.threads,
@@ -56,12 +55,23 @@ export async function benchPair(spec: PairSpec, settings: BenchSettings): Promis
         topK: settings.topK,
         contextSize: settings.contextSize
     });
+}
+
+export function deviceName(pair: ModelPair): string {
+    const gpu = pair.expert.model.llama.gpu;
+    return gpu === false ? "CPU" : `GPU (${gpu})`;
+}
+
+export async function benchPair(spec: PairSpec, settings: BenchSettings): Promise<PairResult> {
+    const log = settings.onProgress ?? (() => undefined);
+    log(`loading ${spec.description}`);
+    const pair = await loadBenchPair(spec, settings);
     const modes = settings.modes ?? benchModes;
     const nlc = modes.includes("sd-nlc")
         ? await NlcSpeculative.create(pair.expert.model, pair.amateur.model, {threads: settings.threads, contextSize: settings.contextSize, gamma: settings.gamma})
         : null;
     try {
-        const device = pair.expert.model.llama.gpu === false ? "CPU" : `GPU (${pair.expert.model.llama.gpu})`;
+        const device = deviceName(pair);
         log(`measuring primitives on ${device}, ${settings.threads} thread(s) per model`);
         const promptTokens = rawPrompt(pair.tokenizerModel, settings.prompts[0]!).tokens;
         const primitiveSamples: Primitives[] = [];

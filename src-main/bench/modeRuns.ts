@@ -85,8 +85,7 @@ async function runOne(pair: ModelPair, nlc: NlcSpeculative | null, mode: BenchMo
             validated: run.validated, refuted: run.refuted};
     }
     // Every run starts from an empty cache, so time to first token always includes the prompt.
-    await pair.expert.sequence.truncate(0);
-    await pair.amateur.sequence.truncate(0);
+    await pair.clearCaches();
     const {stats} = await pair.decoder.generate(prompt, {
         mode: mode satisfies DecodeMode,
         temperature: options.sampling.temperature,

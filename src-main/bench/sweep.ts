@@ -27,8 +27,7 @@ export async function runSweep(pair: ModelPair, options: SweepOptions): Promise<
     const measure = async (mode: DecodeMode, gamma: number, beta: number) => {
         let tokens = 0, ms = 0, drafted = 0, accepted = 0;
         for (const [index, prompt] of prompts.entries()) {
-            await pair.expert.sequence.truncate(0);
-            await pair.amateur.sequence.truncate(0);
+            await pair.clearCaches();
             const {stats} = await pair.decoder.generate(prompt, {
                 mode, gamma, beta, alpha: options.alpha, temperature: options.temperature, maxTokens: options.maxTokens, seed: index + 1
             });

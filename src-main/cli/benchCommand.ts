@@ -3,12 +3,12 @@ import {writeFile} from "node:fs/promises";
 import path from "node:path";
 import {parseArgs} from "node:util";
 import {benchPairNames, resolvePair, type BenchPairName, type PairSpec} from "../bench/benchPairs.ts";
-import {benchPair, type PairResult} from "../bench/benchPair.ts";
+import {benchPair, deviceName, loadBenchPair, type PairResult} from "../bench/benchPair.ts";
 import {benchPrompts} from "../bench/benchPrompts.ts";
 import {pairReport} from "../bench/benchReport.ts";
 import {qualityPrompts, qualityTable, runQuality} from "../bench/quality.ts";
 import {runSweep, sweepPlot, sweepTable} from "../bench/sweep.ts";
-import {loadModelPair, type ModelPair} from "../models/modelPair.ts";
+import type {ModelPair} from "../models/modelPair.ts";
 import {defaultThreadsPerModel} from "../models/llamaRuntime.ts";
 import {UsageError, parseIntegerOption, parseNumberOption} from "./options.ts";
 
@@ -70,10 +70,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
             process.stdout.write(pairReport(result, {repeats: settings.repeats, prompts: promptCount, maxTokens: settings.maxTokens}) + "\n");
         }
     }
-    const loadFirstPair = (): Promise<ModelPair> => loadModelPair({
-        expertPath: pairs[0]!.expertPath, amateurPath: pairs[0]!.amateurPath, threads: settings.threads, gpu: settings.gpu,
-        topK: settings.topK, contextSize: settings.contextSize
-    });
+    const loadFirstPair = (): Promise<ModelPair> => loadBenchPair(pairs[0]!, settings);
     if (values.sweep) {
         const pair = await loadFirstPair();
         try {
@@ -82,9 +79,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
                 prompts: settings.prompts, maxTokens: settings.maxTokens, temperature: 1, alpha: settings.alpha,
                 gammas: [1, 2, 3, 4, 5, 6, 7, 8], betas: [0, 0.25, 0.5, 1], onProgress: log
             });
-            const device = pair.expert.model.llama.gpu === false ? "CPU" : `GPU (${pair.expert.model.llama.gpu})`;
             await writeFile(values.plot, sweepPlot(sweep, `SCD on ${pairs[0]!.description}`,
-                `${device}, ${settings.threads} thread(s) per model, temperature 1, α ${settings.alpha}, ${promptCount} prompts × ${settings.maxTokens} tokens`));
+                `${deviceName(pair)}, ${settings.threads} thread(s) per model, temperature 1, α ${settings.alpha}, ${promptCount} prompts × ${settings.maxTokens} tokens`));
             process.stdout.write(`### Sweep: scd on ${pairs[0]!.description} (temperature 1)\n\n${sweepTable(sweep)}\nPlot: ${values.plot}\n\n`);
             extras.sweep = sweep;
             log(`wrote ${values.plot}`);

@@ -7,7 +7,7 @@ import type {LlamaContext, LlamaModel, Token as LlamaToken} from "node-llama-cpp
 import {ModelSequence} from "../engine/modelSequence.ts";
 import {PairDecoder} from "../engine/pairDecoder.ts";
 import type {TokenText} from "../engine/textAssembler.ts";
-import {checkPairCompatibility, type CompatibilityReport} from "./compatibility.ts";
+import {checkPairCompatibility, type CompatibilityReport, type TokenizerFacts} from "./compatibility.ts";
 import {validateGgufFile, type GgufFile} from "./gguf/ggufReader.ts";
 import {defaultThreadsPerModel, getRuntime, type GpuChoice} from "./llamaRuntime.ts";
 import {tokenizerFacts} from "./tokenizerFacts.ts";
@@ -55,12 +55,21 @@ export class ModelPair {
         return this.expert.model;
     }
 
-    async dispose(): Promise<void> {
-        for (const {context, model} of [this.expert, this.amateur]) {
-            await context.dispose();
-            await model.dispose();
-        }
+    /** Empties both KV caches, so the next call evaluates its whole prompt (benchmarks, tests). */
+    async clearCaches(): Promise<void> {
+        await this.expert.sequence.truncate(0);
+        await this.amateur.sequence.truncate(0);
     }
+
+    async dispose(): Promise<void> {
+        await disposeLoaded(this.expert);
+        await disposeLoaded(this.amateur);
+    }
+}
+
+async function disposeLoaded({context, model}: LoadedModel): Promise<void> {
+    await context.dispose();
+    await model.dispose();
 }
 
 export function modelTokenText(model: LlamaModel): TokenText {
@@ -70,18 +79,24 @@ export function modelTokenText(model: LlamaModel): TokenText {
     };
 }
 
-/** Reads both GGUF headers and checks the pair; throws GgufError or IncompatiblePairError. */
-export async function inspectPair(expertPath: string, amateurPath: string): Promise<{expert: GgufFile; amateur: GgufFile; report: CompatibilityReport}> {
-    const [expert, amateur] = await Promise.all([validateGgufFile(expertPath), validateGgufFile(amateurPath)]);
-    return {expert, amateur, report: checkPairCompatibility(tokenizerFacts(expert), tokenizerFacts(amateur))};
+export type InspectedModel = {readonly file: GgufFile; readonly tokenizer: TokenizerFacts};
+
+/** Reads both GGUF headers and checks the pair; throws GgufError (bad file) but reports incompatibility. */
+export async function inspectPair(expertPath: string, amateurPath: string): Promise<{expert: InspectedModel; amateur: InspectedModel; report: CompatibilityReport}> {
+    const inspect = async (path: string): Promise<InspectedModel> => {
+        const file = await validateGgufFile(path);
+        return {file, tokenizer: tokenizerFacts(file)};
+    };
+    const [expert, amateur] = await Promise.all([inspect(expertPath), inspect(amateurPath)]);
+    return {expert, amateur, report: checkPairCompatibility(expert.tokenizer, amateur.tokenizer)};
 }
 
 export async function loadModelPair(options: LoadPairOptions): Promise<ModelPair> {
-    const {expert: expertFile, amateur: amateurFile, report} = await inspectPair(options.expertPath, options.amateurPath);
+    const {expert: expertInfo, amateur: amateurInfo, report} = await inspectPair(options.expertPath, options.amateurPath);
     if (!report.compatible) throw new IncompatiblePairError(report);
     const threads = options.threads ?? defaultThreadsPerModel();
     const llama = await getRuntime(options.gpu ?? "auto", threads * 2);
-    const load = async (file: GgufFile): Promise<LoadedModel> => {
+    const load = async ({file, tokenizer}: InspectedModel): Promise<LoadedModel> => {
         const model = await llama.loadModel({modelPath: file.path, gpuLayers: "auto"});
         try {
             const contextSize = Math.min(options.contextSize ?? 2048, model.trainContextSize);
@@ -93,22 +108,20 @@ export async function loadModelPair(options: LoadPairOptions): Promise<ModelPair
                     ? {flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32"} as const
                     : {})
             });
-            const vocabularySize = tokenizerFacts(file).tokens.length;
-            return {file, model, context, sequence: new ModelSequence(context.getSequence(), vocabularySize, options.topK ?? 64)};
+            return {file, model, context, sequence: new ModelSequence(context.getSequence(), tokenizer.tokens.length, options.topK ?? 64)};
         } catch (error) {
             await model.dispose();
             throw error;
         }
     };
-    const expert = await load(expertFile);
+    const expert = await load(expertInfo);
     try {
-        const amateur = await load(amateurFile);
+        const amateur = await load(amateurInfo);
         // Side by side only where both models' threads fit the CPU at once (or the GPU does the work).
         const sideBySide = llama.gpu !== false || 2 * threads <= os.availableParallelism();
         return new ModelPair(expert, amateur, threads, sideBySide);
     } catch (error) {
-        await expert.context.dispose();
-        await expert.model.dispose();
+        await disposeLoaded(expert);
         throw error;
     }
 }

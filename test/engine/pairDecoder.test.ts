@@ -21,14 +21,9 @@ describe("pair decoder on stories260K + L4", () => {
         await pair.dispose();
     });
 
-    async function clearCaches(): Promise<void> {
-        await pair.expert.sequence.truncate(0);
-        await pair.amateur.sequence.truncate(0);
-    }
-
     for (const mode of ["scd", "sd", "cd"] as const satisfies readonly DecodeMode[]) {
         test(`${mode}: a second turn evaluates only its new tokens, and decodes as a fresh context would`, async () => {
-            await clearCaches();
+            await pair.clearCaches();
             const first = await pair.decoder.generate(prompt, {mode, maxTokens: 40, temperature: 0});
             assert.deepEqual(first.stats.reusedPromptTokens, {expert: 0, amateur: 0});
             const followUp = pair.tokenizerModel.tokenize(" Then the dog said") as number[];
@@ -38,7 +33,7 @@ describe("pair decoder on stories260K + L4", () => {
             assert.equal(second.stats.reusedPromptTokens.expert, cachedBefore, "expert reused everything it had");
             assert.equal(second.stats.reusedPromptTokens.amateur, cachedBefore, "amateur reused everything it had");
 
-            await clearCaches();
+            await pair.clearCaches();
             const fresh = await pair.decoder.generate(secondPrompt, {mode, maxTokens: 30, temperature: 0});
             assert.deepEqual(fresh.stats.reusedPromptTokens, {expert: 0, amateur: 0});
             assert.deepEqual(second.tokens, fresh.tokens);
@@ -46,7 +41,7 @@ describe("pair decoder on stories260K + L4", () => {
     }
 
     test("an edited history reuses only the common prefix", async () => {
-        await clearCaches();
+        await pair.clearCaches();
         const first = await pair.decoder.generate(prompt, {mode: "scd", maxTokens: 20});
         const edited = [...prompt.slice(0, 3), ...(pair.tokenizerModel.tokenize(" a cat") as number[])];
         const second = await pair.decoder.generate(edited, {mode: "scd", maxTokens: 5});
@@ -55,7 +50,7 @@ describe("pair decoder on stories260K + L4", () => {
     });
 
     test("abort stops within one round and leaves both caches consistent for the next call", async () => {
-        await clearCaches();
+        await pair.clearCaches();
         const controller = new AbortController();
         let seen = 0;
         const aborted = await pair.decoder.generate(prompt, {mode: "scd", gamma: 4, maxTokens: 200, temperature: 0, signal: controller.signal}, (event) => {
@@ -65,7 +60,7 @@ describe("pair decoder on stories260K + L4", () => {
         assert.ok(aborted.tokens.length >= 5 && aborted.tokens.length <= 5 + 4, `stopped after ${aborted.tokens.length} tokens`);
 
         const continued = await pair.decoder.generate([...prompt, ...aborted.tokens], {mode: "scd", maxTokens: 30, temperature: 0});
-        await clearCaches();
+        await pair.clearCaches();
         const fresh = await pair.decoder.generate([...prompt, ...aborted.tokens], {mode: "scd", maxTokens: 30, temperature: 0});
         assert.deepEqual(continued.tokens, fresh.tokens);
 
