@@ -2,7 +2,7 @@
  * The `tandem` command line. Every failure a user can cause ends with exit code 1 (2 for usage mistakes)
  * and one plain line on stderr, never a stack trace.
  */
-import {benchCommand, benchUsage} from "./benchCommand.ts";
+import {benchCommand, benchUsage} from "../../tools/bench/benchCommand.ts";
 import {generateCommand, generateUsage} from "./generateCommand.ts";
 import {UsageError} from "./options.ts";
 

@@ -14,7 +14,7 @@ import {
     readGguf,
     validateGgufFile
 } from "../../../src-main/models/gguf/ggufReader.ts";
-import {readTensorBytes} from "../../../src-main/models/gguf/ggufTensorData.ts";
+import {readTensorBytes} from "../../../tools/gguf/ggufTensorData.ts";
 import {GgmlType, GgufValueType} from "../../../src-main/models/gguf/ggufTypes.ts";
 import {modelPath, PROVENANCE_SHA256, sha256Of, STORIES, STORIES_L3, STORIES_L4, TINY_RANDOM} from "./sharedModels.ts";
 

@@ -2,15 +2,15 @@
 import {writeFile} from "node:fs/promises";
 import path from "node:path";
 import {parseArgs} from "node:util";
-import {benchPairNames, resolvePair, type BenchPairName, type PairSpec} from "../bench/benchPairs.ts";
-import {benchPair, deviceName, loadBenchPair, type PairResult} from "../bench/benchPair.ts";
-import {benchPrompts} from "../bench/benchPrompts.ts";
-import {pairReport} from "../bench/benchReport.ts";
-import {qualityPrompts, qualityTable, runQuality} from "../bench/quality.ts";
-import {runSweep, sweepPlot, sweepTable} from "../bench/sweep.ts";
-import type {ModelPair} from "../models/modelPair.ts";
-import {defaultThreadsPerModel} from "../models/llamaRuntime.ts";
-import {UsageError, parseIntegerOption, parseNumberOption} from "./options.ts";
+import {benchPairNames, resolvePair, type BenchPairName, type PairSpec} from "./benchPairs.ts";
+import {benchPair, deviceName, loadBenchPair, type PairResult} from "./benchPair.ts";
+import {benchPrompts} from "./benchPrompts.ts";
+import {pairReport} from "./benchReport.ts";
+import {qualityPrompts, qualityTable, runQuality} from "./quality.ts";
+import {runSweep, sweepPlot, sweepTable} from "./sweep.ts";
+import type {ModelPair} from "../../src-main/models/modelPair.ts";
+import {defaultThreadsPerModel} from "../../src-main/models/llamaRuntime.ts";
+import {UsageError, parseIntegerOption, parseNumberOption} from "../../src-main/cli/options.ts";
 
 export const benchUsage = `usage: tandem bench [--pairs story,heavy-l4,heavy-twin|all] [--models DIR] [--ffn F]
        [--expert PATH --amateur PATH] [--prompts N] [--max-tokens N] [--repeats R] [--gamma G]

@@ -3,9 +3,9 @@
  * noise hits all modes alike, and summarises each mode: tokens/s (median, min, max over repeats), time to
  * first token, acceptance, mean accepted length, expert calls per token, and time outside llama.cpp.
  */
-import type {DecodeMode, GenerationStats} from "../engine/types.ts";
-import type {ModelPair} from "../models/modelPair.ts";
-import {rawPrompt} from "../models/promptFormat.ts";
+import type {DecodeMode, GenerationStats} from "../../src-main/engine/types.ts";
+import type {ModelPair} from "../../src-main/models/modelPair.ts";
+import {rawPrompt} from "../../src-main/models/promptFormat.ts";
 import type {NlcSpeculative} from "./nlcSpeculative.ts";
 import {perDraftAcceptance} from "./prediction.ts";
 import {mean, spread, type Spread} from "./summary.ts";

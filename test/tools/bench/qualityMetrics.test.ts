@@ -1,7 +1,7 @@
 /** Text-quality statistics against small hand-computed examples: repeated n-grams, distinct-n, trailing loops, summaries. */
 import assert from "node:assert/strict";
 import {test} from "node:test";
-import {detectTrailingLoop, distinctN, pooledDistinctN, repeatedNgramShare, summarizeQuality} from "../../src-main/bench/qualityMetrics.ts";
+import {detectTrailingLoop, distinctN, pooledDistinctN, repeatedNgramShare, summarizeQuality} from "../../../tools/bench/qualityMetrics.ts";
 
 const repeat = (block: number[], times: number): number[] => Array.from({length: times}, () => block).flat();
 const range = (from: number, count: number): number[] => Array.from({length: count}, (_, i) => from + i);

@@ -10,7 +10,7 @@ import {tmpdir} from "node:os";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
 import {test} from "node:test";
-import {modelsDir} from "../helpers/models.ts";
+import {modelsDir} from "../../helpers/models.ts";
 
 const bin = fileURLToPath(new URL("../../bin/tandem.mjs", import.meta.url));
 

@@ -4,7 +4,7 @@
  * γ+1 heads). Each is the median of repeated runs on a cache holding the prompt; the bench measures them
  * again before every repeat of the mode runs and reports the medians.
  */
-import type {ModelSequence} from "../engine/modelSequence.ts";
+import type {ModelSequence} from "../../src-main/engine/modelSequence.ts";
 import {spread} from "./summary.ts";
 
 export type Primitives = {

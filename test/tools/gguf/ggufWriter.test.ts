@@ -4,12 +4,12 @@ import assert from "node:assert/strict";
 import {access, readFile, stat} from "node:fs/promises";
 import {join} from "node:path";
 import {findTensor, getStringArray, readGguf, typedMetadata} from "../../../src-main/models/gguf/ggufReader.ts";
-import {copyTensors, readTensorBytes} from "../../../src-main/models/gguf/ggufTensorData.ts";
+import {copyTensors, readTensorBytes} from "../../../tools/gguf/ggufTensorData.ts";
 import {GgmlType, GgufValueType} from "../../../src-main/models/gguf/ggufTypes.ts";
 import {gguf} from "../../../src-main/models/gguf/ggufValues.ts";
 import type {GgufTypedValue} from "../../../src-main/models/gguf/ggufValues.ts";
-import {layoutGguf, writeGguf} from "../../../src-main/models/gguf/ggufWriter.ts";
-import {makeTempDir, modelPath, sha256Of, STORIES, TINY_RANDOM} from "./sharedModels.ts";
+import {layoutGguf, writeGguf} from "../../../tools/gguf/ggufWriter.ts";
+import {makeTempDir, modelPath, sha256Of, STORIES, TINY_RANDOM} from "../../models/gguf/sharedModels.ts";
 
 let dir = "";
 let cleanup: () => Promise<void> = async () => {};

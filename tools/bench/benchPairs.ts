@@ -4,7 +4,7 @@
  * same function at a tunable cost) into the fixture cache, built on first use and never committed.
  */
 import path from "node:path";
-import {ensureFixture} from "../models/fixtures/deriveModels.ts";
+import {ensureFixture} from "../fixtures/deriveModels.ts";
 
 export const benchPairNames = ["story", "heavy-l4", "heavy-twin"] as const;
 export type BenchPairName = (typeof benchPairNames)[number];

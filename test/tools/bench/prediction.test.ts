@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import {test} from "node:test";
-import {expectedTokensPerRound, perDraftAcceptance, predictedRoundMs, predictedTokensPerSecond} from "../../src-main/bench/prediction.ts";
-import {createRng} from "../../src-main/engine/math/rng.ts";
+import {expectedTokensPerRound, perDraftAcceptance, predictedRoundMs, predictedTokensPerSecond} from "../../../tools/bench/prediction.ts";
+import {createRng} from "../../../src-main/engine/math/rng.ts";
 
 test("expected tokens per round matches a simulation of i.i.d. acceptance", () => {
     const rng = createRng(1);

@@ -2,9 +2,9 @@
  * `--sweep`: scd speed and acceptance against the draft length γ (1–8) for several contrast strengths β,
  * on one pair, and the plot a user reads faster than a table.
  */
-import type {DecodeMode} from "../engine/types.ts";
-import type {ModelPair} from "../models/modelPair.ts";
-import {rawPrompt} from "../models/promptFormat.ts";
+import type {DecodeMode} from "../../src-main/engine/types.ts";
+import type {ModelPair} from "../../src-main/models/modelPair.ts";
+import {rawPrompt} from "../../src-main/models/promptFormat.ts";
 import {renderLinePlot} from "./svgPlot.ts";
 
 export type SweepPoint = {readonly gamma: number; readonly beta: number; readonly tokensPerSecond: number; readonly acceptanceRate: number};

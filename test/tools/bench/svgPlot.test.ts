@@ -4,7 +4,7 @@ import {writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {test} from "node:test";
-import {niceAxis, renderLinePlot, type PlotPanel} from "../../src-main/bench/svgPlot.ts";
+import {niceAxis, renderLinePlot, type PlotPanel} from "../../../tools/bench/svgPlot.ts";
 
 /** Throws unless every opening tag is closed in order; returns the element names seen. */
 function checkTagBalance(svg: string): string[] {

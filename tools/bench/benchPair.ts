@@ -2,9 +2,9 @@
  * One pair's benchmark: load it, measure the primitives, run every mode greedy and sampled, and derive the
  * predicted speeds, efficiencies, engine overhead and the headline ratios.
  */
-import {loadModelPair, type ModelPair} from "../models/modelPair.ts";
-import {rawPrompt} from "../models/promptFormat.ts";
-import type {GpuChoice} from "../models/llamaRuntime.ts";
+import {loadModelPair, type ModelPair} from "../../src-main/models/modelPair.ts";
+import {rawPrompt} from "../../src-main/models/promptFormat.ts";
+import type {GpuChoice} from "../../src-main/models/llamaRuntime.ts";
 import type {PairSpec} from "./benchPairs.ts";
 import {benchModes, runModes, samplings, type BenchMode, type ModeSummary, type Workload} from "./modeRuns.ts";
 import {NlcSpeculative} from "./nlcSpeculative.ts";
