@@ -8,7 +8,13 @@ import type {
     SettingsOverrides, SpeedBaseline, TokenRun
 } from "../contract/api.ts";
 
-export type StoreErrorKind = "notFound" | "diskFull" | "readOnly" | "corrupt" | "locked" | "io";
+/**
+ * What went wrong, for the caller to act on: notFound (no such id), diskFull (SQLITE_FULL), readOnly (the file
+ * or its file system cannot be written), corrupt (damaged or not a database), tooNew (written by a newer Tandem,
+ * whose schema this version does not know), locked (another program holds the database), invalid (a value the
+ * schema refuses), io (any other failure reading or writing the file).
+ */
+export type StoreErrorKind = "notFound" | "diskFull" | "readOnly" | "corrupt" | "tooNew" | "locked" | "invalid" | "io";
 
 export class StoreError extends Error {
     constructor(readonly kind: StoreErrorKind, message: string, options?: {cause?: unknown}) {
@@ -50,7 +56,10 @@ export interface ChatStore {
     getMessage(id: string): Message;
     /** Adds a message at the end of its conversation (and bumps the conversation's updatedAt). */
     addMessage(input: NewMessage): Message;
-    /** Durable when it returns (a streaming answer is written through this as it grows). */
+    /**
+     * Durable against the process being killed when it returns (a streaming answer is written through this as
+     * it grows; answerWriter.ts batches the deltas). Also bumps the conversation's updatedAt.
+     */
     updateMessage(id: string, patch: MessagePatch): Message;
     /** Deletes `messageId` (when `inclusive`) and every later message of its conversation. */
     deleteMessagesFrom(conversationId: string, messageId: string, inclusive: boolean): void;
@@ -61,8 +70,12 @@ export interface ChatStore {
     search(query: string, limit?: number): SearchHit[];
     exportConversation(id: string, format: ExportFormat): ExportedConversation;
 
-    /** The global settings the user changed (the rest are the option table's defaults). */
+    /**
+     * The global settings the user changed (the rest are the option table's defaults). Keys the option table no
+     * longer knows, and values outside its ranges, are left out.
+     */
     getSettings(): SettingsOverrides;
+    /** Replaces the whole set of changed settings (a key left out goes back to its default). */
     saveSettings(settings: SettingsOverrides): void;
 
     getBaseline(pairKey: string, device: string): SpeedBaseline | null;
