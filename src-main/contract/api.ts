@@ -213,4 +213,5 @@ export interface ClientApi {
 export type ServiceFunctionName = keyof ServiceApi;
 
 /** Error codes a request can fail with; the message is always a sentence a user can read. */
-export type ServiceErrorCode = "invalidRequest" | "busy" | "notFound" | "incompatiblePair" | "noPair" | "engineCrashed" | "storage" | "internal";
+/** "disconnected": raised on the UI side only, when the transport to the service closed mid-call. */
+export type ServiceErrorCode = "invalidRequest" | "busy" | "notFound" | "incompatiblePair" | "noPair" | "engineCrashed" | "storage" | "internal" | "disconnected";

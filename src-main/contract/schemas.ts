@@ -1,8 +1,9 @@
 /**
  * Request validation at the process boundary: one valibot schema per ServiceApi function, over its argument
- * list. `validateRequest` turns any malformed payload into a ServiceError with one readable sentence, so a
- * bad request never reaches the service and never crashes the process. Setting values are checked against
- * the option table (the same ranges the CLI and the engine use).
+ * list. `validateRequest` turns any malformed payload into a ServiceError("invalidRequest") with one sentence
+ * that names the function and the field ("sendMessage: text is missing"), so a bad request never reaches the
+ * service and never crashes the process. Setting values are checked against the option table (the same ranges
+ * the CLI and the engine use). No I/O: safe to import anywhere.
  */
 import * as v from "valibot";
 import {optionProblem, optionTable} from "../options/optionTable.ts";
@@ -19,30 +20,55 @@ export class ServiceError extends Error {
 const MAX_ID = 100;
 const MAX_TEXT = 1_000_000;
 const MAX_PATH = 4096;
+const MAX_TITLE = 200;
+const MAX_QUERY = 500;
 
-const id = v.pipe(v.string("an id must be text"), v.minLength(1, "an id must not be empty"), v.maxLength(MAX_ID, "an id is too long"));
-const path = v.pipe(v.string("a model path must be text"), v.minLength(1, "a model path must not be empty"), v.maxLength(MAX_PATH, "a model path is too long"));
-const pair = v.strictObject({expertPath: path, amateurPath: path});
-const title = v.pipe(v.string("a title must be text"), v.trim(), v.minLength(1, "a title must not be empty"), v.maxLength(200, "a title is at most 200 characters"));
-const messageText = v.pipe(v.string("a message must be text"), v.minLength(1, "a message must not be empty"),
-    v.maxLength(MAX_TEXT, `a message is at most ${MAX_TEXT} characters`));
+// Every message below names its field, so validateRequest only prefixes the function name.
+
+function textField(field: string, options: {min?: number; max: number; trim?: boolean}) {
+    const type = v.string(`${field} must be text`);
+    const min = v.minLength<string, number, string>(options.min ?? 0, `${field} must not be empty`);
+    const max = v.maxLength<string, number, string>(options.max, `${field} is longer than ${options.max} characters`);
+    return options.trim === true ? v.pipe(type, v.trim(), min, max) : v.pipe(type, min, max);
+}
+
+const id = (field: string) => textField(field, {min: 1, max: MAX_ID});
+const pair = v.strictObject(
+    {expertPath: textField("expertPath", {min: 1, max: MAX_PATH}), amateurPath: textField("amateurPath", {min: 1, max: MAX_PATH})},
+    "the pair must be an object {expertPath, amateurPath}"
+);
+const title = textField("title", {min: 1, max: MAX_TITLE, trim: true});
+const messageText = textField("text", {min: 1, max: MAX_TEXT});
+
+function isOptionKey(key: string): boolean {
+    return optionTable.some((o) => o.key === key);
+}
 
 /** Settings changes: known keys only, each value checked against the option table. */
-const settingsChanges = v.pipe(
-    v.record(v.string(), v.unknown(), "settings must be an object"),
-    v.check((value) => Object.keys(value).every((key) => optionTable.some((o) => o.key === key)), (issue) => {
-        const unknown = Object.keys(issue.input as object).filter((key) => !optionTable.some((o) => o.key === key));
-        return `unknown setting ${unknown.map((k) => `"${k}"`).join(", ")}`;
-    }),
-    v.rawCheck(({dataset, addIssue}) => {
-        if (!dataset.typed) return;
-        for (const [key, value] of Object.entries(dataset.value)) {
-            const spec = optionTable.find((o) => o.key === key);
-            const problem = spec == null ? null : optionProblem(spec, value);
-            if (problem != null) addIssue({message: problem});
-        }
-    })
-);
+function settingsChanges(field: string) {
+    return v.pipe(
+        v.custom<Record<string, unknown>>((value) => typeof value === "object" && value != null && !Array.isArray(value), `${field} must be an object`),
+        v.rawCheck(({dataset, addIssue}) => {
+            if (!dataset.typed) return;
+            const unknown = Object.keys(dataset.value).filter((key) => !isOptionKey(key));
+            if (unknown.length > 0) {
+                addIssue({message: `unknown setting ${unknown.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 40))).join(", ")}`});
+                return;
+            }
+            for (const [key, value] of Object.entries(dataset.value)) {
+                const problem = optionProblem(optionTable.find((o) => o.key === key)!, value);
+                if (problem != null) addIssue({message: problem});
+            }
+        }),
+        // Last, so the checks above see every key the caller sent (a record silently drops "__proto__").
+        v.record(v.string(), v.unknown(), `${field} must be an object`)
+    );
+}
+
+/** The one object argument of a request, with a message naming the fields it takes. */
+function request<const E extends v.ObjectEntries>(entries: E) {
+    return v.strictTuple([v.strictObject(entries, `the request must be an object {${Object.keys(entries).join(", ")}}`)]);
+}
 
 const none = v.strictTuple([]);
 
@@ -54,33 +80,55 @@ export const requestSchemas = {
     unloadPair: none,
     calibrate: none,
     getSettings: none,
-    updateSettings: v.strictTuple([settingsChanges]),
+    updateSettings: v.strictTuple([settingsChanges("settings")]),
     listConversations: none,
-    createConversation: v.strictTuple([v.strictObject({title: v.optional(title)})]),
-    renameConversation: v.strictTuple([v.strictObject({id, title})]),
-    deleteConversation: v.strictTuple([v.strictObject({id})]),
-    getConversation: v.strictTuple([v.strictObject({id})]),
-    setConversationOverrides: v.strictTuple([v.strictObject({id, overrides: settingsChanges})]),
-    searchMessages: v.strictTuple([v.strictObject({query: v.pipe(v.string("a search must be text"), v.maxLength(500, "a search is at most 500 characters"))})]),
-    exportConversation: v.strictTuple([v.strictObject({id, format: v.picklist(["markdown", "json"], "format must be markdown or json")})]),
-    sendMessage: v.strictTuple([v.strictObject({conversationId: id, text: messageText})]),
-    regenerate: v.strictTuple([v.strictObject({conversationId: id, messageId: v.optional(id)})]),
-    editAndResend: v.strictTuple([v.strictObject({conversationId: id, messageId: id, text: messageText})]),
+    createConversation: request({title: v.optional(title)}),
+    renameConversation: request({id: id("id"), title}),
+    deleteConversation: request({id: id("id")}),
+    getConversation: request({id: id("id")}),
+    setConversationOverrides: request({id: id("id"), overrides: settingsChanges("overrides")}),
+    searchMessages: request({query: textField("query", {max: MAX_QUERY})}),
+    exportConversation: request({id: id("id"), format: v.picklist(["markdown", "json"], "format must be markdown or json")}),
+    sendMessage: request({conversationId: id("conversationId"), text: messageText}),
+    regenerate: request({conversationId: id("conversationId"), messageId: v.optional(id("messageId"))}),
+    editAndResend: request({conversationId: id("conversationId"), messageId: id("messageId"), text: messageText}),
     stopGeneration: none
 } as const satisfies Record<ServiceFunctionName, v.GenericSchema>;
+
+/** The names of every request, in the contract's order (the preload exposes one function per name). */
+export const serviceFunctionNames = Object.keys(requestSchemas) as ServiceFunctionName[];
 
 export function isServiceFunction(name: unknown): name is ServiceFunctionName {
     return typeof name === "string" && Object.hasOwn(requestSchemas, name);
 }
 
+/** Shows a name the caller sent inside a message: quoted, shortened, never more than a line. */
+function quoted(value: unknown): string {
+    const text = JSON.stringify(typeof value === "string" ? value.slice(0, 60) : String(value).slice(0, 60));
+    return text ?? "undefined";
+}
+
+/** One sentence for the first issue, naming the request's field (or its argument list). */
+function describeIssue(name: ServiceFunctionName, issue: v.BaseIssue<unknown>, args: unknown): string {
+    const keys = (issue.path ?? []).map((item) => item.key);
+    const arity = requestSchemas[name].items.length;
+    const takes = arity === 0 ? `${name} takes no arguments` : `${name} takes one argument`;
+    if (keys.length === 0) return Array.isArray(args) ? takes : `${name}: the arguments must be a list`;
+    if (keys.length === 1) {
+        // An argument past the schema's end (strict tuple), or a missing/mistyped argument.
+        if (issue.expected === "never") return `${takes}, not ${(args as unknown[]).length}`;
+        return `${name}: ${issue.message}`;
+    }
+    const field = keys.slice(1).map(String).join(".");
+    if (issue.type === "strict_object" && issue.expected === "never") return `${name}: unknown field ${quoted(keys.at(-1))}`;
+    if (issue.type === "strict_object" && issue.input === undefined) return `${name}: ${field} is missing`;
+    return `${name}: ${issue.message}`;
+}
+
 /** Checks a call's name and arguments; returns the parsed arguments or throws ServiceError("invalidRequest"). */
 export function validateRequest(name: unknown, args: unknown): unknown[] {
-    if (!isServiceFunction(name)) throw new ServiceError("invalidRequest", `unknown request ${JSON.stringify(String(name)).slice(0, 80)}`);
+    if (!isServiceFunction(name)) throw new ServiceError("invalidRequest", `unknown request ${quoted(name)}`);
     const result = v.safeParse(requestSchemas[name], args);
-    if (!result.success) {
-        const first = result.issues[0]!;
-        const where = v.getDotPath(first);
-        throw new ServiceError("invalidRequest", `${name}: ${first.message}${where != null && !/must|unknown|setting/.test(first.message) ? ` (at ${where})` : ""}`);
-    }
+    if (!result.success) throw new ServiceError("invalidRequest", describeIssue(name, result.issues[0], args));
     return result.output as unknown[];
 }

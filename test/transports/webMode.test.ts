@@ -1,0 +1,150 @@
+/**
+ * `npm run serve`'s program end to end (scripts/serve.mjs as a child process, the real service, the real
+ * engine process, the demo pair): it prints one line with the address, the page loads from it without the
+ * token, the built UI opened at that address in Chromium answers a message (and still shows the chat after a
+ * reload), a client holding the token sends a message and receives the streamed answer with stats, the server
+ * keeps serving after a malformed request, and SIGTERM stops everything with exit code 0. Bad settings end
+ * with one line on stderr.
+ */
+import assert from "node:assert/strict";
+import {spawn, spawnSync, type ChildProcess} from "node:child_process";
+import {existsSync, mkdtempSync} from "node:fs";
+import {tmpdir} from "node:os";
+import path from "node:path";
+import {after, before, test} from "node:test";
+import {chromium} from "playwright-core";
+import WebSocket from "ws";
+import type {GenerationEvent} from "../../src-main/contract/api.ts";
+import {ServiceError} from "../../src-main/contract/schemas.ts";
+import {repoRoot} from "../../src-main/app/webApp.ts";
+import {createApiClient, type ApiClient} from "../../src-main/transports/rpcClient.ts";
+import {webSocketChannel, type SocketLike} from "../../src-main/transports/webSocketChannel.ts";
+
+const serveScript = path.join(repoRoot, "scripts", "serve.mjs");
+const token = "web-mode-test-token-1234";
+let child: ChildProcess;
+let address: URL;
+let stderr = "";
+
+before(async () => {
+    child = spawn(process.execPath, [serveScript], {
+        cwd: repoRoot,
+        env: {...process.env, TANDEM_PORT: "0", TANDEM_TOKEN: token, TANDEM_DATA_DIR: mkdtempSync(path.join(tmpdir(), "tandem-web-")), TANDEM_MODELS_DIR: ""},
+        stdio: ["ignore", "pipe", "pipe"]
+    });
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const line = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout!.on("data", (chunk: Buffer) => {
+            out += chunk.toString();
+            if (out.includes("\n")) resolve(out.split("\n")[0]!);
+        });
+        child.once("exit", (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+    });
+    const match = /^Tandem is running at (http:\/\/127\.0\.0\.1:\d+\/#token=(.+))$/.exec(line);
+    assert.ok(match, `the printed line: ${line}`);
+    assert.equal(match[2], token);
+    address = new URL(match[1]!);
+});
+after(() => {
+    if (child.exitCode == null) child.kill("SIGKILL");
+});
+
+async function connectWithToken(): Promise<ApiClient> {
+    const socket = new WebSocket(`ws://${address.host}/api?token=${token}`, {origin: address.origin});
+    await new Promise((resolve, reject) => {
+        socket.once("open", resolve);
+        socket.once("error", reject);
+    });
+    return createApiClient(webSocketChannel(socket as unknown as SocketLike));
+}
+
+test("the page loads from the printed address without the token", async () => {
+    const response = await fetch(new URL("/", address.origin));
+    const built = existsSync(path.join(repoRoot, "dist", "renderer", "index.html"));
+    assert.equal(response.status, built ? 200 : 503, "the built UI, or a sentence saying to build it");
+    assert.equal(response.headers.get("x-content-type-options"), "nosniff");
+    assert.equal(response.headers.get("access-control-allow-origin"), null);
+});
+
+const uiBuilt = existsSync(path.join(repoRoot, "dist", "renderer", "index.html"));
+
+test("the printed address opens the app in Chromium, which answers a message and survives a reload", {
+    skip: uiBuilt ? false : "the UI is not built (run \"npm run build\" first): browser check skipped",
+    timeout: 180_000
+}, async () => {
+    const browser = await chromium.launch({executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]});
+    try {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on("pageerror", (error) => errors.push(error.message));
+        await page.goto(address.toString());
+        await page.getByTestId("composer").fill("Once upon a time");
+        await page.getByTestId("send").click();
+        const answer = page.locator("[data-testid=message][data-role=assistant]").last();
+        await answer.getByTestId("message-stats").waitFor({timeout: 150_000});
+        assert.ok((await answer.innerText()).trim().length > 0);
+        assert.equal(page.url(), `${address.origin}/`, "the token is no longer in the address bar");
+        await page.reload();
+        await page.locator("[data-testid=message][data-role=assistant]").first().waitFor({timeout: 30_000});
+        assert.deepEqual(errors, []);
+    } finally {
+        await browser.close();
+    }
+});
+
+test("a message to the demo pair streams an answer with stats; a malformed request does not stop the server", {timeout: 180_000}, async () => {
+    const client = await connectWithToken();
+    try {
+        const events: GenerationEvent[] = [];
+        client.subscribe((event) => {
+            if (event.type === "generation") events.push(event.event);
+        });
+        await assert.rejects(client.api.sendMessage({conversationId: "x"} as never),
+            (error) => error instanceof ServiceError && error.code === "invalidRequest" && error.message === "sendMessage: text is missing");
+        await client.api.updateSettings({maxTokens: 24, temperature: 0});
+        const conversation = await client.api.createConversation({title: "Web mode"});
+        const {assistantMessageId} = await client.api.sendMessage({conversationId: conversation.id, text: "Once upon a time"});
+        const finished = await new Promise<Extract<GenerationEvent, {kind: "finished"}>>((resolve, reject) => {
+            const timer = setInterval(() => {
+                const done = events.find((e): e is Extract<GenerationEvent, {kind: "finished"}> => e.kind === "finished" && e.message.id === assistantMessageId);
+                if (done != null) {
+                    clearInterval(timer);
+                    resolve(done);
+                }
+                if (child.exitCode != null) {
+                    clearInterval(timer);
+                    reject(new Error(`the server exited: ${stderr}`));
+                }
+            }, 20);
+        });
+        assert.equal(finished.message.status, "done", finished.message.error ?? "");
+        const streamed = events.flatMap((e) => e.kind === "delta" && e.messageId === assistantMessageId ? [e.text] : []).join("");
+        assert.ok(finished.message.content.length > 0);
+        assert.equal(streamed, finished.message.content);
+        assert.ok(finished.message.stats != null && finished.message.stats.generatedTokens > 0);
+        const stored = await client.api.getConversation({id: conversation.id});
+        assert.deepEqual(stored.messages.map((m) => m.role), ["user", "assistant"]);
+    } finally {
+        client.close();
+    }
+});
+
+test("SIGTERM stops the server and the engine with exit code 0", {timeout: 60_000}, async () => {
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    assert.equal(await exited, 0, stderr);
+});
+
+test("bad settings end with one line on stderr and exit code 1", () => {
+    const result = spawnSync(process.execPath, [serveScript], {
+        cwd: repoRoot, encoding: "utf8", timeout: 60_000, env: {...process.env, TANDEM_PORT: "99999", TANDEM_DATA_DIR: mkdtempSync(path.join(tmpdir(), "tandem-web-"))}
+    });
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr, "tandem: TANDEM_PORT must be a port number from 0 to 65535, not \"99999\"\n");
+    const badToken = spawnSync(process.execPath, [serveScript], {
+        cwd: repoRoot, encoding: "utf8", timeout: 60_000, env: {...process.env, TANDEM_TOKEN: "short", TANDEM_PORT: "0"}
+    });
+    assert.equal(badToken.status, 1);
+    assert.equal(badToken.stderr, "tandem: TANDEM_TOKEN must be 16 to 256 characters long\n");
+});
