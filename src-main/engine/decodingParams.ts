@@ -1,27 +1,40 @@
-/** Fills in and checks decoding parameters; every bad value gets one plain sentence. */
-import {decodeModes, defaultDecodingParams, type DecodingParams, type GenerateOptions} from "./types.ts";
+/**
+ * Fills in and checks decoding parameters. Defaults and ranges come from the one option table
+ * (src-main/options/optionTable.ts), so the engine, the CLI and the app agree; every bad value gets the
+ * table's one sentence. A seed left out (or null, the table's default) is drawn here and reported in
+ * the stats, so any answer can be reproduced.
+ */
+import {optionDefaults, optionProblem, optionSpec} from "../options/optionTable.ts";
+import type {DecodeMode, DecodingParams, GenerateOptions} from "./types.ts";
 
 export class InvalidParamsError extends Error {}
 
+const decodingKeys = ["mode", "temperature", "alpha", "beta", "gamma", "maxTokens", "seed"] as const;
+
 export function resolveDecodingParams(options: GenerateOptions): DecodingParams {
-    const params: DecodingParams = {
-        mode: options.mode ?? defaultDecodingParams.mode,
-        temperature: options.temperature ?? defaultDecodingParams.temperature,
-        alpha: options.alpha ?? defaultDecodingParams.alpha,
-        beta: options.beta ?? defaultDecodingParams.beta,
-        gamma: options.gamma ?? defaultDecodingParams.gamma,
-        maxTokens: options.maxTokens ?? defaultDecodingParams.maxTokens,
-        seed: options.seed ?? defaultDecodingParams.seed
-    };
+    const defaults = optionDefaults();
     const problems: string[] = [];
-    if (!decodeModes.includes(params.mode)) problems.push(`mode must be one of ${decodeModes.join(", ")}`);
-    if (!(params.temperature >= 0 && Number.isFinite(params.temperature))) problems.push("temperature must be a number ≥ 0");
-    if (!(params.alpha >= 0 && params.alpha <= 1)) problems.push("alpha must be between 0 and 1");
-    if (!(params.beta >= 0 && Number.isFinite(params.beta))) problems.push("beta must be a number ≥ 0");
-    if (!(Number.isInteger(params.gamma) && params.gamma >= 1 && params.gamma <= 64)) problems.push("gamma must be an integer from 1 to 64");
-    if (!(Number.isInteger(params.maxTokens) && params.maxTokens >= 1)) problems.push("maxTokens must be an integer ≥ 1");
-    if (!Number.isInteger(params.seed)) problems.push("seed must be an integer");
+    for (const key of decodingKeys) {
+        const value = options[key];
+        if (value === undefined) continue;
+        const problem = optionProblem(optionSpec(key), value);
+        if (problem != null) problems.push(problem);
+    }
     if (problems.length > 0) throw new InvalidParamsError(problems.join("; "));
+    const params: DecodingParams = {
+        mode: options.mode ?? (defaults.mode as DecodeMode),
+        temperature: options.temperature ?? defaults.temperature,
+        alpha: options.alpha ?? defaults.alpha,
+        beta: options.beta ?? defaults.beta,
+        gamma: options.gamma ?? defaults.gamma,
+        maxTokens: options.maxTokens ?? defaults.maxTokens,
+        seed: options.seed ?? defaults.seed ?? drawSeed()
+    };
     // sd is scd against the expert alone.
     return params.mode === "sd" ? {...params, alpha: 0, beta: 0} : params;
+}
+
+/** A fresh seed in the table's range (0 to 2^32 − 1). */
+function drawSeed(): number {
+    return Math.floor(Math.random() * 2 ** 32);
 }

@@ -10,7 +10,7 @@
 import {headDistribution, sample, type SparseDistribution} from "./math/distribution.ts";
 import type {Head} from "./math/head.ts";
 import {createKeyedRng} from "./math/rng.ts";
-import type {ModelSequence} from "./modelSequence.ts";
+import type {DecoderSequence} from "./sequence.ts";
 import type {Token} from "./types.ts";
 
 export type DraftStep = {readonly head: Head; readonly proposal: SparseDistribution; readonly token: Token};
@@ -27,7 +27,7 @@ export class DraftStream {
      * @param firstStep the step number of steps[0] within the stream (keeps keys stable when a stream is advanced)
      */
     constructor(
-        private readonly amateur: ModelSequence,
+        private readonly amateur: DecoderSequence,
         private pending: Token[],
         readonly prefixLength: number,
         private readonly temperature: number,

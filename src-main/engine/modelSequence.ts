@@ -1,36 +1,50 @@
 /**
- * One model's context sequence (its KV cache) seen as the decoder needs it: append tokens and read the heads
- * of the last positions in one batched call, cut the cache back, and reuse a cached prompt prefix.
- * This is the only place the decoder touches llama.cpp.
+ * One model's context sequence (its KV cache) as the decoder needs it (DecoderSequence): append tokens and
+ * read the heads of the last positions in one batched call, cut the cache back. This is the only place the
+ * decoder touches llama.cpp.
+ *
+ * Heads hold only ids below the pair's shared vocabulary size (the smaller of the two models'): ids past it
+ * exist in one model only and must never be drafted, committed or fed to the other. They are dropped here,
+ * before any proposal or target is formed, so decoding is exact for the target restricted to the shared ids.
  */
 import type {ControlledEvaluateInputItem, LlamaContextSequence, Token as LlamaToken} from "node-llama-cpp";
 import type {Token} from "./types.ts";
-import {headFromProbabilities, type Head} from "./math/head.ts";
+import {headFromProbabilities, restrictHead, type Head} from "./math/head.ts";
+import type {CacheLock} from "./cacheLock.ts";
+import {reusePrefix, type DecoderSequence} from "./sequence.ts";
 
-export class ModelSequence {
+export class ModelSequence implements DecoderSequence {
     /** Number of batched evaluation calls made so far (the decoder's "model calls"). */
     calls = 0;
     private readonly headRequest: NonNullable<Extract<ControlledEvaluateInputItem, readonly unknown[]>[1]["generateNext"]>;
     private readonly completeHeads: boolean;
 
     /**
-     * @param topK heads hold the top K tokens (renormalised; ~1 ms a position); K ≥ the vocabulary size reads
-     *   the whole vocabulary instead (exact, ~0.6 µs a vocabulary entry a position).
+     * @param modelVocabularySize ids the model itself has
+     * @param topK heads hold the top K shared ids (renormalised; ~1 ms a position); K ≥ the shared vocabulary
+     *   size reads the whole vocabulary instead (exact, ~0.6 µs a vocabulary entry a position)
+     * @param vocabularySize the ids heads may hold and the decoder may feed: the pair's shared vocabulary
+     * @param lock when given, every evaluation and truncation must happen while it is held
      */
     constructor(
         private readonly sequence: LlamaContextSequence,
-        readonly vocabularySize: number,
-        readonly topK: number
+        readonly modelVocabularySize: number,
+        readonly topK: number,
+        readonly vocabularySize: number = modelVocabularySize,
+        private readonly lock: CacheLock | null = null
     ) {
+        if (vocabularySize > modelVocabularySize) throw new RangeError(`the shared vocabulary (${vocabularySize}) exceeds the model's (${modelVocabularySize})`);
         this.completeHeads = topK >= vocabularySize;
-        this.headRequest = this.completeHeads
+        // Ask for K plus the ids past the shared vocabulary, so K shared ids remain after those are dropped.
+        const requested = topK + (modelVocabularySize - vocabularySize);
+        this.headRequest = this.completeHeads || requested >= modelVocabularySize
             ? {probabilities: true}
-            : {probabilities: true, options: {temperature: 1, topK, topP: 1, minP: 0}};
+            : {probabilities: true, options: {temperature: 1, topK: requested, topP: 1, minP: 0}};
     }
 
-    /** Another view of the same cache whose heads hold `topK` tokens. */
+    /** Another view of the same cache (same lock) whose heads hold `topK` tokens. */
     withTopK(topK: number): ModelSequence {
-        return new ModelSequence(this.sequence, this.vocabularySize, topK);
+        return new ModelSequence(this.sequence, this.modelVocabularySize, topK, this.vocabularySize, this.lock);
     }
 
     /** Tokens in the KV cache. */
@@ -52,8 +66,14 @@ export class ModelSequence {
 
     /** Appends `tokens` to the cache in one batch and returns the heads after each of the last `headCount`. */
     async evaluate(tokens: readonly Token[], headCount: number): Promise<Head[]> {
+        this.lock?.assertHeld("evaluate");
         if (tokens.length === 0) return [];
         if (headCount > tokens.length) throw new Error("more heads asked for than tokens evaluated");
+        for (const token of tokens) {
+            if (!(Number.isInteger(token) && token >= 0 && token < this.vocabularySize)) {
+                throw new RangeError(`token id ${token} is outside the pair's shared vocabulary (0 to ${this.vocabularySize - 1})`);
+            }
+        }
         const firstHead = tokens.length - headCount;
         const input: ControlledEvaluateInputItem[] = (tokens as readonly LlamaToken[]).map((token, i) =>
             i < firstHead ? token : [token, {generateNext: this.headRequest}]
@@ -64,28 +84,21 @@ export class ModelSequence {
         for (let i = firstHead; i < tokens.length; i++) {
             const probabilities = results[i]?.next.probabilities;
             if (probabilities == null) throw new Error(`llama.cpp returned no probabilities for position ${i}`);
-            heads.push(headFromProbabilities(probabilities, this.completeHeads));
+            heads.push(restrictHead(headFromProbabilities(probabilities, this.completeHeads), this.vocabularySize, this.topK));
         }
         return heads;
     }
 
     /** Drops cached tokens from `length` on. */
     async truncate(length: number): Promise<void> {
+        this.lock?.assertHeld("truncate");
         const end = this.sequence.nextTokenIndex;
         if (length < end) await this.sequence.eraseContextTokenRanges([{start: length, end}]);
     }
 
-    /**
-     * Keeps the longest cached prefix of `prompt` (all but its last token, whose head must be read fresh) and
-     * returns the part still to evaluate.
-     */
-    async reusePrefix(prompt: readonly Token[]): Promise<{reused: number; pending: Token[]}> {
-        const cached = this.cachedTokens;
-        const limit = Math.min(cached.length, prompt.length - 1);
-        let common = 0;
-        while (common < limit && cached[common] === prompt[common]) common++;
-        await this.truncate(common);
-        return {reused: common, pending: prompt.slice(common)};
+    /** See reusePrefix in sequence.ts. */
+    reusePrefix(prompt: readonly Token[]): Promise<{reused: number; pending: Token[]}> {
+        return reusePrefix(this, prompt);
     }
 }
 

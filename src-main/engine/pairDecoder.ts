@@ -20,19 +20,30 @@
  *     amateur's head after d_γ. So every committed token is distributed exactly as contrastive decoding
  *     (with β = 0, sd, the target is the expert's own). If the bonus equals the amateur's next draft, the
  *     drafts it drew beyond are the next round's.
+ *
+ * Every head holds only the ids both models have (see ModelSequence), so with vocabularies of different
+ * sizes the target is CD (sd: the expert) restricted to the shared ids, and no model is fed an id it lacks.
+ * Two model calls that run side by side are both settled before an error is rethrown, so a failed call never
+ * leaves the other model evaluating while the next generation starts. All cache edits hold one lock.
  */
 import {contrastiveTarget, type ContrastParams} from "./math/contrast.ts";
 import {headDistribution, sample, type SparseDistribution} from "./math/distribution.ts";
 import type {Head} from "./math/head.ts";
 import {createRng, type Rng} from "./math/rng.ts";
 import {verifyDraftToken} from "./math/speculative.ts";
+import {CacheLock} from "./cacheLock.ts";
 import {DraftStream} from "./draftStream.ts";
 import {resolveDecodingParams} from "./decodingParams.ts";
-import type {ModelSequence} from "./modelSequence.ts";
+import {restrictedTo, reusePrefix, type DecoderSequence} from "./sequence.ts";
 import {TextAssembler, type TokenText} from "./textAssembler.ts";
 import type {
     DecodeEvent, DecodingParams, GenerateOptions, GenerationResult, GenerationStats, StopReason, Token, TokenSource
 } from "./types.ts";
+
+export {DecoderBusyError} from "./cacheLock.ts";
+
+/** Most new prompt tokens evaluated in one call before the abort signal is looked at again. */
+export const PREFILL_CHUNK = 256;
 
 export class PromptTooLongError extends Error {
     constructor(readonly promptTokens: number, readonly contextSize: number) {
@@ -40,48 +51,100 @@ export class PromptTooLongError extends Error {
     }
 }
 
-export class DecoderBusyError extends Error {
-    constructor() {
-        super("this model pair is already generating; wait for it to finish or abort it");
-    }
-}
+export class InvalidPromptError extends Error {}
+
+export type PairDecoderOptions = {
+    /**
+     * Whether the two models may evaluate at the same time (each on its own cores): cd's two heads, prompt
+     * chunks, and the amateur drafting ahead during verification. Off when the models' threads would
+     * oversubscribe the CPU (measured on 2 cores with 2 threads each: ~10× slower). Default true.
+     */
+    readonly sideBySide?: boolean;
+    /** New prompt tokens per call before the next abort check (default PREFILL_CHUNK). */
+    readonly prefillChunk?: number;
+    /** The lock over both caches; pass the sequences' lock when they check one (ModelPair does). */
+    readonly lock?: CacheLock;
+};
 
 export class PairDecoder {
-    private busy = false;
+    readonly expert: DecoderSequence;
+    readonly amateur: DecoderSequence;
+    /** Ids both models have: the only ids decoded, drafted or fed to either model. */
+    readonly vocabularySize: number;
+    readonly sideBySide: boolean;
+    readonly prefillChunk: number;
+    readonly lock: CacheLock;
 
-    /**
-     * @param sideBySide whether the two models may evaluate at the same time (each on its own cores): cd's two
-     *   heads, and the amateur drafting ahead during verification. Off when the models'
-     *   threads would oversubscribe the CPU (measured on 2 cores with 2 threads each: ~10× slower).
-     */
     constructor(
-        readonly expert: ModelSequence,
-        readonly amateur: ModelSequence,
+        expert: DecoderSequence,
+        amateur: DecoderSequence,
         private readonly tokenText: TokenText,
-        readonly sideBySide = true
-    ) {}
+        options: PairDecoderOptions = {}
+    ) {
+        this.vocabularySize = Math.min(expert.vocabularySize, amateur.vocabularySize);
+        this.expert = restrictedTo(expert, this.vocabularySize);
+        this.amateur = restrictedTo(amateur, this.vocabularySize);
+        this.sideBySide = options.sideBySide ?? true;
+        this.prefillChunk = options.prefillChunk ?? PREFILL_CHUNK;
+        if (!(Number.isInteger(this.prefillChunk) && this.prefillChunk >= 1)) throw new RangeError("prefillChunk must be an integer ≥ 1");
+        this.lock = options.lock ?? new CacheLock();
+    }
+
+    /** True while a generation (or another cache edit) holds the caches. */
+    get busy(): boolean {
+        return this.lock.held;
+    }
 
     /** Generates a continuation of `prompt` (the full token stream, BOS included where the model wants it). */
     async generate(prompt: readonly Token[], options: GenerateOptions = {}, onEvent?: (event: DecodeEvent) => void): Promise<GenerationResult> {
         const params = resolveDecodingParams(options);
-        if (prompt.length === 0) throw new Error("the prompt has no tokens");
+        if (prompt.length === 0) throw new InvalidPromptError("the prompt has no tokens");
+        const vocabularySize = this.vocabularySize;
+        const badAt = prompt.findIndex((token) => !(Number.isInteger(token) && token >= 0 && token < vocabularySize));
+        if (badAt >= 0) {
+            throw new InvalidPromptError(`prompt token ${badAt} is ${String(prompt[badAt])}, not an id both models have (0 to ${vocabularySize - 1})`);
+        }
         const usesExpert = params.mode !== "amateur";
         const usesAmateur = params.mode !== "expert";
         for (const model of [usesExpert ? this.expert : null, usesAmateur ? this.amateur : null]) {
             if (model != null && prompt.length > model.capacity) throw new PromptTooLongError(prompt.length, model.capacity);
         }
-        if (this.busy) throw new DecoderBusyError();
-        this.busy = true;
-        try {
-            const run = new GenerationRun(this.expert, this.amateur, this.tokenText, params, options, prompt, onEvent, this.sideBySide);
-            return await run.execute(usesExpert, usesAmateur);
-        } finally {
-            this.busy = false;
-        }
+        return this.lock.run("generate", () => {
+            const run = new GenerationRun(this, this.tokenText, params, options, prompt, onEvent);
+            return run.execute(usesExpert, usesAmateur);
+        });
+    }
+
+    /** Empties both KV caches, so the next call evaluates its whole prompt; DecoderBusyError while generating. */
+    clearCaches(): Promise<void> {
+        return this.lock.run("clearCaches", async () => {
+            await settleBoth(this.expert.truncate(0), this.amateur.truncate(0));
+        });
+    }
+
+    /**
+     * Runs `work` with both sequences to itself (benchmarks, tests that read heads directly); DecoderBusyError
+     * while generating. The caches may be left holding anything: the next generation reuses only what matches.
+     */
+    exclusive<T>(work: (expert: DecoderSequence, amateur: DecoderSequence) => Promise<T>): Promise<T> {
+        return this.lock.run("exclusive", () => work(this.expert, this.amateur));
     }
 }
 
+/** Awaits both, then rethrows the first failure: neither call is still running when this settles. */
+async function settleBoth<A, B>(first: Promise<A>, second: Promise<B>): Promise<[A, B]> {
+    const [a, b] = await Promise.allSettled([first, second]);
+    if (a.status === "rejected") throw a.reason;
+    if (b.status === "rejected") throw b.reason;
+    return [a.value, b.value];
+}
+
 class GenerationRun {
+    private readonly expert: DecoderSequence;
+    private readonly amateur: DecoderSequence;
+    private readonly sideBySide: boolean;
+    private readonly prefillChunk: number;
+    private readonly vocabularySize: number;
     private readonly rng: Rng;
     private readonly contrast: ContrastParams;
     private readonly text: TextAssembler;
@@ -120,29 +183,31 @@ class GenerationRun {
     private residualFallbacks = 0;
 
     constructor(
-        private readonly expert: ModelSequence,
-        private readonly amateur: ModelSequence,
-        tokenText: TokenText,
+        decoder: PairDecoder,
+        private readonly tokenText: TokenText,
         private readonly params: DecodingParams,
         private readonly options: GenerateOptions,
         private readonly prompt: readonly Token[],
-        private readonly onEvent: ((event: DecodeEvent) => void) | undefined,
-        private readonly sideBySide: boolean
+        private readonly onEvent: ((event: DecodeEvent) => void) | undefined
     ) {
+        this.expert = decoder.expert;
+        this.amateur = decoder.amateur;
+        this.sideBySide = decoder.sideBySide;
+        this.prefillChunk = decoder.prefillChunk;
+        this.vocabularySize = decoder.vocabularySize;
         this.rng = createRng(params.seed);
         this.contrast = {alpha: params.alpha, beta: params.beta, temperature: params.temperature};
         this.text = new TextAssembler(tokenText, options.stopStrings ?? [], prompt);
         this.stopTokens = new Set(options.stopTokens ?? []);
         for (const token of [...this.stopTokens]) if (!Number.isInteger(token)) this.stopTokens.delete(token);
         this.isEndOfGeneration = (token) => this.stopTokens.has(token) || tokenText.isEndOfGeneration(token);
-        this.callsAtStart = {expert: expert.calls, amateur: amateur.calls};
+        this.callsAtStart = {expert: this.expert.calls, amateur: this.amateur.calls};
     }
 
     async execute(usesExpert: boolean, usesAmateur: boolean): Promise<GenerationResult> {
-        if (usesExpert) ({reused: this.reused.expert, pending: this.pendingExpert} = await this.wait(this.expert.reusePrefix(this.prompt)));
-        if (usesAmateur) ({reused: this.reused.amateur, pending: this.pendingAmateur} = await this.wait(this.amateur.reusePrefix(this.prompt)));
-        // No separate prompt prefill: the new prompt tokens ride in each model's first call (in scd/sd the
-        // expert's first verification batch), which llama.cpp evaluates faster than two calls would.
+        if (usesExpert) ({reused: this.reused.expert, pending: this.pendingExpert} = await this.wait(reusePrefix(this.expert, this.prompt)));
+        if (usesAmateur) ({reused: this.reused.amateur, pending: this.pendingAmateur} = await this.wait(reusePrefix(this.amateur, this.prompt)));
+        await this.prefill();
 
         while (this.stopReason == null) {
             if (this.options.signal?.aborted) {
@@ -168,14 +233,52 @@ class GenerationRun {
         // Drop drafts the amateur drew past the end: its cache keeps only committed tokens.
         if (this.stream != null) await this.wait(this.amateur.truncate(this.stream.prefixLength));
         this.stream = null;
+        if (this.stopReason === "stopString") await this.alignTokensWithText(usesExpert, usesAmateur);
         const tail = this.text.finish(this.stopReason === "stopString");
         if (tail.length > 0) this.onEvent?.({kind: "text", text: tail});
         return {tokens: this.tokens, text: this.text.fullText, stats: this.stats()};
     }
 
-    /** Runs two model calls side by side when allowed, else one after the other. */
+    /**
+     * Evaluates the new prompt tokens in chunks while more than one chunk is pending, looking at the abort
+     * signal between chunks; the last chunk (with the last prompt token, whose head the first step reads)
+     * rides in each model's first call (in scd/sd the expert's first verification batch), which llama.cpp
+     * evaluates faster than a separate call. An abort here leaves a prefix of the prompt cached.
+     */
+    private async prefill(): Promise<void> {
+        const chunk = this.prefillChunk;
+        while (this.pendingExpert.length > chunk || this.pendingAmateur.length > chunk) {
+            if (this.options.signal?.aborted) return;
+            const expertChunk = this.pendingExpert.length > chunk ? this.pendingExpert.slice(0, chunk) : [];
+            const amateurChunk = this.pendingAmateur.length > chunk ? this.pendingAmateur.slice(0, chunk) : [];
+            await this.wait(this.both(() => this.expert.evaluate(expertChunk, 0), () => this.amateur.evaluate(amateurChunk, 0)));
+            this.pendingExpert = this.pendingExpert.slice(expertChunk.length);
+            this.pendingAmateur = this.pendingAmateur.slice(amateurChunk.length);
+        }
+    }
+
+    /**
+     * After a stop string: the tokens wholly before it stay, the text between them and the cut is tokenized
+     * afresh, and both caches drop everything past the kept tokens, so the result's tokens, the caches and
+     * the text all say the same thing (the next turn's prompt, built from these tokens, reuses the caches).
+     */
+    private async alignTokensWithText(usesExpert: boolean, usesAmateur: boolean): Promise<void> {
+        const cut = this.text.stopCut;
+        if (cut == null) return;
+        const preceding = [...this.prompt, ...this.tokens.slice(0, cut.keptTokens)].slice(-8);
+        let tail = cut.remainder.length > 0 ? this.tokenText.tokenize(cut.remainder, preceding) ?? [] : [];
+        // Text the tokenizer cannot spell after the kept tokens, or spells with an id one model lacks, stays
+        // text only: the tokens and caches then end just before it (never seen on the test models).
+        if (tail.some((token) => token >= this.vocabularySize)) tail = [];
+        this.tokens.splice(cut.keptTokens, this.tokens.length - cut.keptTokens, ...tail);
+        const keep = this.prompt.length + cut.keptTokens;
+        if (usesExpert && this.expert.length > keep) await this.wait(this.expert.truncate(keep));
+        if (usesAmateur && this.amateur.length > keep) await this.wait(this.amateur.truncate(keep));
+    }
+
+    /** Runs two model calls side by side when allowed (both settled before a failure is rethrown), else in turn. */
     private async both<A, B>(first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> {
-        if (this.sideBySide) return Promise.all([first(), second()]);
+        if (this.sideBySide) return settleBoth(first(), second());
         const a = await first();
         return [a, await second()];
     }
@@ -190,11 +293,11 @@ class GenerationRun {
     }
 
     /** Free cache slots left in a model once its pending tokens are evaluated. */
-    private room(model: ModelSequence, pending: readonly Token[]): number {
+    private room(model: DecoderSequence, pending: readonly Token[]): number {
         return model.capacity - model.length - pending.length;
     }
 
-    private async singleModelStep(model: ModelSequence, which: "expert" | "amateur"): Promise<void> {
+    private async singleModelStep(model: DecoderSequence, which: "expert" | "amateur"): Promise<void> {
         const pending = which === "expert" ? this.pendingExpert : this.pendingAmateur;
         if (this.room(model, pending) < 0) return this.stop("contextFull");
         const [head] = await this.wait(model.evaluate(pending, 1));
@@ -254,7 +357,7 @@ class GenerationRun {
         const verification = this.expert.evaluate([...this.pendingExpert, ...drafts.map((d) => d.token)], n + 1)
             .finally(() => this.verifyMs.record(performance.now() - verifyStarted));
         const drawAhead = this.sideBySide ? stream.extendTo(n + 1 + this.lookaheadSteps()) : Promise.resolve();
-        const [expertHeads] = await this.wait(Promise.all([verification, drawAhead]));
+        const [expertHeads] = await this.wait(settleBoth(verification, drawAhead));
         this.amateurStepMs.record(stream.evaluations > 0 ? stream.evaluateMs / stream.evaluations : NaN);
         this.pendingExpert = [];
 
@@ -362,6 +465,7 @@ class GenerationRun {
             amateurFloorHits: this.amateurFloorHits,
             headTruncations: this.headTruncations,
             residualFallbacks: this.residualFallbacks,
+            sharedVocabularySize: this.vocabularySize,
             stopReason: this.stopReason ?? "abort",
             seed: this.params.seed
         };

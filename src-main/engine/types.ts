@@ -2,7 +2,9 @@
 
 export type Token = number;
 
-export const decodeModes = ["scd", "sd", "cd", "expert", "amateur"] as const;
+import {decodeModeChoices} from "../options/optionTable.ts";
+
+export const decodeModes = decodeModeChoices;
 /**
  * scd: amateur drafts, expert verifies against the contrastive target.
  * sd: the same with β = 0, α = 0, so the target is the expert itself (plain speculative decoding).
@@ -25,22 +27,19 @@ export type DecodingParams = {
     readonly seed: number;
 };
 
-export const defaultDecodingParams: DecodingParams = {
-    mode: "scd",
-    temperature: 0,
-    alpha: 0.1,
-    beta: 0.5,
-    gamma: 4,
-    maxTokens: 256,
-    seed: 0
-};
-
-export type GenerateOptions = Partial<DecodingParams> & {
+/** Defaults and ranges: the option table (src-main/options/optionTable.ts). */
+export type GenerateOptions = Partial<Omit<DecodingParams, "seed">> & {
+    /** Fixes the output; absent or null: a fresh seed, reported in stats.seed. */
+    readonly seed?: number | null;
     /** Stop when the text contains one of these; the text is cut before it. */
     readonly stopStrings?: readonly string[];
     /** Stop on these tokens, besides the model's end-of-generation tokens. */
     readonly stopTokens?: readonly Token[];
-    /** Honoured at the next round boundary; the sequences stay consistent for the next call. */
+    /**
+     * Honoured between rounds and between prompt chunks (a long new prompt is evaluated in chunks of
+     * PREFILL_CHUNK tokens), so Stop answers within about one round or chunk; the caches then hold a prefix
+     * of the prompt and generated tokens, which the next call reuses.
+     */
     readonly signal?: AbortSignal;
 };
 
@@ -89,7 +88,13 @@ export type GenerationStats = {
     readonly amateurFloorHits: number;
     readonly headTruncations: number;
     readonly residualFallbacks: number;
+    /**
+     * Ids both models have (the smaller vocabulary), the only ids decoded: with vocabularies of different
+     * sizes every mode decodes its target restricted to these ids (sd: the expert restricted to them).
+     */
+    readonly sharedVocabularySize: number;
     readonly stopReason: StopReason;
+    /** The seed used (drawn when none was given). */
     readonly seed: number;
 };
 

@@ -26,7 +26,8 @@ export type CompatibilityReport = {
 
 /**
  * Largest vocabulary size difference allowed (as in llama.cpp's speculative example): models of one family
- * often pad their embedding tables differently. Ids past the smaller vocabulary never win verification.
+ * often pad their embedding tables differently. The decoder uses only the ids both have (see ModelSequence):
+ * ids past the smaller vocabulary are never drafted, chosen or fed to either model.
  */
 export const MAX_VOCABULARY_SIZE_DIFFERENCE = 128;
 

@@ -4,12 +4,14 @@
  */
 import os from "node:os";
 import type {LlamaContext, LlamaModel, Token as LlamaToken} from "node-llama-cpp";
+import {CacheLock} from "../engine/cacheLock.ts";
 import {ModelSequence} from "../engine/modelSequence.ts";
 import {PairDecoder} from "../engine/pairDecoder.ts";
 import type {TokenText} from "../engine/textAssembler.ts";
 import {checkPairCompatibility, type CompatibilityReport, type TokenizerFacts} from "./compatibility.ts";
 import {validateGgufFile, type GgufFile} from "./gguf/ggufReader.ts";
-import {defaultThreadsPerModel, getRuntime, type GpuChoice} from "./llamaRuntime.ts";
+import {defaultThreadsPerModel, getRuntime, loadLlamaModel, type GpuChoice} from "./llamaRuntime.ts";
+import {checkLoadable} from "./preflight.ts";
 import {tokenizerFacts} from "./tokenizerFacts.ts";
 
 export type LoadPairOptions = {
@@ -46,8 +48,9 @@ export type LoadedModel = {
 export class ModelPair {
     readonly decoder: PairDecoder;
 
-    constructor(readonly expert: LoadedModel, readonly amateur: LoadedModel, readonly threads: number, sideBySide: boolean) {
-        this.decoder = new PairDecoder(expert.sequence, amateur.sequence, modelTokenText(expert.model), sideBySide);
+    /** @param lock the lock both sequences check (every cache edit goes through the decoder) */
+    constructor(readonly expert: LoadedModel, readonly amateur: LoadedModel, readonly threads: number, sideBySide: boolean, lock: CacheLock) {
+        this.decoder = new PairDecoder(expert.sequence, amateur.sequence, modelTokenText(expert.model), {sideBySide, lock});
     }
 
     /** Expert's tokenizer: both models share it (checked at load). */
@@ -55,10 +58,14 @@ export class ModelPair {
         return this.expert.model;
     }
 
-    /** Empties both KV caches, so the next call evaluates its whole prompt (benchmarks, tests). */
-    async clearCaches(): Promise<void> {
-        await this.expert.sequence.truncate(0);
-        await this.amateur.sequence.truncate(0);
+    /** Empties both KV caches, so the next call evaluates its whole prompt; DecoderBusyError while generating. */
+    clearCaches(): Promise<void> {
+        return this.decoder.clearCaches();
+    }
+
+    /** Ids both models have (the smaller vocabulary): the only ids the decoder emits or feeds. */
+    get sharedVocabularySize(): number {
+        return this.decoder.vocabularySize;
     }
 
     async dispose(): Promise<void> {
@@ -75,7 +82,15 @@ async function disposeLoaded({context, model}: LoadedModel): Promise<void> {
 export function modelTokenText(model: LlamaModel): TokenText {
     return {
         detokenize: (tokens, precedingTokens) => model.detokenize(tokens as LlamaToken[], false, precedingTokens as LlamaToken[]),
-        isEndOfGeneration: (token) => model.isEogToken(token as LlamaToken)
+        isEndOfGeneration: (token) => model.isEogToken(token as LlamaToken),
+        tokenize: (text, precedingTokens) => {
+            // SentencePiece tokenizers prefix a space unless asked not to; which spelling is right depends on
+            // the text, so the first that reads back as `text` after the preceding tokens wins.
+            for (const tokens of [model.tokenize(text, false, "trimLeadingSpace"), model.tokenize(text, false)]) {
+                if (model.detokenize(tokens, false, precedingTokens as LlamaToken[]) === text) return tokens as number[];
+            }
+            return null;
+        }
     };
 }
 
@@ -85,6 +100,7 @@ export type InspectedModel = {readonly file: GgufFile; readonly tokenizer: Token
 export async function inspectPair(expertPath: string, amateurPath: string): Promise<{expert: InspectedModel; amateur: InspectedModel; report: CompatibilityReport}> {
     const inspect = async (path: string): Promise<InspectedModel> => {
         const file = await validateGgufFile(path);
+        checkLoadable(file);
         return {file, tokenizer: tokenizerFacts(file)};
     };
     const [expert, amateur] = await Promise.all([inspect(expertPath), inspect(amateurPath)]);
@@ -96,8 +112,11 @@ export async function loadModelPair(options: LoadPairOptions): Promise<ModelPair
     if (!report.compatible) throw new IncompatiblePairError(report);
     const threads = options.threads ?? defaultThreadsPerModel();
     const llama = await getRuntime(options.gpu ?? "auto", threads * 2);
+    // Vocabularies may differ by a few ids (the check allows 128): decode over the ids both have.
+    const sharedVocabularySize = Math.min(expertInfo.tokenizer.tokens.length, amateurInfo.tokenizer.tokens.length);
+    const lock = new CacheLock();
     const load = async ({file, tokenizer}: InspectedModel): Promise<LoadedModel> => {
-        const model = await llama.loadModel({modelPath: file.path, gpuLayers: "auto"});
+        const model = await loadLlamaModel(llama, {modelPath: file.path, gpuLayers: "auto"});
         try {
             const contextSize = Math.min(options.contextSize ?? 2048, model.trainContextSize);
             const context = await model.createContext({
@@ -108,7 +127,8 @@ export async function loadModelPair(options: LoadPairOptions): Promise<ModelPair
                     ? {flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32"} as const
                     : {})
             });
-            return {file, model, context, sequence: new ModelSequence(context.getSequence(), tokenizer.tokens.length, options.topK ?? 64)};
+            const sequence = new ModelSequence(context.getSequence(), tokenizer.tokens.length, options.topK ?? 64, sharedVocabularySize, lock);
+            return {file, model, context, sequence};
         } catch (error) {
             await model.dispose();
             throw error;
@@ -119,7 +139,7 @@ export async function loadModelPair(options: LoadPairOptions): Promise<ModelPair
         const amateur = await load(amateurInfo);
         // Side by side only where both models' threads fit the CPU at once (or the GPU does the work).
         const sideBySide = llama.gpu !== false || 2 * threads <= os.availableParallelism();
-        return new ModelPair(expert, amateur, threads, sideBySide);
+        return new ModelPair(expert, amateur, threads, sideBySide, lock);
     } catch (error) {
         await disposeLoaded(expert);
         throw error;

@@ -23,8 +23,10 @@ describe("top-K heads on the 32k-vocabulary model (as its own amateur)", () => {
     });
 
     test("heads hold exactly K tokens, sorted, renormalised over K", async () => {
-        const {pending} = await pair.expert.sequence.reusePrefix(prompt);
-        const heads = await pair.expert.sequence.evaluate(pending, 2);
+        const heads = await pair.decoder.exclusive(async () => {
+            const {pending} = await pair.expert.sequence.reusePrefix(prompt);
+            return pair.expert.sequence.evaluate(pending, 2);
+        });
         for (const head of heads) {
             assert.equal(head.complete, false);
             assert.equal(head.ids.length, TOP_K);
@@ -55,7 +57,7 @@ describe("top-K heads on the 32k-vocabulary model (as its own amateur)", () => {
         assert.equal(result.stats.amateurFloorHits, 0, "the same model lists the same K tokens");
     });
 
-    test("cost per position: top-K head vs the whole vocabulary", async () => {
+    test("cost per position: top-K head vs the whole vocabulary", () => pair.decoder.exclusive(async () => {
         const {pending} = await pair.expert.sequence.reusePrefix(prompt);
         await pair.expert.sequence.evaluate(pending, 1);
         const base = pair.expert.sequence.length;
@@ -75,5 +77,5 @@ describe("top-K heads on the 32k-vocabulary model (as its own amateur)", () => {
             `${topK.toFixed(2)} ms (head +${(topK - noHead).toFixed(2)} ms); with the whole vocabulary ${full.toFixed(2)} ms ` +
             `(head +${(full - noHead).toFixed(2)} ms)`);
         assert.ok(noHead > 0 && topK > 0 && full > 0);
-    });
+    }));
 });

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import {after, before, describe, test} from "node:test";
-import {DecoderBusyError, PairDecoder, PromptTooLongError} from "../../src-main/engine/pairDecoder.ts";
+import {CacheLockError, DecoderBusyError, PairDecoder, PREFILL_CHUNK, PromptTooLongError, type DecoderSequence} from "../../src-main/engine/index.ts";
 import type {DecodeEvent, DecodeMode} from "../../src-main/engine/types.ts";
 import {modelTokenText, type ModelPair} from "../../src-main/models/modelPair.ts";
 import {rawPrompt} from "../../src-main/models/promptFormat.ts";
@@ -80,6 +80,39 @@ describe("pair decoder on stories260K + L4", () => {
         assert.equal(streamed.join(""), stopped.text);
     });
 
+    for (const stop of [" park", "rk"]) {
+        test(`multi-turn chat with the stop string ${JSON.stringify(stop)}: tokens, text and both caches agree, and each turn reuses the last`, async () => {
+            // " park" starts at a token boundary; "rk" starts inside a token (" p|ar|k"), whose part before the cut
+            // is spelled afresh.
+            const detokenize = (tokens: readonly number[], preceding: readonly number[]) =>
+                pair.tokenizerModel.detokenize(tokens as never, false, preceding.slice(-8) as never);
+            for (const mode of ["scd", "cd", "sd"] as const) {
+                await pair.clearCaches();
+                let history = [...prompt];
+                for (const [turn, followUp] of [" Then the dog said", " The park was big. Lily"].entries()) {
+                    const options = {mode, maxTokens: 60, temperature: 0, stopStrings: [stop]};
+                    const answer = await pair.decoder.generate(history, options);
+                    const label = `${mode} turn ${turn}`;
+                    assert.equal(answer.stats.stopReason, "stopString", `${label}: ${answer.text}`);
+                    assert.equal(detokenize(answer.tokens, history), answer.text, `${label}: tokens spell the text`);
+                    const committed = [...history, ...answer.tokens];
+                    for (const sequence of [pair.expert.sequence, pair.amateur.sequence]) {
+                        const cached = sequence.cachedTokens;
+                        assert.ok(cached.length <= committed.length, `${label}: the cache holds more than the answer`);
+                        assert.deepEqual(cached, committed.slice(0, cached.length), `${label}: the cache holds tokens the text does not`);
+                    }
+                    const cachedBefore = pair.expert.sequence.length;
+                    history = [...committed, ...(pair.tokenizerModel.tokenize(followUp) as number[])];
+                    const next = await pair.decoder.generate(history, {mode, maxTokens: 20, temperature: 0});
+                    assert.equal(next.stats.reusedPromptTokens.expert, cachedBefore, `${label}: the next turn reused the cache`);
+                    await pair.clearCaches();
+                    const fresh = await pair.decoder.generate(history, {mode, maxTokens: 20, temperature: 0});
+                    assert.deepEqual(next.tokens, fresh.tokens, `${label}: reuse decodes as a fresh cache would`);
+                }
+            }
+        });
+    }
+
     test("a stop token ends generation without being emitted", async () => {
         const plain = await pair.decoder.generate(prompt, {mode: "sd", maxTokens: 60, temperature: 0});
         const period = plain.tokens.find((t) => pair.tokenizerModel.detokenize([t as never]) === ".");
@@ -127,6 +160,40 @@ describe("pair decoder on stories260K + L4", () => {
         }
     });
 
+    test("a long prompt is evaluated in chunks: Stop during it is answered after one chunk, and the next call goes on from there", async () => {
+        const filler = pair.tokenizerModel.tokenize(" Tom and Sue played with the ball in the sun.".repeat(40)) as number[];
+        const longPrompt = [prompt[0]!, ...filler.slice(0, 3 * PREFILL_CHUNK / 2)];
+        const whole = new PairDecoder(pair.expert.sequence, pair.amateur.sequence, modelTokenText(pair.tokenizerModel),
+            {lock: pair.decoder.lock, prefillChunk: 10_000});
+        await pair.clearCaches();
+        const reference = await whole.generate(longPrompt, {mode: "scd", maxTokens: 20, temperature: 0});
+
+        await pair.clearCaches();
+        const controller = new AbortController();
+        const evaluated: number[] = [];
+        // The expert's view, reporting each call's size and pressing Stop on the first.
+        const expert: DecoderSequence = {
+            get calls() { return pair.expert.sequence.calls; },
+            get length() { return pair.expert.sequence.length; },
+            get capacity() { return pair.expert.sequence.capacity; },
+            get cachedTokens() { return pair.expert.sequence.cachedTokens; },
+            vocabularySize: pair.expert.sequence.vocabularySize,
+            evaluate: (tokens, headCount) => {
+                evaluated.push(tokens.length);
+                controller.abort();
+                return pair.expert.sequence.evaluate(tokens, headCount);
+            },
+            truncate: (length) => pair.expert.sequence.truncate(length)
+        };
+        const stopping = new PairDecoder(expert, pair.amateur.sequence, modelTokenText(pair.tokenizerModel), {lock: pair.decoder.lock});
+        const stopped = await stopping.generate(longPrompt, {mode: "scd", maxTokens: 20, temperature: 0, signal: controller.signal});
+        assert.equal(stopped.stats.stopReason, "abort");
+        assert.deepEqual(evaluated, [PREFILL_CHUNK], "Stop was answered after the first chunk");
+        const resumed = await pair.decoder.generate(longPrompt, {mode: "scd", maxTokens: 20, temperature: 0});
+        assert.equal(resumed.stats.reusedPromptTokens.expert, PREFILL_CHUNK);
+        assert.deepEqual(resumed.tokens, reference.tokens, "chunked and whole prompts decode alike");
+    });
+
     test("a prompt longer than the context is refused with a clear error before anything runs", async () => {
         const contextSize = pair.expert.sequence.capacity;
         const tooLong = new Array(contextSize + 5).fill(prompt[1]);
@@ -134,14 +201,25 @@ describe("pair decoder on stories260K + L4", () => {
             error instanceof PromptTooLongError && /context holds/.test(error.message));
     });
 
-    test("a second generation while one runs is refused", async () => {
+    test("a second generation, clearing the caches or any cache edit while one runs is refused", async () => {
         const running = pair.decoder.generate(prompt, {mode: "cd", maxTokens: 20});
         await assert.rejects(pair.decoder.generate(prompt, {mode: "cd", maxTokens: 5}), DecoderBusyError);
+        await assert.rejects(pair.clearCaches(), DecoderBusyError);
+        await assert.rejects(pair.decoder.exclusive(async () => 0), DecoderBusyError);
         await running;
+        await pair.clearCaches();
+        assert.equal(pair.expert.sequence.length, 0);
+    });
+
+    test("a cache edit outside the decoder's lock is refused in one sentence", async () => {
+        await assert.rejects(pair.expert.sequence.truncate(0), (error: unknown) =>
+            error instanceof CacheLockError && /outside the pair decoder's lock/.test(error.message));
+        await assert.rejects(pair.amateur.sequence.evaluate([1], 1), CacheLockError);
     });
 
     test("one after the other (no drafting ahead, no side-by-side calls) decodes the same tokens for a seed", async () => {
-        const sequential = new PairDecoder(pair.expert.sequence, pair.amateur.sequence, modelTokenText(pair.tokenizerModel), false);
+        const sequential = new PairDecoder(pair.expert.sequence, pair.amateur.sequence, modelTokenText(pair.tokenizerModel),
+            {sideBySide: false, lock: pair.decoder.lock});
         for (const mode of ["scd", "sd", "cd"] as const) {
             for (const temperature of [0, 1]) {
                 const options = {mode, temperature, maxTokens: 48, gamma: 3, seed: 5};
@@ -154,6 +232,6 @@ describe("pair decoder on stories260K + L4", () => {
     });
 
     test("bad decoding parameters are refused with one sentence each", async () => {
-        await assert.rejects(pair.decoder.generate(prompt, {alpha: 2, gamma: 0}), /alpha must be between 0 and 1; gamma must be/);
+        await assert.rejects(pair.decoder.generate(prompt, {alpha: 2, gamma: 0}), /alpha must be a number from 0 to 1; gamma must be a whole number from 1 to 64/);
     });
 });

@@ -11,8 +11,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."
 
 export const modelsDir = path.resolve(repoRoot, process.env.TANDEM_MODELS_DIR ?? "../shared/models");
 
+/** A shared model by file name, or any model by absolute path (derived fixtures). */
 export function modelPath(name: string): string {
-    const file = path.join(modelsDir, name);
+    const file = path.isAbsolute(name) ? name : path.join(modelsDir, name);
     if (!existsSync(file)) throw new Error(`test model ${file} is missing: set TANDEM_MODELS_DIR to the folder holding the shared models`);
     return file;
 }

@@ -1,7 +1,6 @@
 /** `tandem bench`: every mode side by side on one or more pairs; Markdown on stdout, optional JSON. */
 import {writeFile} from "node:fs/promises";
 import path from "node:path";
-import {parseArgs} from "node:util";
 import {benchPairNames, resolvePair, type BenchPairName, type PairSpec} from "./benchPairs.ts";
 import {benchPair, deviceName, loadBenchPair, type PairResult} from "./benchPair.ts";
 import {benchPrompts} from "./benchPrompts.ts";
@@ -11,6 +10,10 @@ import {runSweep, sweepPlot, sweepTable} from "./sweep.ts";
 import type {ModelPair} from "../../src-main/models/modelPair.ts";
 import {defaultThreadsPerModel} from "../../src-main/models/llamaRuntime.ts";
 import {UsageError, parseIntegerOption, parseNumberOption} from "../../src-main/cli/options.ts";
+import {parseTextFlags} from "../../src-main/cli/flags.ts";
+
+/** Widest heavy-expert FFN --ffn builds (~4 GB on disk). */
+export const MAX_FFN_WIDTH = 2 ** 20;
 
 export const benchUsage = `usage: tandem bench [--pairs story,heavy-l4,heavy-twin|all] [--models DIR] [--ffn F]
        [--expert PATH --amateur PATH] [--prompts N] [--max-tokens N] [--repeats R] [--gamma G]
@@ -18,31 +21,27 @@ export const benchUsage = `usage: tandem bench [--pairs story,heavy-l4,heavy-twi
        [--sweep [--plot PATH]] [--quality [--quality-prompts N]] [--skip-modes]`;
 
 export async function benchCommand(argv: string[]): Promise<number> {
-    const {values} = parseArgs({
-        args: argv,
-        strict: true,
-        options: {
-            pairs: {type: "string", default: "story"},
-            models: {type: "string", default: process.env.TANDEM_MODELS_DIR ?? "../shared/models"},
-            ffn: {type: "string", default: "65536"},
-            expert: {type: "string"},
-            amateur: {type: "string"},
-            prompts: {type: "string", default: "4"},
-            "max-tokens": {type: "string", default: "64"},
-            repeats: {type: "string", default: "3"},
-            gamma: {type: "string", default: "4"},
-            alpha: {type: "string", default: "0.1"},
-            beta: {type: "string", default: "0.5"},
-            "top-k": {type: "string", default: "64"},
-            threads: {type: "string"},
-            cpu: {type: "boolean", default: false},
-            json: {type: "string"},
-            sweep: {type: "boolean", default: false},
-            plot: {type: "string", default: "bench-sweep.svg"},
-            quality: {type: "boolean", default: false},
-            "quality-prompts": {type: "string", default: "56"},
-            "skip-modes": {type: "boolean", default: false}
-        }
+    const values = parseTextFlags("bench", argv, {
+        pairs: {type: "string", default: "story"},
+        models: {type: "string", default: process.env.TANDEM_MODELS_DIR ?? "../shared/models"},
+        ffn: {type: "string", default: "65536"},
+        expert: {type: "string"},
+        amateur: {type: "string"},
+        prompts: {type: "string", default: "4"},
+        "max-tokens": {type: "string", default: "64"},
+        repeats: {type: "string", default: "3"},
+        gamma: {type: "string", default: "4"},
+        alpha: {type: "string", default: "0.1"},
+        beta: {type: "string", default: "0.5"},
+        "top-k": {type: "string", default: "64"},
+        threads: {type: "string"},
+        cpu: {type: "boolean", default: false},
+        json: {type: "string"},
+        sweep: {type: "boolean", default: false},
+        plot: {type: "string", default: "bench-sweep.svg"},
+        quality: {type: "boolean", default: false},
+        "quality-prompts": {type: "string", default: "56"},
+        "skip-modes": {type: "boolean", default: false}
     });
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const promptCount = parseIntegerOption("--prompts", values.prompts, 1, benchPrompts.length);
@@ -121,7 +120,9 @@ async function pairSpecs(values: {pairs: string; models: string; ffn: string; ex
     for (const name of names) {
         if (!benchPairNames.includes(name as BenchPairName)) throw new UsageError(`--pairs takes ${benchPairNames.join(", ")} or all, got "${name}"`);
     }
-    const ffn = parseIntegerOption("--ffn", values.ffn, 172);
+    // The heavy expert holds 3 FFN matrices × 5 blocks × 64 × F float32 values (~3.8 KB per unit of F): cap it
+    // at F = 2^20 (~4 GB written to the fixture folder) rather than start writing terabytes.
+    const ffn = parseIntegerOption("--ffn", values.ffn, 172, MAX_FFN_WIDTH);
     const specs: PairSpec[] = [];
     for (const name of names) specs.push(await resolvePair(name as BenchPairName, path.resolve(values.models), ffn, log));
     return specs;

@@ -76,7 +76,7 @@ export async function benchPair(spec: PairSpec, settings: BenchSettings): Promis
         const promptTokens = rawPrompt(pair.tokenizerModel, settings.prompts[0]!).tokens;
         const primitiveSamples: Primitives[] = [];
         const beforeRepeat = async () => {
-            primitiveSamples.push(await measurePrimitives(pair.expert.sequence, pair.amateur.sequence, promptTokens, settings.gamma));
+            primitiveSamples.push(await pair.decoder.exclusive((expert, amateur) => measurePrimitives(expert, amateur, promptTokens, settings.gamma)));
         };
         const summaries: ModeSummary[] = [];
         for (const sampling of samplings) {

@@ -4,7 +4,7 @@
  * γ+1 heads). Each is the median of repeated runs on a cache holding the prompt; the bench measures them
  * again before every repeat of the mode runs and reports the medians.
  */
-import type {ModelSequence} from "../../src-main/engine/modelSequence.ts";
+import {reusePrefix, type DecoderSequence} from "../../src-main/engine/index.ts";
 import {spread} from "./summary.ts";
 
 export type Primitives = {
@@ -14,8 +14,8 @@ export type Primitives = {
     readonly gamma: number;
 };
 
-async function timeEvaluation(sequence: ModelSequence, prompt: readonly number[], tokens: readonly number[], runs: number): Promise<number> {
-    const {pending} = await sequence.reusePrefix(prompt);
+async function timeEvaluation(sequence: DecoderSequence, prompt: readonly number[], tokens: readonly number[], runs: number): Promise<number> {
+    const {pending} = await reusePrefix(sequence, prompt);
     await sequence.evaluate(pending.slice(0, -1), 0);
     const base = sequence.length;
     const times: number[] = [];
@@ -39,7 +39,8 @@ export function medianPrimitives(samples: readonly Primitives[]): Primitives {
     };
 }
 
-export async function measurePrimitives(expert: ModelSequence, amateur: ModelSequence, prompt: readonly number[], gamma: number, runs = 15): Promise<Primitives> {
+/** Run inside PairDecoder.exclusive: it edits both caches. */
+export async function measurePrimitives(expert: DecoderSequence, amateur: DecoderSequence, prompt: readonly number[], gamma: number, runs = 15): Promise<Primitives> {
     const last = prompt[prompt.length - 1]!;
     const verifyTokens = [last, ...prompt.slice(1, gamma + 1)];
     while (verifyTokens.length < gamma + 1) verifyTokens.push(last);

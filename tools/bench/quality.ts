@@ -45,8 +45,10 @@ export async function runQuality(pair: ModelPair, options: {
             // An empty answer (end of text at once) has no n-grams and no likelihood: it is left out of both.
             if (tokens.length > 0) {
                 sequences.push(tokens);
-                await scorer.truncate(0);
-                const heads = await scorer.evaluate([...prompt, ...tokens.slice(0, -1)], tokens.length);
+                const heads = await pair.decoder.exclusive(async () => {
+                    await scorer.truncate(0);
+                    return scorer.evaluate([...prompt, ...tokens.slice(0, -1)], tokens.length);
+                });
                 let total = 0;
                 heads.forEach((head, i) => {
                     const at = head.ids.indexOf(tokens[i]!);
@@ -55,7 +57,7 @@ export async function runQuality(pair: ModelPair, options: {
                 logLikelihoods.push(total / tokens.length);
             }
         }
-        await pair.expert.sequence.truncate(0);
+        await pair.clearCaches();
         results.push({mode, summary: summarizeQuality(sequences, logLikelihoods)});
         options.onProgress?.(`  quality: ${mode} done`);
     }

@@ -35,3 +35,30 @@ export function headFromArrays(ids: ArrayLike<number>, probabilities: ArrayLike<
         complete
     };
 }
+
+/**
+ * The head restricted to ids below `idLimit` (the ids both models of a pair share), at most `keep` entries,
+ * renormalised over what is left when anything was dropped. A top-K head read with K + (ids past the limit)
+ * entries keeps exactly the top K shared ids; a complete head stays complete over the shared ids.
+ */
+export function restrictHead(head: Head, idLimit: number, keep: number): Head {
+    let kept = 0;
+    for (let i = 0; i < head.ids.length && kept < keep; i++) if (head.ids[i]! < idLimit) kept++;
+    if (kept === head.ids.length) return head;
+    if (kept === 0) throw new Error(`the head holds no token id below ${idLimit}`);
+    const ids = new Int32Array(kept);
+    const logProbs = new Float64Array(kept);
+    let j = 0;
+    for (let i = 0; i < head.ids.length && j < kept; i++) {
+        if (head.ids[i]! >= idLimit) continue;
+        ids[j] = head.ids[i]!;
+        logProbs[j] = head.logProbs[i]!;
+        j++;
+    }
+    // Renormalise (log-sum-exp from the largest, which is first).
+    let total = 0;
+    for (let i = 0; i < kept; i++) total += Math.exp(logProbs[i]! - logProbs[0]!);
+    const shift = logProbs[0]! + Math.log(total);
+    for (let i = 0; i < kept; i++) logProbs[i] = logProbs[i]! - shift;
+    return {ids, logProbs, complete: head.complete};
+}

@@ -12,7 +12,7 @@ import {fileURLToPath} from "node:url";
 import {test} from "node:test";
 import {modelsDir} from "../../helpers/models.ts";
 
-const bin = fileURLToPath(new URL("../../bin/tandem.mjs", import.meta.url));
+const bin = fileURLToPath(new URL("../../../bin/tandem.mjs", import.meta.url));
 
 test("bench on the story pair prints every mode, the primitives, predictions, ratios, a sweep plot and quality", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "tandem-bench-"));
