@@ -1,0 +1,187 @@
+/**
+ * The engine process's request handler: owns the one loaded pair and runs loads, generations, calibrations
+ * and token counts through the engine's public API, replying through `send`. Knows nothing of the channel
+ * (Node IPC or Electron's port; see engineMain.ts). One load/generate/calibrate/unload at a time; `abort`
+ * and `countTokens` are answered at any time.
+ */
+import type {Backend} from "../contract/api.ts";
+import {InvalidPromptError, PromptTooLongError, type Token} from "../engine/index.ts";
+import {chatPrompt, getRuntime, GgufError, hasChatTemplate, IncompatiblePairError, loadModelPair, rawPrompt, type FormattedPrompt, type ModelPair} from "../models/index.ts";
+import type {
+    EngineChatMessage, EngineErrorKind, EngineReply, EngineRequest, EngineRequestType, EngineResults, LoadResult
+} from "./engineProtocol.ts";
+import {fitHistory, rawTranscript} from "./promptPlan.ts";
+import {TokenBatcher} from "./tokenBatcher.ts";
+
+export class EngineFailure extends Error {
+    constructor(readonly kind: EngineErrorKind, message: string) {
+        super(message);
+    }
+}
+
+/** The fixed calibration prompt: a story start for completion models, a short request for chat models. */
+const CALIBRATION_RAW = "Once upon a time";
+const CALIBRATION_CHAT = "Tell me a short story.";
+
+export class EngineWorker {
+    private pair: ModelPair | null = null;
+    private loaded: LoadResult | null = null;
+    /** The request now using the pair (load, unload, generate or calibrate). */
+    private exclusive: number | null = null;
+    private readonly aborts = new Map<number, AbortController>();
+
+    constructor(private readonly send: (reply: EngineReply) => void) {}
+
+    handle(request: EngineRequest): void {
+        void this.run(request);
+    }
+
+    private async run(request: EngineRequest): Promise<void> {
+        if (request.type === "abort") {
+            this.aborts.get(request.target)?.abort();
+            return;
+        }
+        const exclusive = request.type !== "countTokens";
+        try {
+            if (exclusive) {
+                if (this.exclusive != null) throw new EngineFailure("busy", "the engine is busy with another request");
+                this.exclusive = request.id;
+            }
+            const result = await this.execute(request);
+            this.done(request.type, request.id, result);
+        } catch (error) {
+            const {kind, message} = describeFailure(error);
+            this.send({type: "error", id: request.id, kind, message});
+        } finally {
+            if (exclusive && this.exclusive === request.id) this.exclusive = null;
+            this.aborts.delete(request.id);
+        }
+    }
+
+    private done<K extends EngineRequestType>(request: K, id: number, result: EngineResults[K]): void {
+        this.send({type: "done", id, request, result} as EngineReply);
+    }
+
+    private async execute(request: Exclude<EngineRequest, {type: "abort"}>): Promise<EngineResults[EngineRequestType]> {
+        switch (request.type) {
+            case "load": return this.load(request);
+            case "unload":
+                await this.unload();
+                return {};
+            case "generate": return this.generate(request);
+            case "calibrate": return this.calibrate(request);
+            case "countTokens": return {tokens: this.format(this.requirePair(), request.messages).tokens.length};
+        }
+    }
+
+    private async load(request: Extract<EngineRequest, {type: "load"}>): Promise<LoadResult> {
+        await this.unload();
+        this.send({type: "progress", id: request.id, progress: 0});
+        const {options} = request;
+        if (options.skipPreflight === true) {
+            // Tests only (see EngineLoadOptions): llama.cpp itself, with no header check before it.
+            const llama = await getRuntime(options.cpu ? false : "auto", 2 * (options.threads ?? 1));
+            for (const modelPath of [request.expertPath, request.amateurPath]) await (await llama.loadModel({modelPath})).dispose();
+        }
+        const pair = await loadModelPair({
+            expertPath: request.expertPath,
+            amateurPath: request.amateurPath,
+            ...(options.threads != null ? {threads: options.threads} : {}),
+            gpu: options.cpu ? false : "auto",
+            contextSize: options.contextSize,
+            topK: options.topK,
+            exactNumerics: options.exact
+        });
+        this.pair = pair;
+        const models = [pair.expert, pair.amateur];
+        this.loaded = {
+            backend: backendName(pair.expert.model.llama.gpu),
+            contextSize: Math.min(pair.expert.context.contextSize, pair.amateur.context.contextSize),
+            memoryBytes: models.reduce((sum, m) => sum + m.model.size + m.context.stateSize, 0),
+            threads: pair.threads,
+            chatTemplate: hasChatTemplate(pair.tokenizerModel)
+        };
+        this.send({type: "progress", id: request.id, progress: 1});
+        return this.loaded;
+    }
+
+    private async unload(): Promise<void> {
+        const pair = this.pair;
+        this.pair = null;
+        this.loaded = null;
+        await pair?.dispose();
+    }
+
+    private requirePair(): ModelPair {
+        if (this.pair == null) throw new EngineFailure("noPair", "no model pair is loaded");
+        return this.pair;
+    }
+
+    private format(pair: ModelPair, messages: readonly EngineChatMessage[]): FormattedPrompt {
+        const model = pair.tokenizerModel;
+        return hasChatTemplate(model) ? chatPrompt(model, messages) : rawPrompt(model, rawTranscript(messages));
+    }
+
+    private async generate(request: Extract<EngineRequest, {type: "generate"}>): Promise<EngineResults["generate"]> {
+        const pair = this.requirePair();
+        const capacity = Math.min(pair.expert.sequence.capacity, pair.amateur.sequence.capacity);
+        // Room kept for the answer: maxTokens, but never more than half the context, so a long history
+        // still leaves a sensible prompt.
+        const reserve = Math.min(request.params.maxTokens, Math.floor(capacity / 2));
+        const budget = capacity - reserve;
+        const plan = fitHistory(request.messages, (messages) => this.format(pair, messages).tokens.length, budget);
+        if (!plan.fits) {
+            throw new EngineFailure("promptTooLong",
+                `the message is too long for the context: the prompt takes ${plan.tokens} tokens, but the context holds ${capacity} with ${reserve} kept for the answer; shorten it or raise the context size`);
+        }
+        const prompt = this.format(pair, plan.messages);
+        this.send({type: "prompt", id: request.id, promptTokens: prompt.tokens.length, droppedTurns: plan.droppedTurns});
+        const controller = new AbortController();
+        this.aborts.set(request.id, controller);
+        const batcher = new TokenBatcher((text, runs) => this.send({type: "tokens", id: request.id, text, runs}));
+        try {
+            const result = await pair.decoder.generate(prompt.tokens,
+                {...request.params, stopStrings: prompt.stopStrings, stopTokens: prompt.stopTokens, signal: controller.signal},
+                (event) => batcher.add(event));
+            return {stats: result.stats, promptTokens: prompt.tokens.length, droppedTurns: plan.droppedTurns};
+        } finally {
+            batcher.flush();
+        }
+    }
+
+    /** The expert alone on a fixed prompt, caches cleared before each run (as a fresh chat would be). */
+    private async calibrate(request: Extract<EngineRequest, {type: "calibrate"}>): Promise<EngineResults["calibrate"]> {
+        const pair = this.requirePair();
+        const model = pair.tokenizerModel;
+        const prompt: Token[] = hasChatTemplate(model)
+            ? chatPrompt(model, [{role: "user", text: CALIBRATION_CHAT}]).tokens
+            : rawPrompt(model, CALIBRATION_RAW).tokens;
+        const controller = new AbortController();
+        this.aborts.set(request.id, controller);
+        const runs: number[] = [];
+        for (let i = 0; i < request.runs; i++) {
+            await pair.clearCaches();
+            const result = await pair.decoder.generate(prompt, {mode: "expert", temperature: 0, maxTokens: request.maxTokens, seed: 0, signal: controller.signal});
+            if (result.stats.stopReason === "abort") throw new EngineFailure("internal", "the calibration was stopped");
+            runs.push(result.stats.tokensPerSecond);
+        }
+        return {expertTokensPerSecond: Math.max(...runs), runs};
+    }
+}
+
+export function backendName(gpu: false | string): Backend {
+    switch (gpu) {
+        case "metal": return "Metal";
+        case "cuda": return "CUDA";
+        case "vulkan": return "Vulkan";
+        default: return "CPU";
+    }
+}
+
+function describeFailure(error: unknown): {kind: EngineErrorKind; message: string} {
+    if (error instanceof EngineFailure) return {kind: error.kind, message: error.message};
+    if (error instanceof IncompatiblePairError) return {kind: "incompatiblePair", message: error.message};
+    if (error instanceof GgufError) return {kind: "badFile", message: error.message};
+    if (error instanceof PromptTooLongError || error instanceof InvalidPromptError) return {kind: "promptTooLong", message: error.message};
+    return {kind: "internal", message: error instanceof Error ? error.message : String(error)};
+}

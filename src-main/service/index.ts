@@ -1,0 +1,57 @@
+/**
+ * The service's entry point: opens the store (marking answers a previous run left "streaming" as
+ * interrupted), prepares the engine supervisor (the engine process starts with the first load), and
+ * returns the TandemService the transports serve. No pair is loaded at start: the first answer loads the
+ * pair the user chose, or else the demo pair (so start-up is instant and a fresh install chats at once).
+ */
+import path from "node:path";
+import {nodeEngineLauncher, type EngineLauncher} from "../engineHost/engineLauncher.ts";
+import {EngineSupervisor} from "../engineHost/engineSupervisor.ts";
+import {DATABASE_FILE_NAME} from "../store/dataDir.ts";
+import {openStore} from "../store/sqliteStore.ts";
+import {Service, type TandemService} from "./tandemService.ts";
+
+export type {TandemService} from "./tandemService.ts";
+export type {EngineLauncher, EngineProcess, EngineExit} from "../engineHost/engineLauncher.ts";
+export {engineEntryPath, nodeEngineLauncher} from "../engineHost/engineLauncher.ts";
+
+export type ServiceOptions = {
+    /** Folder of the chat database (tandem.sqlite). */
+    readonly dataDir: string;
+    /** Folders whose *.gguf files are offered as models. */
+    readonly modelsDirs: readonly string[];
+    /** The built-in demo pair's folder (resources/models/). */
+    readonly demoModelsDir: string;
+    /** How the engine process is started; default: Node's fork with tsx (web mode, tests). */
+    readonly engineLauncher?: EngineLauncher;
+    /** llama.cpp threads per model when the settings leave it to the app (default: the engine's, half the cores). */
+    readonly threads?: number;
+    /** Force the CPU whatever the settings say (tests, machines with a broken GPU driver). */
+    readonly cpu?: boolean;
+    /**
+     * Tests only: let model files the header preflight refuses reach llama.cpp (in the engine process), to
+     * prove that a llama.cpp abort leaves the app serving. Never set in the app.
+     */
+    readonly unsafeSkipPreflight?: boolean;
+};
+
+export async function createService(options: ServiceOptions): Promise<TandemService> {
+    const store = openStore(path.join(options.dataDir, DATABASE_FILE_NAME));
+    try {
+        store.markInterrupted();
+    } catch (error) {
+        store.close();
+        throw error;
+    }
+    let service: Service | null = null;
+    const supervisor = new EngineSupervisor(options.engineLauncher ?? nodeEngineLauncher(), (message) => service?.engineCrashed(message));
+    service = new Service({
+        store,
+        supervisor,
+        demoModelsDir: path.resolve(options.demoModelsDir),
+        modelsDirs: options.modelsDirs.map((dir) => path.resolve(dir)),
+        loadDefaults: {...(options.threads != null ? {threads: options.threads} : {}), ...(options.cpu != null ? {cpu: options.cpu} : {})},
+        skipPreflight: options.unsafeSkipPreflight === true
+    });
+    return service;
+}

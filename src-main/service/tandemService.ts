@@ -1,0 +1,301 @@
+/**
+ * The service: everything the UI can do, in plain Node (no Electron). It owns the store, the engine process
+ * (through EngineSupervisor and PairHost) and the one answer being written at a time, and pushes every
+ * change as a ServiceEvent. Transports (Electron IPC, the web bridge) validate requests and call these
+ * functions; a future model library or local server builds on the same pieces.
+ */
+import {readFileSync} from "node:fs";
+import type {
+    AppStatus, CompatibilityCheck, Conversation, ConversationWithMessages, ExportFormat, ExportedConversation, Message, ModelEntry,
+    PairRef, SearchHit, ServiceApi, ServiceEvent, Settings, SettingsOverrides, SpeedBaseline
+} from "../contract/api.ts";
+import {ServiceError} from "../contract/schemas.ts";
+import type {EngineSupervisor} from "../engineHost/engineSupervisor.ts";
+import {type ChatStore, StoreError} from "../store/chatStore.ts";
+import {AnswerRun} from "./answerRun.ts";
+import {demoPair, listModels} from "./modelListing.ts";
+import {PairHost} from "./pairHost.ts";
+import {drawSeed, type LoadDefaults, loadOptionsOf, resolveSettings, sameLoadOptions} from "./settingsResolver.ts";
+
+export interface TandemService extends ServiceApi {
+    /** Calls `listener` with every event; returns the unsubscribe function. */
+    subscribe(listener: (event: ServiceEvent) => void): () => void;
+    /** Stops the running answer, the engine process and the store. */
+    close(): Promise<void>;
+}
+
+export type ServiceParts = {
+    readonly store: ChatStore;
+    readonly supervisor: EngineSupervisor;
+    readonly demoModelsDir: string;
+    readonly modelsDirs: readonly string[];
+    readonly loadDefaults: LoadDefaults;
+    /** Tests only: see ServiceOptions.unsafeSkipPreflight. */
+    readonly skipPreflight?: boolean;
+};
+
+export const DEFAULT_TITLE = "New chat";
+const TITLE_LENGTH = 60;
+
+function appVersion(): string {
+    try {
+        const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {version?: string};
+        return pkg.version ?? "unknown";
+    } catch {
+        return "unknown";
+    }
+}
+
+/** Store failures become ServiceErrors: a missing id is "notFound", anything else "storage". */
+function stored<T>(action: () => T): T {
+    try {
+        return action();
+    } catch (error) {
+        if (error instanceof StoreError) throw new ServiceError(error.kind === "notFound" ? "notFound" : "storage", error.message);
+        throw error;
+    }
+}
+
+export class Service implements TandemService {
+    private readonly listeners = new Set<(event: ServiceEvent) => void>();
+    private readonly pairs: PairHost;
+    private readonly version = appVersion();
+    private answer: AnswerRun | null = null;
+    private answerDone: Promise<unknown> = Promise.resolve();
+    /** The pair the user chose last (loaded or not); an answer with nothing loaded loads it, else the demo pair. */
+    private chosenPair: PairRef | null = null;
+
+    constructor(private readonly parts: ServiceParts) {
+        this.pairs = new PairHost(parts.supervisor, parts.store, () => this.emitStatus(), parts.skipPreflight ?? false);
+    }
+
+    /** The supervisor's crash callback lands here (see createService). */
+    engineCrashed(message: string): void {
+        this.pairs.engineCrashed(message);
+    }
+
+    subscribe(listener: (event: ServiceEvent) => void): () => void {
+        this.listeners.add(listener);
+        return () => this.listeners.delete(listener);
+    }
+
+    /** Resolves when the answer being written (if any) has ended. */
+    whenIdle(): Promise<unknown> {
+        return this.answerDone;
+    }
+
+    async close(): Promise<void> {
+        this.answer?.stop();
+        await this.answerDone;
+        await this.parts.supervisor.close();
+        this.parts.store.close();
+        this.listeners.clear();
+    }
+
+    // ---------- status and pairs ----------
+
+    async getStatus(): Promise<AppStatus> {
+        return this.status();
+    }
+
+    async listModels(): Promise<ModelEntry[]> {
+        return listModels(this.parts.demoModelsDir, this.parts.modelsDirs);
+    }
+
+    async checkPair(pair: PairRef): Promise<CompatibilityCheck> {
+        return this.pairs.check(pair);
+    }
+
+    async loadPair(pair: PairRef): Promise<AppStatus> {
+        this.refuseWhileAnswering("load a pair");
+        await this.pairs.load(pair, this.loadOptions(this.globalSettings()));
+        this.chosenPair = pair;
+        return this.status();
+    }
+
+    async unloadPair(): Promise<AppStatus> {
+        this.refuseWhileAnswering("unload the pair");
+        await this.pairs.unload();
+        return this.status();
+    }
+
+    async calibrate(): Promise<SpeedBaseline> {
+        this.refuseWhileAnswering("calibrate");
+        return this.pairs.calibrate();
+    }
+
+    // ---------- settings ----------
+
+    async getSettings(): Promise<Settings> {
+        return this.globalSettings();
+    }
+
+    /** Saves the changes; a change of a load-scope option reloads the loaded pair (now when idle, else before the next answer). */
+    async updateSettings(changes: SettingsOverrides): Promise<Settings> {
+        const saved = {...stored(() => this.parts.store.getSettings()), ...changes};
+        stored(() => this.parts.store.saveSettings(saved));
+        const settings = this.globalSettings();
+        const loaded = this.pairs.loaded;
+        if (loaded != null && this.answer == null && !this.pairs.isLoading && !sameLoadOptions(loaded.options, this.loadOptions(settings))) {
+            // A failed reload is reported through the engine status; the settings are saved either way.
+            await this.pairs.load(loaded.pair, this.loadOptions(settings)).catch(() => undefined);
+        }
+        return settings;
+    }
+
+    // ---------- conversations ----------
+
+    async listConversations(): Promise<Conversation[]> {
+        return stored(() => this.parts.store.listConversations());
+    }
+
+    async createConversation(request: {title?: string}): Promise<Conversation> {
+        const conversation = stored(() => this.parts.store.createConversation({title: request.title ?? DEFAULT_TITLE, pair: this.pairs.loaded?.pair ?? null}));
+        this.emit({type: "conversations"});
+        return conversation;
+    }
+
+    async renameConversation(request: {id: string; title: string}): Promise<Conversation> {
+        const conversation = stored(() => this.parts.store.renameConversation(request.id, request.title));
+        this.emit({type: "conversations"});
+        return conversation;
+    }
+
+    async deleteConversation(request: {id: string}): Promise<void> {
+        if (this.answer?.conversationId === request.id) {
+            this.answer.stop();
+            await this.answerDone;
+        }
+        stored(() => this.parts.store.deleteConversation(request.id));
+        this.emit({type: "conversations"});
+    }
+
+    async getConversation(request: {id: string}): Promise<ConversationWithMessages> {
+        return stored(() => ({conversation: this.parts.store.getConversation(request.id), messages: this.parts.store.listMessages(request.id)}));
+    }
+
+    async setConversationOverrides(request: {id: string; overrides: SettingsOverrides}): Promise<Conversation> {
+        const conversation = stored(() => this.parts.store.setConversationOverrides(request.id, request.overrides));
+        this.emit({type: "conversations"});
+        return conversation;
+    }
+
+    async searchMessages(request: {query: string}): Promise<SearchHit[]> {
+        return stored(() => this.parts.store.search(request.query));
+    }
+
+    async exportConversation(request: {id: string; format: ExportFormat}): Promise<ExportedConversation> {
+        return stored(() => this.parts.store.exportConversation(request.id, request.format));
+    }
+
+    // ---------- answers ----------
+
+    async sendMessage(request: {conversationId: string; text: string}): Promise<{userMessage: Message; assistantMessageId: string}> {
+        this.refuseWhileAnswering("send a message");
+        const conversation = stored(() => this.parts.store.getConversation(request.conversationId));
+        const userMessage = stored(() => this.parts.store.addMessage({conversationId: conversation.id, role: "user", content: request.text, status: "done"}));
+        this.titleFromFirstMessage(conversation, request.text);
+        return {userMessage, assistantMessageId: this.startAnswer(conversation)};
+    }
+
+    async regenerate(request: {conversationId: string; messageId?: string}): Promise<{assistantMessageId: string}> {
+        this.refuseWhileAnswering("write another answer");
+        const {store} = this.parts;
+        const conversation = stored(() => store.getConversation(request.conversationId));
+        const messages = stored(() => store.listMessages(conversation.id));
+        const target = request.messageId == null ? messages.at(-1) : messages.find((m) => m.id === request.messageId);
+        if (target == null) {
+            throw new ServiceError("notFound", request.messageId == null ? "this conversation has no messages to answer"
+                : `message ${request.messageId} is not in this conversation`);
+        }
+        // An assistant message is replaced (with everything after it); after a user message, the answer(s) following it are.
+        if (target.role === "assistant") stored(() => store.deleteMessagesFrom(conversation.id, target.id, true));
+        else stored(() => store.deleteMessagesFrom(conversation.id, target.id, false));
+        const last = stored(() => store.listMessages(conversation.id)).at(-1);
+        if (last == null || last.role !== "user") throw new ServiceError("notFound", "there is no user message before this answer to answer again");
+        return {assistantMessageId: this.startAnswer(conversation)};
+    }
+
+    async editAndResend(request: {conversationId: string; messageId: string; text: string}): Promise<{userMessage: Message; assistantMessageId: string}> {
+        this.refuseWhileAnswering("resend a message");
+        const {store} = this.parts;
+        const conversation = stored(() => store.getConversation(request.conversationId));
+        const original = stored(() => store.getMessage(request.messageId));
+        if (original.conversationId !== conversation.id) throw new ServiceError("notFound", `message ${request.messageId} is not in this conversation`);
+        if (original.role !== "user") throw new ServiceError("invalidRequest", "only your own messages can be edited and sent again");
+        stored(() => store.deleteMessagesFrom(conversation.id, original.id, false));
+        const userMessage = stored(() => store.updateMessage(original.id, {content: request.text}));
+        return {userMessage, assistantMessageId: this.startAnswer(conversation)};
+    }
+
+    async stopGeneration(): Promise<void> {
+        this.answer?.stop();
+    }
+
+    // ---------- internals ----------
+
+    private startAnswer(conversation: Conversation): string {
+        const settings = resolveSettings(stored(() => this.parts.store.getSettings()), conversation.overrides);
+        const assistant = stored(() => this.parts.store.addMessage({conversationId: conversation.id, role: "assistant", content: "", status: "streaming",
+            seed: settings.seed ?? drawSeed()}));
+        const pair = this.pairs.loaded?.pair ?? this.chosenPair ?? conversation.pair ?? demoPair(this.parts.demoModelsDir);
+        const run = new AnswerRun({store: this.parts.store, supervisor: this.parts.supervisor, pairs: this.pairs, emit: (event) => this.emit(event)},
+            {assistant, pair, loadOptions: this.loadOptions(settings), settings});
+        this.answer = run;
+        this.emit({type: "generation", event: {kind: "started", conversationId: conversation.id, message: assistant}});
+        this.emit({type: "conversations"});
+        this.emitStatus();
+        this.answerDone = run.run().finally(() => {
+            this.answer = null;
+            this.emitStatus();
+            this.emit({type: "conversations"});
+        });
+        return assistant.id;
+    }
+
+    private titleFromFirstMessage(conversation: Conversation, text: string): void {
+        if (conversation.title !== DEFAULT_TITLE) return;
+        const firstLine = text.trim().split(/\r?\n/)[0]!.trim();
+        if (firstLine.length === 0) return;
+        const title = firstLine.length > TITLE_LENGTH ? `${firstLine.slice(0, TITLE_LENGTH - 1)}…` : firstLine;
+        stored(() => this.parts.store.renameConversation(conversation.id, title));
+    }
+
+    private refuseWhileAnswering(what: string): void {
+        if (this.answer != null) throw new ServiceError("busy", `an answer is still being written; wait for it or press Stop before you ${what}`);
+    }
+
+    private globalSettings(): Settings {
+        return resolveSettings(stored(() => this.parts.store.getSettings()));
+    }
+
+    private loadOptions(settings: Settings) {
+        return loadOptionsOf(settings, this.parts.loadDefaults);
+    }
+
+    private status(): AppStatus {
+        const crash = this.pairs.lastEngineCrash;
+        return {
+            engine: this.pairs.engine,
+            busy: this.answer != null,
+            calibration: this.pairs.calibration,
+            ...(crash != null ? {lastEngineCrash: crash} : {}),
+            version: this.version
+        };
+    }
+
+    private emitStatus(): void {
+        this.emit({type: "status", status: this.status()});
+    }
+
+    private emit(event: ServiceEvent): void {
+        for (const listener of this.listeners) {
+            try {
+                listener(event);
+            } catch (error) {
+                // One broken listener (a closed window) must not stop the others or the answer.
+                console.error("a service event listener failed:", error);
+            }
+        }
+    }
+}
