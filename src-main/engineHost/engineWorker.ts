@@ -90,7 +90,8 @@ export class EngineWorker {
             gpu: options.cpu ? false : "auto",
             contextSize: options.contextSize,
             topK: options.topK,
-            exactNumerics: options.exact
+            exactNumerics: options.exact,
+            onProgress: (progress) => this.send({type: "progress", id: request.id, progress})
         });
         this.pair = pair;
         const models = [pair.expert, pair.amateur];

@@ -2,16 +2,8 @@
  * Loading an expert/amateur pair: the public surface the CLI, the bench, the app's engine host and the
  * server import (with src-main/engine/index.ts for decoding).
  */
-export {
-    IncompatiblePairError,
-    inspectPair,
-    loadModelPair,
-    modelTokenText,
-    ModelPair,
-    type InspectedModel,
-    type LoadedModel,
-    type LoadPairOptions
-} from "./modelPair.ts";
+export {loadModelPair, modelTokenText, ModelPair, type LoadedModel, type LoadPairOptions} from "./modelPair.ts";
+export {IncompatiblePairError, inspectPair, type InspectedModel} from "./pairInspection.ts";
 export {
     checkPairCompatibility,
     compatibilityRules,

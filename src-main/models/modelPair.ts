@@ -8,11 +8,9 @@ import {CacheLock} from "../engine/cacheLock.ts";
 import {ModelSequence} from "../engine/modelSequence.ts";
 import {PairDecoder} from "../engine/pairDecoder.ts";
 import type {TokenText} from "../engine/textAssembler.ts";
-import {checkPairCompatibility, type CompatibilityReport, type TokenizerFacts} from "./compatibility.ts";
-import {validateGgufFile, type GgufFile} from "./gguf/ggufReader.ts";
+import type {GgufFile} from "./gguf/ggufReader.ts";
 import {defaultThreadsPerModel, getRuntime, loadLlamaModel, type GpuChoice} from "./llamaRuntime.ts";
-import {checkLoadable} from "./preflight.ts";
-import {tokenizerFacts} from "./tokenizerFacts.ts";
+import {IncompatiblePairError, inspectPair, type InspectedModel} from "./pairInspection.ts";
 
 export type LoadPairOptions = {
     readonly expertPath: string;
@@ -30,13 +28,9 @@ export type LoadPairOptions = {
      * log-probability (F16 cache: up to 3e-2), which exactness tests need. Slower and bigger.
      */
     readonly exactNumerics?: boolean;
+    /** Load progress of the pair, 0 to 1 (the expert's file is the first half, the amateur's the second). */
+    readonly onProgress?: (fraction: number) => void;
 };
-
-export class IncompatiblePairError extends Error {
-    constructor(readonly report: CompatibilityReport) {
-        super(`these models cannot decode together: ${report.failures.map((f) => `${f.rule}: ${f.message}`).join("; ")}`);
-    }
-}
 
 export type LoadedModel = {
     readonly file: GgufFile;
@@ -94,19 +88,6 @@ export function modelTokenText(model: LlamaModel): TokenText {
     };
 }
 
-export type InspectedModel = {readonly file: GgufFile; readonly tokenizer: TokenizerFacts};
-
-/** Reads both GGUF headers and checks the pair; throws GgufError (bad file) but reports incompatibility. */
-export async function inspectPair(expertPath: string, amateurPath: string): Promise<{expert: InspectedModel; amateur: InspectedModel; report: CompatibilityReport}> {
-    const inspect = async (path: string): Promise<InspectedModel> => {
-        const file = await validateGgufFile(path);
-        checkLoadable(file);
-        return {file, tokenizer: tokenizerFacts(file)};
-    };
-    const [expert, amateur] = await Promise.all([inspect(expertPath), inspect(amateurPath)]);
-    return {expert, amateur, report: checkPairCompatibility(expert.tokenizer, amateur.tokenizer)};
-}
-
 export async function loadModelPair(options: LoadPairOptions): Promise<ModelPair> {
     const {expert: expertInfo, amateur: amateurInfo, report} = await inspectPair(options.expertPath, options.amateurPath);
     if (!report.compatible) throw new IncompatiblePairError(report);
@@ -115,8 +96,12 @@ export async function loadModelPair(options: LoadPairOptions): Promise<ModelPair
     // Vocabularies may differ by a few ids (the check allows 128): decode over the ids both have.
     const sharedVocabularySize = Math.min(expertInfo.tokenizer.tokens.length, amateurInfo.tokenizer.tokens.length);
     const lock = new CacheLock();
-    const load = async ({file, tokenizer}: InspectedModel): Promise<LoadedModel> => {
-        const model = await loadLlamaModel(llama, {modelPath: file.path, gpuLayers: "auto"});
+    const load = async ({file, tokenizer}: InspectedModel, progressBase: number): Promise<LoadedModel> => {
+        const model = await loadLlamaModel(llama, {
+            modelPath: file.path,
+            gpuLayers: "auto",
+            ...(options.onProgress != null ? {onLoadProgress: (loaded: number) => options.onProgress!(progressBase + loaded / 2)} : {})
+        });
         try {
             const contextSize = Math.min(options.contextSize ?? 2048, model.trainContextSize);
             const context = await model.createContext({
@@ -134,9 +119,9 @@ export async function loadModelPair(options: LoadPairOptions): Promise<ModelPair
             throw error;
         }
     };
-    const expert = await load(expertInfo);
+    const expert = await load(expertInfo, 0);
     try {
-        const amateur = await load(amateurInfo);
+        const amateur = await load(amateurInfo, 0.5);
         // Side by side only where both models' threads fit the CPU at once (or the GPU does the work).
         const sideBySide = llama.gpu !== false || 2 * threads <= os.availableParallelism();
         return new ModelPair(expert, amateur, threads, sideBySide, lock);

@@ -8,8 +8,10 @@ import type {AppStatus, CompatibilityCheck, EngineState, PairRef, SpeedBaseline}
 import {ServiceError} from "../contract/schemas.ts";
 import type {EngineLoadOptions, LoadResult} from "../engineHost/engineProtocol.ts";
 import type {EngineSupervisor} from "../engineHost/engineSupervisor.ts";
-import {readGguf} from "../models/gguf/ggufReader.ts";
-import {checkPairCompatibility, GgufError, inspectPair, type CompatibilityReport} from "../models/index.ts";
+import {checkPairCompatibility, type CompatibilityReport} from "../models/compatibility.ts";
+import {GgufError, readGguf} from "../models/gguf/ggufReader.ts";
+// Header-only: the service process never loads node-llama-cpp.
+import {inspectPair} from "../models/pairInspection.ts";
 import {tokenizerFacts} from "../models/tokenizerFacts.ts";
 import type {ChatStore} from "../store/chatStore.ts";
 import {sameLoadOptions} from "./settingsResolver.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import {test} from "node:test";
 import {checkPairCompatibility, type TokenizerFacts} from "../../src-main/models/compatibility.ts";
-import {inspectPair} from "../../src-main/models/modelPair.ts";
+import {inspectPair} from "../../src-main/models/index.ts";
 import {modelPath, randomLargeVocab, storyAmateurL3, storyAmateurL4, storyExpert} from "../helpers/models.ts";
 
 const base: TokenizerFacts = {vocabularyType: "llama", tokens: ["<unk>", "<s>", "</s>", "a", "b", "c"], bosTokenId: 1, eosTokenId: 2, addBosToken: true};

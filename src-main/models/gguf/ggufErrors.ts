@@ -4,7 +4,10 @@
  */
 
 /** Why a file is not a usable GGUF model. */
-export type GgufErrorKind = "missing" | "notFile" | "notGguf" | "unsupportedVersion" | "truncated" | "corrupt";
+export type GgufErrorKind =
+    | "missing" | "notFile" | "notGguf" | "unsupportedVersion" | "truncated" | "corrupt"
+    /** A whole, well-formed GGUF file that llama.cpp cannot load (see models/preflight.ts and loadModelPair). */
+    | "unloadable";
 
 export class GgufError extends Error {
     readonly kind: GgufErrorKind;

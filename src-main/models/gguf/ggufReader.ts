@@ -9,6 +9,13 @@
  * shapes must fit their type's block size (llama.cpp refuses both), else "corrupt".
  *
  * The convenience getters (getString, getNumber ...) live in ggufMetadata.ts and are re-exported here.
+ *
+ * Why not node-llama-cpp's readGgufFileInfo: it parses the same header, but it does not check that the tensor
+ * data is in the file (a truncated download parses fine and llama.cpp fails later), it throws generic errors
+ * ("Invalid type or block size", "The number NaN cannot be converted to a BigInt") with no kind to branch on and
+ * no file name, and it keeps no per-key stored type (which the writer needs to reproduce a file). So this reader
+ * exists for exactly those: the error kinds, the truncation check, and the typed metadata; node-llama-cpp still
+ * reads the file itself when it loads it.
  */
 import {open, stat} from "node:fs/promises";
 import type {FileHandle} from "node:fs/promises";
@@ -121,6 +128,7 @@ export async function validateGgufFile(path: string): Promise<GgufFile> {
 }
 
 async function statRegularFile(path: string): Promise<number> {
+    if (path.trim() === "") throw new GgufError("missing", path, "no model file was given (the path is empty)");
     let info;
     try {
         info = await stat(path);
@@ -137,6 +145,8 @@ function mapFsError(path: string, error: unknown): unknown {
     if (code === "ENOENT") return new GgufError("missing", path, `${path} does not exist`, {cause: error});
     if (code === "ENOTDIR") return new GgufError("missing", path, `${path} does not exist (a parent of it is not a folder)`, {cause: error});
     if (code === "EISDIR") return new GgufError("notFile", path, `${path} is a directory, not a GGUF model file`, {cause: error});
+    if (code === "ELOOP") return new GgufError("missing", path, `${path} cannot be opened: its symbolic links loop back on themselves`, {cause: error});
+    if (code === "ENAMETOOLONG") return new GgufError("missing", path, `${path.slice(0, 80)}… is too long to be a file path`, {cause: error});
     if (code === "EACCES" || code === "EPERM") {
         return new GgufError("notFile", path, `${path} cannot be read (permission denied)`, {cause: error});
     }
