@@ -1,37 +1,41 @@
 /**
  * The `tandem` command line. Every failure a user can cause ends with exit code 1 (2 for usage mistakes)
- * and one plain line on stderr, never a stack trace.
+ * and one plain line on stderr, never a stack trace (TANDEM_DEBUG=1 adds it); `--help` goes to stdout.
  */
-import {benchCommand, benchUsage} from "../../tools/bench/benchCommand.ts";
 import {generateCommand, generateUsage} from "./generateCommand.ts";
 import {UsageError} from "./options.ts";
+import {guardOutput} from "./outputGuard.ts";
 
-const usage = `usage: tandem <command> [options]
+const commandList = `commands:
+  generate   generate text with an expert/amateur model pair (tandem generate --help)
+  bench      every decoding mode side by side on one or more pairs (tandem bench --help)`;
 
-commands:
-  generate   generate text with an expert/amateur model pair
-  bench      every decoding mode side by side on one or more pairs
+/** tandem bench lives with the dev tools (tools/bench); it is loaded only when asked for. */
+const loadBench = () => import("../../tools/bench/benchCommand.ts");
 
-${generateUsage}
-
-${benchUsage}`;
+const isHelp = (word: string | undefined) => word === "--help" || word === "-h" || word === "help";
 
 export async function main(argv: string[]): Promise<number> {
+    guardOutput();
     const [command, ...rest] = argv;
     try {
         switch (command) {
             case "generate":
                 return await generateCommand(rest);
             case "bench":
-                return await benchCommand(rest);
+                if (rest.some(isHelp)) {
+                    process.stdout.write(`${(await loadBench()).benchUsage}\n`);
+                    return 0;
+                }
+                return await (await loadBench()).benchCommand(rest);
             case undefined:
-            case "help":
-            case "--help":
-            case "-h":
-                process.stdout.write(`${usage}\n`);
-                return command == null ? 2 : 0;
+                throw new UsageError("no command given: tandem generate or tandem bench (tandem --help shows both)");
             default:
-                throw new UsageError(`unknown command "${command}"\n${usage}`);
+                if (isHelp(command)) {
+                    process.stdout.write(`usage: tandem <command> [options]\n\n${commandList}\n\n${generateUsage}\n\n${(await loadBench()).benchUsage}\n`);
+                    return 0;
+                }
+                throw new UsageError(`unknown command ${JSON.stringify(command)}: tandem knows generate and bench`);
         }
     } catch (error) {
         return reportError(error);
@@ -39,17 +43,16 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function reportError(error: unknown): number {
-    if (error instanceof UsageError || isNodeArgError(error)) {
-        process.stderr.write(`tandem: ${(error as Error).message}\n`);
+    if (error instanceof UsageError) {
+        process.stderr.write(`tandem: ${firstLine(error)}\n`);
         return 2;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`tandem: ${message.split("\n")[0]}\n`);
+    process.stderr.write(`tandem: ${firstLine(error)}\n`);
     if (process.env.TANDEM_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return 1;
 }
 
-function isNodeArgError(error: unknown): boolean {
-    const code = (error as {code?: unknown} | null)?.code;
-    return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+function firstLine(error: unknown): string {
+    const message = error instanceof Error ? error.message : String(error);
+    return message.split("\n")[0]!;
 }
