@@ -16,3 +16,6 @@ export {
 export {chatPrompt, hasChatTemplate, rawPrompt, type ChatMessage, type FormattedPrompt} from "./promptFormat.ts";
 export {defaultThreadsPerModel, getRuntime, type GpuChoice} from "./llamaRuntime.ts";
 export {GgufError, type GgufErrorKind} from "./gguf/ggufReader.ts";
+export {checkLoadable, loadProblems} from "./preflight.ts";
+export {loadLlamaModel} from "./llamaRuntime.ts";
+export {MAX_CHAT_TEMPLATE_LENGTH} from "./promptFormat.ts";

@@ -5,8 +5,8 @@
  * derives from them (a head size of 0 makes a tensor with a 0 dimension: GGML_ASSERT(ne >= 1)), and the norm
  * operators (GGML_ASSERT(eps >= 0), false for NaN). Values llama.cpp refuses with an exception of its own
  * (unknown architecture, missing tensors, wrong shapes) are left to it: loadModelPair reports its reason.
- * Not checked yet: a token text listed twice in the vocabulary (GGML_ASSERT in llama-vocab.cpp), because
- * test/engineHost/engineSupervisor.test.ts uses exactly such a file to make the engine process abort.
+ * A token text listed twice in the vocabulary trips GGML_ASSERT(id_to_token.size() == token_to_id.size()) in
+ * llama-vocab.cpp, and such a file paired with itself passes the pair check, so it is refused here too.
  */
 import {GgufError, getArchitecture, getArray, getNumber, getStringArray, getValue, type GgufFile} from "./gguf/ggufReader.ts";
 import {ggmlTypeInfo} from "./gguf/ggufTypes.ts";
@@ -61,7 +61,23 @@ export function loadProblems(file: GgufFile): string[] {
     }
     const tokens = getStringArray(file, "tokenizer.ggml.tokens");
     if (tokens === undefined || tokens.length === 0) problems.push("it has no vocabulary (tokenizer.ggml.tokens is missing or empty)");
+    else {
+        const duplicate = firstDuplicate(tokens);
+        if (duplicate != null) {
+            problems.push(`its vocabulary lists the token ${JSON.stringify(tokens[duplicate.second])} twice (ids ${duplicate.first} and ${duplicate.second})`);
+        }
+    }
     return problems;
+}
+
+function firstDuplicate(tokens: readonly string[]): {first: number; second: number} | null {
+    const seen = new Map<string, number>();
+    for (let id = 0; id < tokens.length; id++) {
+        const first = seen.get(tokens[id]!);
+        if (first !== undefined) return {first, second: id};
+        seen.set(tokens[id]!, id);
+    }
+    return null;
 }
 
 /** Throws a GgufError (kind "unloadable") naming the file and its first problem. */

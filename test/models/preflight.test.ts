@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import {after, before, test} from "node:test";
 import {join} from "node:path";
-import {GgufError, readGguf} from "../../src-main/models/gguf/ggufReader.ts";
+import {GgufError, getStringArray, readGguf} from "../../src-main/models/gguf/ggufReader.ts";
+import {GgufValueType} from "../../src-main/models/gguf/ggufTypes.ts";
 import {loadModelPair} from "../../src-main/models/modelPair.ts";
 import {checkLoadable, loadProblems} from "../../src-main/models/preflight.ts";
 import {writeEditedModel, type ModelEdit} from "./editedModels.ts";
@@ -40,6 +41,10 @@ test("the shared models pass", async () => {
 });
 
 test("header values llama.cpp asserts on are refused with the file and the key", async () => {
+    // A vocabulary with one text twice (id 300 renamed to id 260's text): GGML_ASSERT in llama-vocab.cpp.
+    const duplicatedTokens = [...getStringArray(await readGguf(modelPath(STORIES)), "tokenizer.ggml.tokens")!];
+    duplicatedTokens[300] = "he";
+    assert.equal(duplicatedTokens.indexOf("he"), 260);
     const cases: [string, ModelEdit, RegExp][] = [
         ["heads0", {set: {"llama.attention.head_count": 0}}, /llama\.attention\.head_count is 0, but the layer has attention weights$/],
         ["kvheads0", {set: {"llama.attention.head_count_kv": 0}}, /llama\.attention\.head_count_kv is 0/],
@@ -50,7 +55,9 @@ test("header values llama.cpp asserts on are refused with the file and the key",
         ["context-huge", {set: {"llama.context_length": 2 ** 32 - 1}}, /llama\.context_length is 4294967295; llama\.cpp reads 1 to 2147483647$/],
         ["heads-too-many", {set: {"llama.attention.head_count": 100}}, /head_count is 100, more than llama\.embedding_length 64, so each head would have 0 dimensions/],
         ["unknown-type", {retype: {tensor: "output_norm.weight", type: 99}}, /tensor output_norm\.weight has GGML type 99, which llama\.cpp does not know$/],
-        ["no-vocabulary", {remove: ["tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokenizer.ggml.token_type"]}, /it has no vocabulary/]
+        ["no-vocabulary", {remove: ["tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokenizer.ggml.token_type"]}, /it has no vocabulary/],
+        ["duplicate-token", {set: {"tokenizer.ggml.tokens": {itemType: GgufValueType.STRING, items: duplicatedTokens}}},
+            /its vocabulary lists the token "he" twice \(ids 260 and 300\)$/]
     ];
     for (const [name, edit, pattern] of cases) {
         const path = await edited(name, edit);
