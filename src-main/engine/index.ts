@@ -2,7 +2,10 @@
  * The decoding engine's public surface: the CLI, the bench, the app's engine host and the server import
  * only this (and src-main/models/index.ts for loading a pair).
  */
-export {PairDecoder, PromptTooLongError, InvalidPromptError, DecoderBusyError, PREFILL_CHUNK, type PairDecoderOptions} from "./pairDecoder.ts";
+export {
+    PairDecoder, PromptTooLongError, InvalidPromptError, DecoderBusyError, PREFILL_CHUNK, AUTO_GAMMA_MAX, type PairDecoderOptions, type RoundPlanner
+} from "./pairDecoder.ts";
+export type {Arm, AdaptiveStats} from "./adaptive/controller.ts";
 export {CacheLock, CacheLockError} from "./cacheLock.ts";
 export {InvalidParamsError, resolveDecodingParams} from "./decodingParams.ts";
 export {reusePrefix, type DecoderSequence} from "./sequence.ts";

@@ -40,6 +40,7 @@ export class ModelSequence implements DecoderSequence {
         this.headRequest = this.completeHeads || requested >= modelVocabularySize
             ? {probabilities: true}
             : {probabilities: true, options: {temperature: 1, topK: requested, topP: 1, minP: 0}};
+        if (vocabularySize === modelVocabularySize) this.evaluateArgmax = (tokens) => this.argmaxStep(tokens);
     }
 
     /** Another view of the same cache (same lock) whose heads hold `topK` tokens. */
@@ -69,11 +70,7 @@ export class ModelSequence implements DecoderSequence {
         this.lock?.assertHeld("evaluate");
         if (tokens.length === 0) return [];
         if (headCount > tokens.length) throw new Error("more heads asked for than tokens evaluated");
-        for (const token of tokens) {
-            if (!(Number.isInteger(token) && token >= 0 && token < this.vocabularySize)) {
-                throw new RangeError(`token id ${token} is outside the pair's shared vocabulary (0 to ${this.vocabularySize - 1})`);
-            }
-        }
+        this.checkTokens(tokens);
         const firstHead = tokens.length - headCount;
         const input: ControlledEvaluateInputItem[] = (tokens as readonly LlamaToken[]).map((token, i) =>
             i < firstHead ? token : [token, {generateNext: this.headRequest}]
@@ -87,6 +84,35 @@ export class ModelSequence implements DecoderSequence {
             heads.push(restrictHead(headFromProbabilities(probabilities, this.completeHeads), this.vocabularySize, this.topK));
         }
         return heads;
+    }
+
+    /**
+     * Greedy token-only step: llama.cpp picks the argmax itself and no head is read (on tiny models reading the
+     * head costs about as much as the evaluation). Only where the model's ids are the shared ones: otherwise
+     * its argmax could be an id the other model lacks, and the decoder reads a restricted head instead.
+     */
+    readonly evaluateArgmax?: (tokens: readonly Token[]) => Promise<Token>;
+
+    private async argmaxStep(tokens: readonly Token[]): Promise<Token> {
+        this.lock?.assertHeld("evaluate");
+        if (tokens.length === 0) throw new Error("a token-only step needs at least one token to evaluate");
+        this.checkTokens(tokens);
+        const input: ControlledEvaluateInputItem[] = (tokens as readonly LlamaToken[]).map((token, i) =>
+            i < tokens.length - 1 ? token : [token, {generateNext: {token: true, options: {temperature: 0}}}]
+        );
+        this.calls++;
+        const results = await this.sequence.controlledEvaluate(input, {contextShift: {strategy: refuseContextShift}});
+        const token = results[tokens.length - 1]?.next.token;
+        if (token == null) throw new Error(`llama.cpp returned no token for position ${tokens.length - 1}`);
+        return token;
+    }
+
+    private checkTokens(tokens: readonly Token[]): void {
+        for (const token of tokens) {
+            if (!(Number.isInteger(token) && token >= 0 && token < this.vocabularySize)) {
+                throw new RangeError(`token id ${token} is outside the pair's shared vocabulary (0 to ${this.vocabularySize - 1})`);
+            }
+        }
     }
 
     /** Drops cached tokens from `length` on. */

@@ -25,7 +25,16 @@
  * sizes the target is CD (sd: the expert) restricted to the shared ids, and no model is fed an id it lacks.
  * Two model calls that run side by side are both settled before an error is rethrown, so a failed call never
  * leaves the other model evaluating while the next generation starts. All cache edits hold one lock.
+ *
+ * γ auto (scd, sd): before each round a planner (the pair's adaptive controller, adaptive/) picks the round:
+ * a speculative round with its γ and schedule (side by side or serial), or one step of the non-speculative
+ * mode (a cd step for scd, the expert alone for sd); after it, the round's measured timings go back to the
+ * planner. Each round is an ordinary fixed-γ round or an ordinary cd/expert step, and γ changes only between
+ * rounds, so every token is distributed exactly as with a fixed γ (greedy: the same tokens).
  */
+import {
+    AdaptivePairState, type AdaptiveDecision, type AdaptiveGenerationOptions, type AdaptiveStats, type RoundReport
+} from "./adaptive/controller.ts";
 import {contrastiveTarget, type ContrastParams} from "./math/contrast.ts";
 import {headDistribution, sample, type SparseDistribution} from "./math/distribution.ts";
 import type {Head} from "./math/head.ts";
@@ -66,6 +75,16 @@ export type PairDecoderOptions = {
     readonly lock?: CacheLock;
 };
 
+/** What picks each round under γ auto: the pair's AdaptiveGeneration, or a scripted stand-in in tests. */
+export type RoundPlanner = {
+    decide(): AdaptiveDecision;
+    observe(report: RoundReport): void;
+    stats?(): AdaptiveStats;
+};
+
+/** γ auto considers drafts of 1 to this many tokens (the CPU sweeps never favoured more). */
+export const AUTO_GAMMA_MAX = 8;
+
 export class PairDecoder {
     readonly expert: DecoderSequence;
     readonly amateur: DecoderSequence;
@@ -74,6 +93,13 @@ export class PairDecoder {
     readonly sideBySide: boolean;
     readonly prefillChunk: number;
     readonly lock: CacheLock;
+    /** What γ auto learned on this pair (acceptance, call costs, round times), kept while the pair is loaded. */
+    readonly adaptive = new AdaptivePairState();
+    /**
+     * Makes each γ-auto generation's planner; by default the pair's adaptive controller. Tests replace it with
+     * a scripted planner to force every kind of switch.
+     */
+    planner: (options: AdaptiveGenerationOptions) => RoundPlanner = (options) => this.adaptive.startGeneration(options);
 
     constructor(
         expert: DecoderSequence,
@@ -110,7 +136,16 @@ export class PairDecoder {
             if (model != null && prompt.length > model.capacity) throw new PromptTooLongError(prompt.length, model.capacity);
         }
         return this.lock.run("generate", () => {
-            const run = new GenerationRun(this, this.tokenText, params, options, prompt, onEvent);
+            const planner = (params.mode === "scd" || params.mode === "sd") && params.gamma === "auto"
+                ? this.planner({
+                    mode: params.mode,
+                    profile: `α=${params.alpha} β=${params.beta} T=${params.temperature}`,
+                    gammaMax: AUTO_GAMMA_MAX,
+                    sideBySide: this.sideBySide,
+                    seed: params.seed
+                })
+                : null;
+            const run = new GenerationRun(this, this.tokenText, params, options, prompt, onEvent, planner);
             return run.execute(usesExpert, usesAmateur);
         });
     }
@@ -142,6 +177,7 @@ async function settleBoth<A, B>(first: Promise<A>, second: Promise<B>): Promise<
 class GenerationRun {
     private readonly expert: DecoderSequence;
     private readonly amateur: DecoderSequence;
+    /** Whether the pair allows side-by-side calls (a fixed-γ run uses them wherever it can). */
     private readonly sideBySide: boolean;
     private readonly prefillChunk: number;
     private readonly vocabularySize: number;
@@ -181,6 +217,8 @@ class GenerationRun {
     private amateurFloorHits = 0;
     private headTruncations = 0;
     private residualFallbacks = 0;
+    private readonly gammaHistogram: Record<string, number> = {};
+    private fallbackTokens = 0;
 
     constructor(
         decoder: PairDecoder,
@@ -188,7 +226,9 @@ class GenerationRun {
         private readonly params: DecodingParams,
         private readonly options: GenerateOptions,
         private readonly prompt: readonly Token[],
-        private readonly onEvent: ((event: DecodeEvent) => void) | undefined
+        private readonly onEvent: ((event: DecodeEvent) => void) | undefined,
+        /** Picks each round under γ auto; null for a fixed γ and the non-speculative modes. */
+        private readonly planner: RoundPlanner | null
     ) {
         this.expert = decoder.expert;
         this.amateur = decoder.amateur;
@@ -226,7 +266,8 @@ class GenerationRun {
                     break;
                 case "scd":
                 case "sd":
-                    await this.speculativeRound();
+                    if (this.planner != null) await this.plannedRound(this.planner);
+                    else await this.speculativeRound(this.params.gamma as number, this.sideBySide);
                     break;
             }
         }
@@ -276,9 +317,9 @@ class GenerationRun {
         if (usesAmateur && this.amateur.length > keep) await this.wait(this.amateur.truncate(keep));
     }
 
-    /** Runs two model calls side by side when allowed (both settled before a failure is rethrown), else in turn. */
-    private async both<A, B>(first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> {
-        if (this.sideBySide) return settleBoth(first(), second());
+    /** Runs two model calls side by side (both settled before a failure is rethrown), or in turn. */
+    private async both<A, B>(first: () => Promise<A>, second: () => Promise<B>, sideBySide = this.sideBySide): Promise<[A, B]> {
+        if (sideBySide) return settleBoth(first(), second());
         const a = await first();
         return [a, await second()];
     }
@@ -297,29 +338,104 @@ class GenerationRun {
         return model.capacity - model.length - pending.length;
     }
 
-    private async singleModelStep(model: DecoderSequence, which: "expert" | "amateur"): Promise<void> {
+    /**
+     * One token from one model alone. `amateurFollows` (sd's fallback under γ auto): the idle amateur is to
+     * catch up later, so the token is appended to its pending tokens. Returns the call's wall time, ms (null
+     * when nothing ran).
+     */
+    private async singleModelStep(model: DecoderSequence, which: "expert" | "amateur", amateurFollows = false): Promise<number | null> {
         const pending = which === "expert" ? this.pendingExpert : this.pendingAmateur;
-        if (this.room(model, pending) < 0) return this.stop("contextFull");
-        const [head] = await this.wait(model.evaluate(pending, 1));
-        const token = sample(headDistribution(head!, this.params.temperature), this.rng);
+        if (this.room(model, pending) < 0) {
+            this.stop("contextFull");
+            return null;
+        }
+        const started = performance.now();
+        // Greedy needs no head: a token-only step where the sequence offers one (llama.cpp's argmax).
+        const token = this.params.temperature === 0 && model.evaluateArgmax != null
+            ? await this.wait(model.evaluateArgmax(pending))
+            : sample(headDistribution((await this.wait(model.evaluate(pending, 1)))[0]!, this.params.temperature), this.rng);
+        const callMs = performance.now() - started;
         if (which === "expert") this.pendingExpert = [token];
         else this.pendingAmateur = [token];
+        if (amateurFollows) this.pendingAmateur.push(token);
         this.commit(token, "direct");
+        return callMs;
     }
 
-    private async contrastiveStep(): Promise<void> {
+    /**
+     * One cd token: both heads, the contrastive target. Returns each call's wall time and Σ_x min(p_n(x), q(x))
+     * (q the amateur's tempered head: how likely a draft here would be accepted), null when nothing ran.
+     */
+    private async contrastiveStep(sideBySide = this.sideBySide): Promise<{expertMs: number; amateurMs: number; acceptance: number} | null> {
         if (this.room(this.expert, this.pendingExpert) < 0 || this.room(this.amateur, this.pendingAmateur) < 0) {
-            return this.stop("contextFull");
+            this.stop("contextFull");
+            return null;
         }
-        // Two contexts, two llama.cpp threads: the models evaluate side by side.
-        const [[expertHead], [amateurHead]] = await this.wait(this.both(
-            () => this.expert.evaluate(this.pendingExpert, 1),
-            () => this.amateur.evaluate(this.pendingAmateur, 1)
+        const timed = async <T>(work: Promise<T>): Promise<[T, number]> => {
+            const started = performance.now();
+            const value = await work;
+            return [value, performance.now() - started];
+        };
+        // Two contexts, two llama.cpp threads: side by side, the models evaluate at once.
+        const [[[expertHead], expertMs], [[amateurHead], amateurMs]] = await this.wait(this.both(
+            () => timed(this.expert.evaluate(this.pendingExpert, 1)),
+            () => timed(this.amateur.evaluate(this.pendingAmateur, 1)),
+            sideBySide
         ));
-        const token = sample(this.target(expertHead!, amateurHead!), this.rng);
+        const target = this.target(expertHead!, amateurHead!);
+        const acceptance = this.planner == null ? 0 : overlap(target, headDistribution(amateurHead!, this.params.temperature));
+        const token = sample(target, this.rng);
         this.pendingExpert = [token];
         this.pendingAmateur = [token];
         this.commit(token, "direct");
+        return {expertMs, amateurMs, acceptance};
+    }
+
+    /** γ auto: one round as the planner decides it, then its report (wall time from before the decision). */
+    private async plannedRound(planner: RoundPlanner): Promise<void> {
+        const started = performance.now();
+        const decision = planner.decide();
+        const tokensBefore = this.tokens.length;
+        let report: RoundReport;
+        if (decision.kind === "fallback") {
+            if (this.stream != null) await this.dropStream();
+            // A call carrying several pending tokens (the prompt, the amateur catching up) is not a step's cost.
+            const untimed = this.pendingExpert.length > 1 || (this.params.mode === "scd" && this.pendingAmateur.length > 1);
+            let times: {expertMs?: number; amateurMs?: number; acceptance?: number} | null;
+            let sideBySide = false;
+            if (this.params.mode === "scd") {
+                sideBySide = decision.sideBySide && this.sideBySide;
+                times = await this.contrastiveStep(sideBySide);
+            } else {
+                const expertMs = await this.singleModelStep(this.expert, "expert", true);
+                times = expertMs == null ? null : {expertMs};
+            }
+            if (times == null) return; // nothing ran: the generation ends here
+            const tokens = this.tokens.length - tokensBefore;
+            this.fallbackTokens += tokens;
+            report = {
+                kind: "fallback", sideBySide, tokens, wallMs: untimed ? null : performance.now() - started,
+                ...(untimed ? {} : times)
+            };
+        } else {
+            const round = await this.speculativeRound(Math.min(decision.gamma, AUTO_GAMMA_MAX), decision.sideBySide && this.sideBySide);
+            if (round == null) return;
+            const {untimed, ...fields} = round;
+            report = {...fields, tokens: this.tokens.length - tokensBefore, wallMs: untimed ? null : performance.now() - started};
+        }
+        planner.observe(report);
+    }
+
+    /**
+     * Speculation → a non-speculative step: the amateur's cache may hold drafts past the committed tokens.
+     * It keeps the committed ones but the last, which becomes its pending token (one token evaluated again).
+     */
+    private async dropStream(): Promise<void> {
+        const committed = this.stream!.prefixLength;
+        this.stream = null;
+        if (this.amateur.length > committed - 1) await this.wait(this.amateur.truncate(committed - 1));
+        const stream = [...this.prompt, ...this.tokens];
+        this.pendingAmateur = stream.slice(this.amateur.length, committed);
     }
 
     private target(expertHead: Head, amateurHead: Head | null): SparseDistribution {
@@ -329,25 +445,50 @@ class GenerationRun {
         return target.distribution;
     }
 
-    private async speculativeRound(): Promise<void> {
+    /**
+     * One speculative round of up to `roundGamma` drafts, the amateur drafting ahead during verification when
+     * `sideBySide`. Returns what the round measured for the planner (null when it could not run).
+     */
+    private async speculativeRound(roundGamma: number, sideBySide: boolean): Promise<SpeculativeRoundReport | null> {
         const needsAmateurHeads = this.params.beta !== 0;
+        // The amateur's first call carries several tokens when it catches up (the prompt, sd's expert-only steps).
+        const untimed = this.pendingExpert.length > 1 || (this.stream == null && this.pendingAmateur.length > 1);
+        const amateurUntimed = this.stream == null && this.pendingAmateur.length > 1;
         this.stream ??= this.newStream();
         const stream = this.stream;
+        const amateurAtStart = {ms: stream.evaluateMs, count: stream.evaluations};
         const gamma = Math.min(
-            this.params.gamma,
+            roundGamma,
             this.params.maxTokens - this.tokens.length,
             this.room(this.expert, this.pendingExpert),
             this.amateur.capacity - stream.prefixLength
         );
-        if (gamma < 1) return this.stop("contextFull");
+        if (gamma < 1) {
+            this.stop("contextFull");
+            return null;
+        }
         this.rounds++;
+        this.gammaHistogram[gamma] = (this.gammaHistogram[gamma] ?? 0) + 1;
+        let accepted = 0;
+        let verifyMs = NaN;
+        const report = (rejected: number): SpeculativeRoundReport => {
+            const steps = stream.evaluations - amateurAtStart.count;
+            const amateur = amateurUntimed || steps === 0 ? {} : {amateurStepMs: (stream.evaluateMs - amateurAtStart.ms) / steps, amateurSteps: steps};
+            return {
+                kind: "speculate", gamma, sideBySide, drafted: n, accepted, rejected, untimed,
+                ...(untimed || !Number.isFinite(verifyMs) ? {} : {verifyMs}), ...amateur
+            };
+        };
 
         // 1. Draft (steps drawn ahead last round are reused).
         if (stream.steps.length > 0) this.lookaheadRounds++;
         await this.wait(stream.extendTo(gamma));
         const drafts = stream.steps.slice(0, gamma);
-        if (drafts.length === 0) return this.stop("contextFull");
         const n = drafts.length;
+        if (n === 0) {
+            this.stop("contextFull");
+            return null;
+        }
         this.drafted += n;
 
         // 2. Verify every draft in one expert batch while the amateur, on the other core, reads its head after
@@ -355,8 +496,11 @@ class GenerationRun {
         const expertBase = this.expert.length + this.pendingExpert.length;
         const verifyStarted = performance.now();
         const verification = this.expert.evaluate([...this.pendingExpert, ...drafts.map((d) => d.token)], n + 1)
-            .finally(() => this.verifyMs.record(performance.now() - verifyStarted));
-        const drawAhead = this.sideBySide ? stream.extendTo(n + 1 + this.lookaheadSteps()) : Promise.resolve();
+            .finally(() => {
+                verifyMs = performance.now() - verifyStarted;
+                this.verifyMs.record(verifyMs);
+            });
+        const drawAhead = sideBySide ? stream.extendTo(n + 1 + this.lookaheadSteps(gamma)) : Promise.resolve();
         const [expertHeads] = await this.wait(settleBoth(verification, drawAhead));
         this.amateurStepMs.record(stream.evaluations > 0 ? stream.evaluateMs / stream.evaluations : NaN);
         this.pendingExpert = [];
@@ -367,13 +511,14 @@ class GenerationRun {
             const verdict = verifyDraftToken(target, drafts[i]!.proposal, drafts[i]!.token, this.rng);
             if (verdict.accepted) {
                 this.accepted++;
+                accepted++;
                 this.commit(drafts[i]!.token, "draft");
                 if (this.stopReason != null) {
                     // Keep only committed tokens cached; the last committed one counts as pending.
                     await this.wait(this.expert.truncate(expertBase + i));
                     await this.wait(this.amateur.truncate(stream.prefixLength + i));
                     this.stream = null;
-                    return;
+                    return report(0);
                 }
                 continue;
             }
@@ -386,14 +531,17 @@ class GenerationRun {
             this.pendingAmateur = [verdict.token];
             this.corrections++;
             this.commit(verdict.token, "correction");
-            return;
+            return report(1);
         }
 
         // 4. Bonus token after a fully accepted draft, from the exact p_n at the bonus position.
         this.fullyAccepted.record(1);
         await this.wait(stream.extendTo(n + 1)); // already there when the amateur drew ahead
         const next = stream.steps[n];
-        if (next == null) return this.stop("contextFull");
+        if (next == null) {
+            this.stop("contextFull");
+            return report(0);
+        }
         const bonus = sample(this.target(expertHeads[n]!, needsAmateurHeads ? next.head : null), this.rng);
         this.pendingExpert = [bonus];
         if (bonus === next.token) {
@@ -406,6 +554,7 @@ class GenerationRun {
         }
         this.bonuses++;
         this.commit(bonus, "bonus");
+        return report(0);
     }
 
     private newStream(): DraftStream {
@@ -420,10 +569,10 @@ class GenerationRun {
      * when a whole draft is accepted (and the bonus matches), so none while most rounds end in a rejection;
      * otherwise as many as fit in the verification's time (they are free on the idle core), at most γ.
      */
-    private lookaheadSteps(): number {
+    private lookaheadSteps(gamma: number): number {
         if (this.fullyAccepted.value < 0.5) return 0; // (no rounds yet: NaN, so look ahead)
         const fit = Math.floor(this.verifyMs.value / this.amateurStepMs.value) - 1;
-        return Number.isFinite(fit) ? Math.max(0, Math.min(this.params.gamma, fit)) : this.params.gamma;
+        return Number.isFinite(fit) ? Math.max(0, Math.min(gamma, fit)) : gamma;
     }
 
     private commit(token: Token, source: TokenSource): void {
@@ -465,11 +614,29 @@ class GenerationRun {
             amateurFloorHits: this.amateurFloorHits,
             headTruncations: this.headTruncations,
             residualFallbacks: this.residualFallbacks,
+            gammaHistogram: {...this.gammaHistogram},
+            fallbackTokens: this.fallbackTokens,
+            adaptivePick: this.planner?.stats?.().pick ?? null,
             sharedVocabularySize: this.vocabularySize,
             stopReason: this.stopReason ?? "abort",
             seed: this.params.seed
         };
     }
+}
+
+/** A speculative round's report to the planner, before its token count and wall time are added. */
+type SpeculativeRoundReport = Omit<Extract<RoundReport, {kind: "speculate"}>, "tokens" | "wallMs"> & {
+    /** A call in the round carried several pending tokens, so its wall time says nothing about the arm. */
+    readonly untimed: boolean;
+};
+
+/** Σ_x min(p(x), q(x)): the probability that a draft from q is accepted against target p. */
+function overlap(p: SparseDistribution, q: SparseDistribution): number {
+    const qById = new Map<number, number>();
+    for (let i = 0; i < q.ids.length; i++) qById.set(q.ids[i]!, q.probs[i]!);
+    let sum = 0;
+    for (let i = 0; i < p.ids.length; i++) sum += Math.min(p.probs[i]!, qById.get(p.ids[i]!) ?? 0);
+    return Math.min(1, sum);
 }
 
 /** Exponential moving average of a timing; NaN until the first sample. */

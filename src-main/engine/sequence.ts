@@ -21,6 +21,11 @@ export interface DecoderSequence {
     evaluate(tokens: readonly Token[], headCount: number): Promise<Head[]>;
     /** Drops cached tokens from `length` on. */
     truncate(length: number): Promise<void>;
+    /**
+     * Optional token-only step: appends `tokens` in one batch and returns the most likely next id (ties to the
+     * lowest id), without reading a head; greedy steps that need no head (a model alone) use it where offered.
+     */
+    evaluateArgmax?(tokens: readonly Token[]): Promise<Token>;
 }
 
 /**

@@ -3,6 +3,7 @@
 export type Token = number;
 
 import {decodeModeChoices} from "../options/optionTable.ts";
+import type {Arm} from "./adaptive/controller.ts";
 
 export const decodeModes = decodeModeChoices;
 /**
@@ -21,8 +22,11 @@ export type DecodingParams = {
     readonly alpha: number;
     /** Contrast strength β ≥ 0. */
     readonly beta: number;
-    /** Draft length γ ≥ 1 (scd and sd). */
-    readonly gamma: number;
+    /**
+     * Draft length γ (scd and sd): an integer 1–64, or "auto": before each round the adaptive controller
+     * (adaptive/, docs/adaptive.md) picks γ, the schedule, or a step of the non-speculative mode.
+     */
+    readonly gamma: number | "auto";
     readonly maxTokens: number;
     readonly seed: number;
 };
@@ -88,6 +92,12 @@ export type GenerationStats = {
     readonly amateurFloorHits: number;
     readonly headTruncations: number;
     readonly residualFallbacks: number;
+    /** Speculative rounds by the γ they ran with ({"4": rounds} for a fixed γ 4; {} outside scd/sd). */
+    readonly gammaHistogram: Readonly<Record<string, number>>;
+    /** Tokens from non-speculative steps that γ auto ran instead of speculating (0 for a fixed γ). */
+    readonly fallbackTokens: number;
+    /** γ auto: the round shape the controller settled on at the end (null for a fixed γ, or before it has one). */
+    readonly adaptivePick: Arm | null;
     /**
      * Ids both models have (the smaller vocabulary), the only ids decoded: with vocabularies of different
      * sizes every mode decodes its target restricted to these ids (sd: the expert restricted to them).

@@ -37,3 +37,12 @@ test("sd is scd against the expert alone (α = β = 0)", () => {
     assert.equal(params.alpha, 0);
     assert.equal(params.beta, 0);
 });
+
+test("γ takes auto or a whole number from 1 to 64, and anything else gets one sentence naming it", () => {
+    assert.equal(resolveDecodingParams({gamma: "auto"}).gamma, "auto");
+    assert.equal(resolveDecodingParams({gamma: 7}).gamma, 7);
+    for (const bad of [0, 65, 2.5, "fast", "Auto", null]) {
+        assert.throws(() => resolveDecodingParams({gamma: bad as never}), (error: unknown) =>
+            error instanceof InvalidParamsError && error.message === "gamma must be auto or a whole number from 1 to 64", String(bad));
+    }
+});

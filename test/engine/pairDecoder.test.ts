@@ -232,6 +232,6 @@ describe("pair decoder on stories260K + L4", () => {
     });
 
     test("bad decoding parameters are refused with one sentence each", async () => {
-        await assert.rejects(pair.decoder.generate(prompt, {alpha: 2, gamma: 0}), /alpha must be a number from 0 to 1; gamma must be a whole number from 1 to 64/);
+        await assert.rejects(pair.decoder.generate(prompt, {alpha: 2, gamma: 0}), /alpha must be a number from 0 to 1; gamma must be auto or a whole number from 1 to 64/);
     });
 });

@@ -2,6 +2,8 @@
  * Greedy SCD must equal greedy CD token for token, and greedy SD must equal the greedy expert, on the real
  * story models. Exact numerics (no flash attention, F32 KV cache) keep batched and single-token logits
  * within ~1e-5; a split is accepted only where the target had a near-tie (score gap < 1e-3), never silently.
+ * γ auto must give the same, whether a scripted planner switches the round shape every round or the pair's
+ * adaptive controller picks it.
  */
 import assert from "node:assert/strict";
 import {after, before, describe, test} from "node:test";
@@ -11,6 +13,7 @@ import type {ModelPair} from "../../src-main/models/modelPair.ts";
 import {rawPrompt} from "../../src-main/models/promptFormat.ts";
 import {loadTestPair, storyExpert} from "./models.ts";
 import {firstDifference, targetScoreGap} from "./nearTie.ts";
+import {everySwitch, useScript} from "./scriptedPlanner.ts";
 
 export const writtenPrompts = ["Once upon a time", "The little dog", "Lily and Ben went to the park. They", "One day, a big bear"];
 const NEAR_TIE = 1e-3;
@@ -34,7 +37,7 @@ export function greedyExactnessSuite(amateur: string, promptTexts: string[]): vo
             await pair.dispose();
         });
 
-        async function decode(prompt: number[], mode: DecodeMode, gamma: number, alpha: number, beta: number): Promise<number[]> {
+        async function decode(prompt: number[], mode: DecodeMode, gamma: number | "auto", alpha: number, beta: number): Promise<number[]> {
             const result = await pair.decoder.generate(prompt, {mode, temperature: 0, maxTokens: TOKENS, gamma, alpha, beta});
             return result.tokens;
         }
@@ -59,6 +62,22 @@ export function greedyExactnessSuite(amateur: string, promptTexts: string[]): vo
                 }
                 const expert = await decode(prompt, "expert", 4, 0, 0);
                 await assertSame(prompt, expert, await decode(prompt, "sd", 4, 0, 0), 0, 0, "sd");
+            });
+
+            test(`"${text}": γ auto, switching every round (fallback, γ 1–5, both schedules) and with the controller: scd ≡ cd, sd ≡ expert`, async () => {
+                const prompt = rawPrompt(pair.tokenizerModel, text).tokens;
+                const cd = await decode(prompt, "cd", 4, 0.1, 0.5);
+                const expert = await decode(prompt, "expert", 4, 0, 0);
+                const controller = pair.decoder.planner;
+                try {
+                    useScript(pair.decoder, everySwitch);
+                    await assertSame(prompt, cd, await decode(prompt, "scd", "auto", 0.1, 0.5), 0.1, 0.5, "scd auto, scripted");
+                    await assertSame(prompt, expert, await decode(prompt, "sd", "auto", 0, 0), 0, 0, "sd auto, scripted");
+                } finally {
+                    pair.decoder.planner = controller;
+                }
+                await assertSame(prompt, cd, await decode(prompt, "scd", "auto", 0.1, 0.5), 0.1, 0.5, "scd auto");
+                await assertSame(prompt, expert, await decode(prompt, "sd", "auto", 0, 0), 0, 0, "sd auto");
             });
         }
     });

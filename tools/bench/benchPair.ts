@@ -126,7 +126,8 @@ function ratios(summaries: readonly ModeSummary[]): Ratio[] {
     const out: Ratio[] = [];
     for (const sampling of new Set(summaries.map((s) => s.sampling))) {
         const find = (mode: BenchMode) => summaries.find((s) => s.mode === mode && s.sampling === sampling);
-        for (const [a, b] of [["sd", "sd-nlc"], ["scd", "cd"], ["scd", "expert"], ["sd", "expert"]] as const) {
+        for (const [a, b] of [["sd", "sd-nlc"], ["scd", "cd"], ["scd", "expert"], ["sd", "expert"],
+            ["scd-auto", "scd"], ["scd-auto", "cd"], ["sd-auto", "sd"], ["sd-auto", "expert"]] as const) {
             const numerator = find(a);
             const denominator = find(b);
             if (numerator == null || denominator == null) continue;

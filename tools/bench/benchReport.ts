@@ -20,6 +20,15 @@ export function pairReport(result: PairResult, settings: {repeats: number; promp
             `${f1(m.timeToFirstTokenMs)} | ${pct(m.acceptanceRate)} | ${f2(m.meanAcceptedLength)} | ${f2(m.expertCallsPerToken)} |`);
     }
     lines.push("");
+    const auto = result.modes.filter((m) => m.mode === "sd-auto" || m.mode === "scd-auto");
+    if (auto.length > 0) {
+        lines.push("| γ auto | sampling | speculative rounds by γ | fallback share of tokens | pick at the end |", "|---|---|---|---|---|");
+        for (const m of auto) {
+            const histogram = Object.entries(m.gammaHistogram ?? {}).sort(([a], [b]) => Number(a) - Number(b)).map(([g, n]) => `${g}: ${n}`).join(", ");
+            lines.push(`| ${m.mode} | ${m.sampling} | ${histogram || "none"} | ${pct(m.fallbackShare)} | ${m.pick ?? "–"} |`);
+        }
+        lines.push("");
+    }
     lines.push(`Primitives: t_a = ${f2(p.amateurStepMs)} ms, t_e = ${f2(p.expertStepMs)} ms, t_v(${p.gamma + 1}) = ${f2(p.verifyMs)} ms ` +
         `(c = t_a/t_e = ${f2(p.amateurStepMs / p.expertStepMs)}, t_v/t_e = ${f2(p.verifyMs / p.expertStepMs)}).`, "");
     lines.push("| mode | sampling | per-draft acceptance | predicted tok/s | measured decode tok/s | efficiency | overhead / t_e |");

@@ -3,6 +3,7 @@
  * noise hits all modes alike, and summarises each mode: tokens/s (median, min, max over repeats), time to
  * first token, acceptance, mean accepted length, expert calls per token, and time outside llama.cpp.
  */
+import type {Arm} from "../../src-main/engine/adaptive/controller.ts";
 import type {DecodeMode, GenerationStats} from "../../src-main/engine/types.ts";
 import type {ModelPair} from "../../src-main/models/modelPair.ts";
 import {rawPrompt} from "../../src-main/models/promptFormat.ts";
@@ -10,8 +11,16 @@ import type {NlcSpeculative} from "./nlcSpeculative.ts";
 import {perDraftAcceptance} from "./prediction.ts";
 import {mean, spread, type Spread} from "./summary.ts";
 
-export const benchModes = ["expert", "amateur", "cd", "sd", "sd-nlc", "scd"] as const;
+/** sd-auto, scd-auto: sd and scd with γ auto (the pair's adaptive controller, kept across prompts and repeats). */
+export const benchModes = ["expert", "amateur", "cd", "sd", "sd-auto", "sd-nlc", "scd", "scd-auto"] as const;
 export type BenchMode = (typeof benchModes)[number];
+
+/** The decoder's mode and γ for a bench mode other than sd-nlc. */
+export function decodeModeOf(mode: Exclude<BenchMode, "sd-nlc">, gamma: number): {mode: DecodeMode; gamma: number | "auto"} {
+    if (mode === "sd-auto") return {mode: "sd", gamma: "auto"};
+    if (mode === "scd-auto") return {mode: "scd", gamma: "auto"};
+    return {mode, gamma};
+}
 
 export type Sampling = {readonly name: "greedy" | "sampled"; readonly temperature: number};
 export const samplings: readonly Sampling[] = [{name: "greedy", temperature: 0}, {name: "sampled", temperature: 1}];
@@ -31,6 +40,12 @@ export type ModeSummary = {
     /** Wall time the decoder spent on its own work (not waiting on llama.cpp) per expert call, ms (sd and scd only). */
     readonly engineOverheadMsPerRound: number | null;
     readonly generatedTokens: number;
+    /** Speculative rounds by γ over every run (null outside sd and scd). */
+    readonly gammaHistogram: Readonly<Record<string, number>> | null;
+    /** Share of the tokens from non-speculative steps γ auto ran instead (null outside the auto modes). */
+    readonly fallbackShare: number | null;
+    /** The auto modes: the round shape the controller had settled on after the last run, e.g. "γ 3 side by side", "fallback serial". */
+    readonly pick: string | null;
 };
 
 /** What each mode decodes: the same for every mode of a bench run. */
@@ -87,11 +102,10 @@ async function runOne(pair: ModelPair, nlc: NlcSpeculative | null, mode: BenchMo
     // Every run starts from an empty cache, so time to first token always includes the prompt.
     await pair.clearCaches();
     const {stats} = await pair.decoder.generate(prompt, {
-        mode: mode satisfies DecodeMode,
+        ...decodeModeOf(mode, options.gamma),
         temperature: options.sampling.temperature,
         alpha: options.alpha,
         beta: options.beta,
-        gamma: options.gamma,
         maxTokens: options.maxTokens,
         seed
     });
@@ -124,14 +138,22 @@ function summarise(mode: BenchMode, sampling: Sampling["name"], repeats: RunReco
         meanAcceptedLength = rounds > 0 ? accepted / rounds : null;
         const expertCalls = sum(stats, (s) => s.expertCalls);
         expertCallsPerToken = mode === "amateur" ? null : expertCalls / generatedTokens;
-        if (mode === "sd" || mode === "scd") {
+        if (mode !== "expert" && mode !== "amateur" && mode !== "cd") {
             const outside = sum(stats, (s) => s.totalMs - s.modelWaitMs);
             engineOverheadMsPerRound = outside / expertCalls;
         }
     }
+    const speculative = mode === "sd" || mode === "scd" || mode === "sd-auto" || mode === "scd-auto";
+    const auto = mode === "sd-auto" || mode === "scd-auto";
+    const gammaHistogram: Record<string, number> = {};
+    for (const s of stats) for (const [gamma, rounds] of Object.entries(s.gammaHistogram)) gammaHistogram[gamma] = (gammaHistogram[gamma] ?? 0) + rounds;
+    const pick = auto ? stats.at(-1)?.adaptivePick ?? null : null;
     return {
         mode,
         sampling,
+        gammaHistogram: speculative ? gammaHistogram : null,
+        fallbackShare: auto && generatedTokens > 0 ? sum(stats, (s) => s.fallbackTokens) / generatedTokens : null,
+        pick: pick == null ? null : armText(pick),
         tokensPerSecond,
         decodeTokensPerSecond,
         timeToFirstTokenMs: mean(all.map((r) => r.timeToFirstTokenMs ?? NaN).filter(Number.isFinite)),
@@ -142,6 +164,11 @@ function summarise(mode: BenchMode, sampling: Sampling["name"], repeats: RunReco
         engineOverheadMsPerRound,
         generatedTokens
     };
+}
+
+/** A round shape in words: "γ 3 side by side", "fallback serial". */
+export function armText(arm: Arm): string {
+    return `${arm.kind === "speculate" ? `γ ${arm.gamma}` : "fallback"} ${arm.sideBySide ? "side by side" : "serial"}`;
 }
 
 function sum<T>(items: readonly T[], f: (item: T) => number): number {
