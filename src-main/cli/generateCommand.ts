@@ -99,8 +99,9 @@ export async function generateCommand(argv: string[]): Promise<number> {
             temperature: get<number>("temperature", defaults.temperature),
             alpha: get<number>("alpha", defaults.alpha),
             beta: get<number>("beta", defaults.beta),
-            gamma: get<number>("gamma", defaults.gamma),
-            seed: get<number>("seed", Math.floor(Math.random() * 2 ** 31)),
+            gamma: get<number | "auto">("gamma", defaults.gamma),
+            // No --seed: the engine draws one and reports it in the stats.
+            ...(values.has("seed") ? {seed: get<number>("seed", 0)} : {}),
             stopStrings: prompt.stopStrings,
             stopTokens: prompt.stopTokens
         }, json ? undefined : (event) => process.stdout.write(event.text));
@@ -149,6 +150,8 @@ function statsLine({stats}: GenerationResult): string {
         `first token ${stats.timeToFirstTokenMs?.toFixed(1) ?? "-"} ms`,
         stats.acceptanceRate == null ? null : `acceptance ${(stats.acceptanceRate * 100).toFixed(1)}%`,
         `expert calls ${stats.expertCalls}`,
+        stats.fallbackTokens > 0 ? `auto fallback ${stats.fallbackTokens} tokens` : null,
+        `seed ${stats.seed}`,
         `stop: ${stats.stopReason}`
     ];
     return `[${parts.filter((p) => p != null).join(" · ")}]`;

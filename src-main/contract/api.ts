@@ -13,7 +13,8 @@ export type DecodeModeName = "scd" | "sd" | "cd" | "expert" | "amateur";
 /** Every user setting (see the option table for ranges, defaults and help). */
 export type Settings = {
     readonly mode: DecodeModeName;
-    readonly gamma: number;
+    /** "auto": picked each round from measured speed (with the non-speculative mode as a fallback). */
+    readonly gamma: number | "auto";
     readonly alpha: number;
     readonly beta: number;
     readonly temperature: number;

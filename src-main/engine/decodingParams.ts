@@ -3,8 +3,7 @@
  * (src-main/options/optionTable.ts), so the engine, the CLI and the app agree; every bad value gets the
  * table's one sentence. A seed left out (or null, the table's default) is drawn here and reported in
  * the stats, so any answer can be reproduced (with γ auto and a temperature above 0, see docs/adaptive.md:
- * the seed fixes the output's distribution, not its text). γ also takes "auto", which the table's integer
- * row does not know yet, so it is accepted here before the table is asked.
+ * the seed fixes the output's distribution, not its text). γ takes "auto" (the table's default) or a number.
  */
 import {optionDefaults, optionProblem, optionSpec} from "../options/optionTable.ts";
 import type {DecodeMode, DecodingParams, GenerateOptions} from "./types.ts";
@@ -18,9 +17,9 @@ export function resolveDecodingParams(options: GenerateOptions): DecodingParams 
     const problems: string[] = [];
     for (const key of decodingKeys) {
         const value = options[key];
-        if (value === undefined || (key === "gamma" && value === "auto")) continue;
+        if (value === undefined) continue;
         const problem = optionProblem(optionSpec(key), value);
-        if (problem != null) problems.push(key === "gamma" ? "gamma must be auto or a whole number from 1 to 64" : problem);
+        if (problem != null) problems.push(problem);
     }
     if (problems.length > 0) throw new InvalidParamsError(problems.join("; "));
     const params: DecodingParams = {

@@ -25,7 +25,15 @@ type Common = {
     readonly label: string;
 };
 
-export type IntegerOption = Common & {readonly kind: "integer"; readonly default: number | null; readonly min: number; readonly max: number};
+export type IntegerOption = Common & {
+    readonly kind: "integer";
+    /** null: "pick one for me" (a seed, the threads); "auto": decided as it runs (only where `acceptsAuto`). */
+    readonly default: number | null | "auto";
+    readonly min: number;
+    readonly max: number;
+    /** The value "auto" is accepted besides whole numbers. */
+    readonly acceptsAuto?: boolean;
+};
 export type NumberOption = Common & {readonly kind: "number"; readonly default: number; readonly min: number; readonly max: number; readonly step: number};
 export type EnumOption = Common & {readonly kind: "enum"; readonly default: string; readonly choices: readonly string[]; readonly choiceHelp?: Readonly<Record<string, string>>};
 export type BooleanOption = Common & {readonly kind: "boolean"; readonly default: boolean};
@@ -50,8 +58,8 @@ export const optionTable = [
             expert: "the expert alone",
             amateur: "the amateur alone"
         }},
-    {key: "gamma", flag: "--gamma", scope: "decoding", kind: "integer", label: "Draft length γ", default: 4, min: 1, max: 64,
-        help: "tokens the amateur drafts per round (scd, sd)"},
+    {key: "gamma", flag: "--gamma", scope: "decoding", kind: "integer", label: "Draft length γ", default: "auto", min: 1, max: 64, acceptsAuto: true,
+        help: "tokens the amateur drafts per round (scd, sd); auto picks γ each round from measured speed and runs the non-speculative mode when that is faster"},
     {key: "alpha", flag: "--alpha", scope: "decoding", kind: "number", label: "Plausibility α", default: 0.1, min: 0, max: 1, step: 0.01,
         help: "plausibility cutoff: only tokens with p_expert ≥ α·max p_expert can be chosen (scd, cd)"},
     {key: "beta", flag: "--beta", scope: "decoding", kind: "number", label: "Contrast β", default: 0.5, min: 0, max: 10, step: 0.05,
@@ -99,8 +107,9 @@ export function optionProblem(spec: OptionSpec, value: unknown): string | null {
     switch (spec.kind) {
         case "integer":
             if (value === null && spec.default === null) return null;
+            if (value === "auto" && spec.acceptsAuto === true) return null;
             if (typeof value !== "number" || !Number.isInteger(value) || value < spec.min || value > spec.max) {
-                return `${name} must be a whole number ${rangeText(spec.min, spec.max)}`;
+                return `${name} must be ${spec.acceptsAuto === true ? "auto or " : ""}a whole number ${rangeText(spec.min, spec.max)}`;
             }
             return null;
         case "number":

@@ -18,7 +18,7 @@ export type ParsedOption = {readonly ok: true; readonly value: number | string |
 /** "a whole number from 1 to 64", "one of scd, sd, cd", ...: what `spec` accepts, for messages and help. */
 export function acceptedText(spec: ValueSpec): string {
     switch (spec.kind) {
-        case "integer": return `a whole number${rangeText(spec.min, spec.max)}`;
+        case "integer": return `${spec.acceptsAuto === true ? "auto or " : ""}a whole number${rangeText(spec.min, spec.max)}`;
         case "number": return `a number${rangeText(spec.min, spec.max)}`;
         case "enum": return `one of ${spec.choices.join(", ")}`;
         case "boolean": return "true or false";
@@ -49,6 +49,7 @@ export function parseOptionText(spec: ValueSpec, text: string, name: string = sp
     const wrong = (): ParsedOption => ({ok: false, problem: `${name} must be ${acceptedText(spec)}, got ${JSON.stringify(text)}`});
     switch (spec.kind) {
         case "integer": {
+            if (text === "auto" && spec.acceptsAuto === true) return {ok: true, value: "auto"};
             if (!WHOLE.test(text)) return wrong();
             const value = Number(text);
             return value < spec.min || value > spec.max ? wrong() : {ok: true, value};

@@ -32,6 +32,7 @@ export function readField(spec: OptionSpec, raw: string | boolean): FieldResult 
             if (spec.kind === "integer" && spec.default === null) return {ok: true, value: null};
             return {ok: false, problem: `${spec.label} needs a value`};
         }
+        if (spec.kind === "integer" && spec.acceptsAuto === true && text.toLowerCase() === "auto") return {ok: true, value: "auto"};
         value = Number(text);
         if (!Number.isFinite(value as number)) return {ok: false, problem: `${spec.label} must be a number, not "${text}"`};
     }

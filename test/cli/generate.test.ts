@@ -59,7 +59,7 @@ test("generate streams plain text and a stats line without --json (cd: one exper
         "--max-tokens", "20", "--threads", "1", "--cpu");
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /there was/);
-    assert.match(result.stdout, /\[cd · 20 tokens · [\d.]+ tok\/s · first token [\d.]+ ms · expert calls 20 · stop: maxTokens\]/);
+    assert.match(result.stdout, /\[cd · 20 tokens · [\d.]+ tok\/s · first token [\d.]+ ms · expert calls 20 · seed \d+ · stop: maxTokens\]/);
 });
 
 test("bad inputs: one clear line on stderr and a non-zero exit", () => {

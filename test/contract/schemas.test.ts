@@ -36,7 +36,7 @@ const table: Record<ServiceFunctionName, {valid: unknown[]; bad: Case[]}> = {
     updateSettings: {valid: [{gamma: 2, seed: null, mode: "cd"}], bad: [
         {args: [], message: "updateSettings: settings must be an object"},
         {args: [[1]], message: "updateSettings: settings must be an object"},
-        {args: [{gamma: 0}], message: "updateSettings: gamma must be a whole number from 1 to 64"},
+        {args: [{gamma: 0}], message: "updateSettings: gamma must be auto or a whole number from 1 to 64"},
         {args: [{alpha: "high"}], message: "updateSettings: alpha must be a number from 0 to 1"},
         {args: [{mode: "fast"}], message: "updateSettings: mode must be one of scd, sd, cd, expert, amateur"},
         {args: [{exact: 1}], message: "updateSettings: exact must be true or false"},

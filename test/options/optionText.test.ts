@@ -32,6 +32,11 @@ test("ranges come from the table; integers must be whole", () => {
     assert.equal(parse("gamma", "2.5").ok, false);
     assert.equal(parse("gamma", "1e1").ok, false);
     assert.deepEqual(parse("gamma", "8"), {ok: true, value: 8});
+    assert.deepEqual(parse("gamma", "auto"), {ok: true, value: "auto"});
+    const gamma = parse("gamma", "automatic");
+    if (!gamma.ok) assert.equal(gamma.problem, `--gamma must be auto or a whole number from 1 to 64, got "automatic"`);
+    assert.equal(gamma.ok, false);
+    assert.equal(parse("threads", "auto").ok, false, "only options that take auto accept it");
     assert.equal(parse("maxTokens", "32769").ok, false);
     assert.deepEqual(parse("mode", "cd"), {ok: true, value: "cd"});
     const mode = parse("mode", "fast");

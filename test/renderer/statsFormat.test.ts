@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import {test} from "node:test";
 import type {MessageStats} from "../../src-main/contract/api.ts";
-import {droppedTurnsText, formatBytes, formatDuration, formatRate, formatShortDate, formatSpeedup, statItems, stopReasonText}
+import {droppedTurnsText, formatBytes, gammaAutoText, formatDuration, formatRate, formatShortDate, formatSpeedup, statItems, stopReasonText}
     from "../../src-renderer/lib/statsFormat.ts";
 
 // Noon UTC, so the local date is 28 Nov in every time zone from UTC−11 to UTC+11.
@@ -64,4 +64,14 @@ test("stop reasons and dropped turns are sentences", () => {
     assert.equal(droppedTurnsText(0), null);
     assert.match(droppedTurnsText(1)!, /^The oldest turn was left out/);
     assert.match(droppedTurnsText(3)!, /^The 3 oldest turns were left out .*system prompt is kept/);
+});
+
+test("γ auto says which draft lengths it used and how much it decoded without drafts; a fixed γ says nothing", () => {
+    const auto = gammaAutoText({gammaHistogram: {1: 3, 2: 9, 4: 0}, fallbackTokens: 30, generatedTokens: 120,
+        adaptivePick: {kind: "speculate", gamma: 2, sideBySide: true}});
+    assert.deepEqual(auto, {value: "γ2, γ1, 25% without drafts", title: "rounds per draft length: γ2 ×9, γ1 ×3; 30 tokens decoded without speculating (faster here)"});
+    assert.equal(gammaAutoText({gammaHistogram: {4: 12}, fallbackTokens: 0, generatedTokens: 40, adaptivePick: null}), null);
+    assert.equal(gammaAutoText({}), null, "stats from before γ auto existed");
+    assert.deepEqual(gammaAutoText({gammaHistogram: {}, fallbackTokens: 50, generatedTokens: 50, adaptivePick: {kind: "fallback", sideBySide: false}})?.value,
+        "100% without drafts");
 });

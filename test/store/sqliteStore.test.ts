@@ -68,7 +68,7 @@ test("bad titles and settings are refused with a sentence, unknown ids are notFo
     const {store} = freshStore();
     assert.throws(() => store.createConversation({title: "   "}), {name: "StoreError", kind: "invalid", message: "a conversation title must not be empty"});
     assert.throws(() => store.createConversation({title: "x", overrides: {gamma: 0}}),
-        {kind: "invalid", message: "conversation settings: gamma must be a whole number from 1 to 64"});
+        {kind: "invalid", message: "conversation settings: gamma must be auto or a whole number from 1 to 64"});
     assert.throws(() => store.saveSettings({mode: "fast" as never}), {kind: "invalid", message: "settings: mode must be one of scd, sd, cd, expert, amateur"});
     assertNotFound(() => store.getConversation("nope"), /there is no conversation "nope"/);
     assertNotFound(() => store.renameConversation("nope", "x"), /no conversation "nope"/);
