@@ -9,7 +9,7 @@ export type {Arm, AdaptiveStats} from "./adaptive/controller.ts";
 export {CacheLock, CacheLockError} from "./cacheLock.ts";
 export {InvalidParamsError, resolveDecodingParams} from "./decodingParams.ts";
 export {reusePrefix, type DecoderSequence} from "./sequence.ts";
-export {ModelSequence} from "./modelSequence.ts";
+export {ModelOutputError, ModelSequence} from "./modelSequence.ts";
 export type {TokenText, StopCut} from "./textAssembler.ts";
 export type {Head} from "./math/head.ts";
 export {

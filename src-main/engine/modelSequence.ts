@@ -25,13 +25,15 @@ export class ModelSequence implements DecoderSequence {
      *   size reads the whole vocabulary instead (exact, ~0.6 µs a vocabulary entry a position)
      * @param vocabularySize the ids heads may hold and the decoder may feed: the pair's shared vocabulary
      * @param lock when given, every evaluation and truncation must happen while it is held
+     * @param label names the model in errors (its file)
      */
     constructor(
         private readonly sequence: LlamaContextSequence,
         readonly modelVocabularySize: number,
         readonly topK: number,
         readonly vocabularySize: number = modelVocabularySize,
-        private readonly lock: CacheLock | null = null
+        private readonly lock: CacheLock | null = null,
+        readonly label = "the model"
     ) {
         if (vocabularySize > modelVocabularySize) throw new RangeError(`the shared vocabulary (${vocabularySize}) exceeds the model's (${modelVocabularySize})`);
         this.completeHeads = topK >= vocabularySize;
@@ -45,7 +47,7 @@ export class ModelSequence implements DecoderSequence {
 
     /** Another view of the same cache (same lock) whose heads hold `topK` tokens. */
     withTopK(topK: number): ModelSequence {
-        return new ModelSequence(this.sequence, this.modelVocabularySize, topK, this.vocabularySize, this.lock);
+        return new ModelSequence(this.sequence, this.modelVocabularySize, topK, this.vocabularySize, this.lock, this.label);
     }
 
     /** Tokens in the KV cache. */
@@ -81,7 +83,12 @@ export class ModelSequence implements DecoderSequence {
         for (let i = firstHead; i < tokens.length; i++) {
             const probabilities = results[i]?.next.probabilities;
             if (probabilities == null) throw new Error(`llama.cpp returned no probabilities for position ${i}`);
-            heads.push(restrictHead(headFromProbabilities(probabilities, this.completeHeads), this.vocabularySize, this.topK));
+            const head = headFromProbabilities(probabilities, this.completeHeads);
+            // NaN logits (damaged weights) leave no finite probability: say so instead of failing later in the math.
+            if (!head.logProbs.some(Number.isFinite)) {
+                throw new ModelOutputError(`${this.label}: the model's output is not a number (NaN) at position ${this.length - tokens.length + i}; its weights are damaged`);
+            }
+            heads.push(restrictHead(head, this.vocabularySize, this.topK));
         }
         return heads;
     }
@@ -127,6 +134,9 @@ export class ModelSequence implements DecoderSequence {
         return reusePrefix(this, prompt);
     }
 }
+
+/** A model produced no usable probabilities (NaN logits: damaged weights). */
+export class ModelOutputError extends Error {}
 
 /** The decoder never lets a cache overflow; if it ever would, fail loudly rather than drop tokens. */
 function refuseContextShift(): never {

@@ -112,7 +112,7 @@ export async function loadModelPair(options: LoadPairOptions): Promise<ModelPair
                     ? {flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32"} as const
                     : {})
             });
-            const sequence = new ModelSequence(context.getSequence(), tokenizer.tokens.length, options.topK ?? 64, sharedVocabularySize, lock);
+            const sequence = new ModelSequence(context.getSequence(), tokenizer.tokens.length, options.topK ?? 64, sharedVocabularySize, lock, file.path);
             return {file, model, context, sequence};
         } catch (error) {
             await model.dispose();

@@ -10,7 +10,7 @@ import type {
 } from "../../src-main/contract/api.ts";
 import type {Connection} from "../transport/index.ts";
 import {DeltaBatcher, type PendingDelta} from "./deltaBatcher.ts";
-import {appendRuns} from "./tokenRuns.ts";
+import {appendRunsInPlace} from "./tokenRuns.ts";
 import {sortConversations, titleFromMessage} from "./conversations.ts";
 import {errorText} from "./errors.ts";
 import {effectiveSettings} from "./settingsForm.ts";
@@ -170,7 +170,9 @@ export class AppState {
             const message = this.messages.find((m) => m.id === messageId);
             if (message == null) continue;
             message.content += delta.text;
-            message.runs = appendRuns(message.runs ?? [], delta.runs);
+            // In place: the view cuts only the new runs (a copy per frame would grow with the answer).
+            if (message.runs == null) message.runs = [];
+            appendRunsInPlace(message.runs, delta.runs);
         }
     }
 

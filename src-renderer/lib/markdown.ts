@@ -70,6 +70,18 @@ export function renderMarkdown(text: string, options: {highlight?: boolean} = {}
     return (options.highlight === false ? plain : highlighting).parse(text, {async: false});
 }
 
+/**
+ * Unsanitised inline HTML for a piece of one paragraph (no `<p>` around it): a streamed paragraph cut at
+ * sentence and line ends is shown as its pieces side by side inside one paragraph. A piece that ends the
+ * paragraph (its blank line) loses its trailing whitespace, as the paragraph would; one cut at a line end
+ * keeps that line's break.
+ */
+export function renderMarkdownInline(piece: string): string {
+    if (/\n[ \t]*\n\s*$/.test(piece)) return plain.parseInline(piece.trimEnd(), {async: false});
+    if (piece.endsWith("\n")) return `${plain.parseInline(piece.slice(0, -1), {async: false})}<br>`;
+    return plain.parseInline(piece, {async: false});
+}
+
 /** DOMPurify settings for rendered answers: only the tags and attributes the renderer produces. */
 export const sanitizeConfig = {
     ALLOWED_TAGS: ["a", "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "code", "pre", "blockquote",

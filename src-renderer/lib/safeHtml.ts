@@ -3,7 +3,7 @@
  * Links open outside the app window (target _blank; the Electron shell hands them to the OS browser).
  */
 import DOMPurify from "dompurify";
-import {renderMarkdown, sanitizeConfig} from "./markdown.ts";
+import {renderMarkdown, renderMarkdownInline, sanitizeConfig} from "./markdown.ts";
 
 DOMPurify.addHook("afterSanitizeAttributes", (node) => {
     if (node.tagName === "A") {
@@ -17,15 +17,25 @@ export function safeMarkdown(text: string, options: {highlight?: boolean} = {}):
     return DOMPurify.sanitize(renderMarkdown(text, options), sanitizeConfig);
 }
 
-const blockCache = new Map<string, string>();
-const BLOCK_CACHE_LIMIT = 2000;
-
-/** `safeMarkdown` memoised, for the finished blocks of a streaming answer (bounded: oldest entries go first). */
-export function safeMarkdownBlock(block: string): string {
-    const cached = blockCache.get(block);
-    if (cached != null) return cached;
-    const html = safeMarkdown(block);
-    if (blockCache.size >= BLOCK_CACHE_LIMIT) blockCache.delete(blockCache.keys().next().value!);
-    blockCache.set(block, html);
-    return html;
+/** A piece of one paragraph as safe inline HTML (see renderMarkdownInline). */
+export function safeMarkdownInline(piece: string): string {
+    return DOMPurify.sanitize(renderMarkdownInline(piece), sanitizeConfig);
 }
+
+/** Memoised renderings of the finished blocks of streaming answers (bounded: oldest entries go first). */
+function memoised(render: (text: string) => string): (text: string) => string {
+    const cache = new Map<string, string>();
+    return (text) => {
+        const cached = cache.get(text);
+        if (cached != null) return cached;
+        const html = render(text);
+        if (cache.size >= 2000) cache.delete(cache.keys().next().value!);
+        cache.set(text, html);
+        return html;
+    };
+}
+
+/** `safeMarkdown` memoised, for the finished blocks of a streaming answer. */
+export const safeMarkdownBlock = memoised((block) => safeMarkdown(block));
+/** `safeMarkdownInline` memoised, for the finished pieces of a streamed paragraph. */
+export const safeMarkdownPiece = memoised(safeMarkdownInline);

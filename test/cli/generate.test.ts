@@ -127,6 +127,16 @@ test("files llama.cpp would abort on or refuses: exit 1 and one line naming the 
     }
 });
 
+test("NaN weights: one line naming the file and what is wrong, in every mode", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "tandem-cli-"));
+    const nan = await writeEditedModel(expert, path.join(dir, "nan-output.gguf"), {fillTensor: {tensor: "output.weight", value: NaN}});
+    const escaped = nan.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    for (const mode of ["scd", "cd", "expert"]) {
+        const result = tandem(...quick("--expert", nan, "--mode", mode, "--temperature", "1"));
+        assertCleanFailure(result, new RegExp(`^tandem: ${escaped}: the model's output is not a number \\(NaN\\) at position \\d+; its weights are damaged$`));
+    }
+});
+
 test("a broken chat template: the output as before, and one note line instead of a stack trace", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "tandem-cli-"));
     const broken = await writeEditedModel(expert, path.join(dir, "template.gguf"), {set: {"tokenizer.chat_template": "{% for m in messages %}{{ m.content }"}});

@@ -30,8 +30,9 @@ test("every option's default reads back as itself, and bad input names the field
         assert.equal(result.value, defaults[spec.key], spec.key);
     }
     const gamma = optionTable.find((o) => o.key === "gamma")!;
-    assert.deepEqual(readField(gamma, "0"), {ok: false, problem: "Draft length γ must be a whole number from 1 to 64"});
-    assert.deepEqual(readField(gamma, "2.5"), {ok: false, problem: "Draft length γ must be a whole number from 1 to 64"});
+    assert.deepEqual(readField(gamma, "0"), {ok: false, problem: "Draft length γ must be auto or a whole number from 1 to 64"});
+    assert.deepEqual(readField(gamma, "2.5"), {ok: false, problem: "Draft length γ must be auto or a whole number from 1 to 64"});
+    assert.deepEqual(readField(gamma, "Auto"), {ok: true, value: "auto"});
     assert.deepEqual(readField(gamma, "four"), {ok: false, problem: "Draft length γ must be a number, not \"four\""});
     assert.deepEqual(readField(gamma, " "), {ok: false, problem: "Draft length γ needs a value"});
     assert.deepEqual(readField(gamma, "8"), {ok: true, value: 8});
