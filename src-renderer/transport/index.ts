@@ -3,18 +3,14 @@
  * (`window.tandem`), in web mode over a WebSocket (birpc) with the token from the page's address. Components
  * import `connect` and never touch a transport directly. Failed calls reject with ServiceError (`.code`).
  */
-import type {ServiceApi, ServiceEvent} from "../../src-main/contract/api.ts";
+import type {ServiceApi} from "../../src-main/contract/api.ts";
 import {ServiceError, serviceFunctionNames} from "../../src-main/contract/schemas.ts";
 import {BRIDGE_GLOBAL, unsettle, type BridgeResult, type TandemBridge} from "../../src-main/transports/bridge.ts";
 import {apiSocketUrl, lookUpToken, TOKEN_STORAGE_KEY} from "./accessToken.ts";
+import type {Connection} from "./connection.ts";
 import {webConnection} from "./webConnection.ts";
 
-export type Connection = {
-    readonly kind: "electron" | "web";
-    readonly api: ServiceApi;
-    /** Calls `listener` for every event the service pushes; returns the unsubscribe function. */
-    subscribe(listener: (event: ServiceEvent) => void): () => void;
-};
+export type {Connection} from "./connection.ts";
 
 function electronConnection(bridge: TandemBridge): Connection {
     const api = Object.create(null) as Record<string, (...args: unknown[]) => Promise<unknown>>;

@@ -8,7 +8,7 @@ import type {ServiceApi, ServiceEvent} from "../../src-main/contract/api.ts";
 import {ServiceError, serviceFunctionNames} from "../../src-main/contract/schemas.ts";
 import {createApiClient, type ApiClient} from "../../src-main/transports/rpcClient.ts";
 import {webSocketChannel, type SocketLike} from "../../src-main/transports/webSocketChannel.ts";
-import type {Connection} from "./index.ts";
+import type {Connection} from "./connection.ts";
 
 /** Delays before each reconnection attempt, in ms; the last repeats. */
 const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000];
