@@ -2,13 +2,13 @@
 // Runs test/**/*.test.ts with node's own test runner (tsx loads TypeScript), in two tiers:
 //   unit:   tests that read no model file (seconds in all), run first;
 //   models: tests that read GGUF models (through test/helpers/models.ts, test/models/gguf/sharedModels.ts or
-//           test/models/editedModels.ts or resources/models) or run llama.cpp.
+//           test/models/editedModels.ts or resources/models) or run llama.cpp (the web app: test/helpers/webApp.ts).
 // Usage: node scripts/run-tests.mjs [--tier unit|models|all] [substring filter...]   (default: all, both tiers)
 import {readdirSync, readFileSync, statSync} from "node:fs";
 import {join} from "node:path";
 import {spawnSync} from "node:child_process";
 
-const MODEL_MARKERS = [/helpers\/models\.ts"/, /sharedModels\.ts"/, /editedModels\.ts"/, /node-llama-cpp"/, /TANDEM_MODELS_DIR/, /resources\/models/];
+const MODEL_MARKERS = [/helpers\/models\.ts"/, /helpers\/webApp\.ts"/, /sharedModels\.ts"/, /editedModels\.ts"/, /node-llama-cpp"/, /TANDEM_MODELS_DIR/, /resources\/models/];
 
 function findTests(dir) {
     const found = [];

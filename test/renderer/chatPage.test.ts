@@ -6,50 +6,28 @@
  * edit-and-resend and delete with confirmation. Builds the UI first when dist/renderer is missing.
  */
 import assert from "node:assert/strict";
-import {spawn, spawnSync, type ChildProcess} from "node:child_process";
-import {existsSync, mkdtempSync, readFileSync} from "node:fs";
-import {tmpdir} from "node:os";
-import path from "node:path";
+import {readFileSync} from "node:fs";
 import {after, before, test} from "node:test";
-import {chromium, type Browser, type Page} from "playwright-core";
+import type {Browser, Page} from "playwright-core";
 import {modelsDir} from "../helpers/models.ts";
+import {ensureUiBuilt, launchChromium, startServe, type ServeProcess} from "../helpers/webApp.ts";
 
-const repoRoot = path.resolve(import.meta.dirname, "..", "..");
-let server: ChildProcess;
-let address: string;
-let serverLog = "";
+let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
 before(async () => {
-    if (!existsSync(path.join(repoRoot, "dist", "renderer", "index.html"))) {
-        const build = spawnSync(process.execPath, [path.join(repoRoot, "node_modules", "vite", "bin", "vite.js"), "build"], {cwd: repoRoot, encoding: "utf8"});
-        assert.equal(build.status, 0, build.stderr);
-    }
-    server = spawn(process.execPath, [path.join(repoRoot, "scripts", "serve.mjs")], {
-        cwd: repoRoot,
-        env: {...process.env, TANDEM_PORT: "0", TANDEM_DATA_DIR: mkdtempSync(path.join(tmpdir(), "tandem-ui-")), TANDEM_MODELS_DIR: modelsDir},
-        stdio: ["ignore", "pipe", "pipe"]
-    });
-    server.stderr!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
-    address = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        server.stdout!.on("data", (chunk: Buffer) => {
-            out += chunk.toString();
-            const found = /running at (\S+)/.exec(out);
-            if (found != null) resolve(found[1]!);
-        });
-        server.once("exit", (code) => reject(new Error(`the server exited with ${code}: ${serverLog}`)));
-    });
-    browser = await chromium.launch({executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]});
+    ensureUiBuilt();
+    serve = await startServe({modelsDir});
+    browser = await launchChromium();
     page = await browser.newPage({viewport: {width: 1280, height: 820}, acceptDownloads: true});
     page.on("pageerror", (error) => pageErrors.push(error.message));
-    await page.goto(address);
+    await page.goto(serve.address.href);
 });
 after(async () => {
     await browser?.close();
-    if (server != null && server.exitCode == null) server.kill("SIGTERM");
+    await serve?.stop();
 });
 
 const answers = () => page.locator("[data-testid=message][data-role=assistant]");

@@ -7,57 +7,28 @@
  * with one line on stderr.
  */
 import assert from "node:assert/strict";
-import {spawn, spawnSync, type ChildProcess} from "node:child_process";
+import {spawnSync} from "node:child_process";
 import {existsSync, mkdtempSync} from "node:fs";
 import {tmpdir} from "node:os";
 import path from "node:path";
 import {after, before, test} from "node:test";
-import {chromium} from "playwright-core";
-import WebSocket from "ws";
 import type {GenerationEvent} from "../../src-main/contract/api.ts";
 import {ServiceError} from "../../src-main/contract/schemas.ts";
 import {repoRoot} from "../../src-main/app/webApp.ts";
-import {createApiClient, type ApiClient} from "../../src-main/transports/rpcClient.ts";
-import {webSocketChannel, type SocketLike} from "../../src-main/transports/webSocketChannel.ts";
+import {connectApi, launchChromium, startServe, type ServeProcess} from "../helpers/webApp.ts";
 
 const serveScript = path.join(repoRoot, "scripts", "serve.mjs");
 const token = "web-mode-test-token-1234";
-let child: ChildProcess;
+let serve: ServeProcess;
 let address: URL;
-let stderr = "";
 
 before(async () => {
-    child = spawn(process.execPath, [serveScript], {
-        cwd: repoRoot,
-        env: {...process.env, TANDEM_PORT: "0", TANDEM_TOKEN: token, TANDEM_DATA_DIR: mkdtempSync(path.join(tmpdir(), "tandem-web-")), TANDEM_MODELS_DIR: ""},
-        stdio: ["ignore", "pipe", "pipe"]
-    });
-    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const line = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        child.stdout!.on("data", (chunk: Buffer) => {
-            out += chunk.toString();
-            if (out.includes("\n")) resolve(out.split("\n")[0]!);
-        });
-        child.once("exit", (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-    });
-    const match = /^Tandem is running at (http:\/\/127\.0\.0\.1:\d+\/#token=(.+))$/.exec(line);
-    assert.ok(match, `the printed line: ${line}`);
-    assert.equal(match[2], token);
-    address = new URL(match[1]!);
+    // startServe checks the printed line's form (`Tandem is running at http://127.0.0.1:PORT/#token=…`).
+    serve = await startServe({token});
+    address = serve.address;
+    assert.equal(address.hash, `#token=${token}`);
 });
-after(() => {
-    if (child.exitCode == null) child.kill("SIGKILL");
-});
-
-async function connectWithToken(): Promise<ApiClient> {
-    const socket = new WebSocket(`ws://${address.host}/api?token=${token}`, {origin: address.origin});
-    await new Promise((resolve, reject) => {
-        socket.once("open", resolve);
-        socket.once("error", reject);
-    });
-    return createApiClient(webSocketChannel(socket as unknown as SocketLike));
-}
+after(() => serve?.kill());
 
 test("the page loads from the printed address without the token", async () => {
     const response = await fetch(new URL("/", address.origin));
@@ -73,7 +44,7 @@ test("the printed address opens the app in Chromium, which answers a message and
     skip: uiBuilt ? false : "the UI is not built (run \"npm run build\" first): browser check skipped",
     timeout: 180_000
 }, async () => {
-    const browser = await chromium.launch({executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]});
+    const browser = await launchChromium();
     try {
         const page = await browser.newPage();
         const errors: string[] = [];
@@ -94,7 +65,7 @@ test("the printed address opens the app in Chromium, which answers a message and
 });
 
 test("a message to the demo pair streams an answer with stats; a malformed request does not stop the server", {timeout: 180_000}, async () => {
-    const client = await connectWithToken();
+    const client = await connectApi(serve);
     try {
         const events: GenerationEvent[] = [];
         client.subscribe((event) => {
@@ -112,9 +83,9 @@ test("a message to the demo pair streams an answer with stats; a malformed reque
                     clearInterval(timer);
                     resolve(done);
                 }
-                if (child.exitCode != null) {
+                if (serve.child.exitCode != null) {
                     clearInterval(timer);
-                    reject(new Error(`the server exited: ${stderr}`));
+                    reject(new Error(`the server exited: ${serve.log()}`));
                 }
             }, 20);
         });
@@ -131,9 +102,7 @@ test("a message to the demo pair streams an answer with stats; a malformed reque
 });
 
 test("SIGTERM stops the server and the engine with exit code 0", {timeout: 60_000}, async () => {
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    child.kill("SIGTERM");
-    assert.equal(await exited, 0, stderr);
+    assert.equal(await serve.stop(), 0, serve.log());
 });
 
 test("bad settings end with one line on stderr and exit code 1", () => {
