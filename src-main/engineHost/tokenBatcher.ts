@@ -4,7 +4,7 @@
  */
 import type {TokenRun, TokenSourceName} from "../contract/api.ts";
 import type {DecodeEvent} from "../engine/index.ts";
-import {pushRun} from "./tokenRuns.ts";
+import {pushRun} from "../contract/tokenRuns.ts";
 
 export class TokenBatcher {
     private text = "";

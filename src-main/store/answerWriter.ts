@@ -5,22 +5,14 @@
  * and never anything written before. `finish` writes the rest with the final status and stats.
  */
 import type {Message, TokenRun} from "../contract/api.ts";
+import {appendRuns} from "../contract/tokenRuns.ts";
 import type {ChatStore, MessagePatch} from "./chatStore.ts";
 
 /** Longest time appended text waits before it is written (issue 7 asks for at least once a second). */
 export const DEFAULT_WRITE_INTERVAL_MS = 500;
 
-/** `runs` followed by `more`, adjacent runs of one source merged and empty ones dropped. Pure. */
-export function appendRuns(runs: readonly TokenRun[], more: readonly TokenRun[]): TokenRun[] {
-    const merged = [...runs];
-    for (const run of more) {
-        if (run.length <= 0) continue;
-        const last = merged[merged.length - 1];
-        if (last != null && last.source === run.source) merged[merged.length - 1] = {source: last.source, length: last.length + run.length};
-        else merged.push(run);
-    }
-    return merged;
-}
+/** Merging of runs lives with the contract (one implementation for the engine host, the store and the UI). */
+export {appendRuns} from "../contract/tokenRuns.ts";
 
 export class AnswerWriter {
     private content: string;

@@ -18,24 +18,7 @@ export const tokenSourceLabels: Readonly<Record<TokenSourceName, string>> = {
 /** A piece of the content and where it came from; `source` null where no run covers it (yet). */
 export type Segment = {readonly source: TokenSourceName | null; readonly text: string};
 
-/** `existing` followed by `added`, adjacent runs of one source merged, empty runs dropped (inputs unchanged). */
-export function appendRuns(existing: readonly TokenRun[], added: readonly TokenRun[]): TokenRun[] {
-    return appendRunsInPlace(existing.slice(), added);
-}
-
-/**
- * Appends `added` to `target` itself (the last run grows when the source matches; empty runs dropped) and
- * returns it: a streamed frame costs its own runs, not a copy of the whole answer's.
- */
-export function appendRunsInPlace(target: TokenRun[], added: readonly TokenRun[]): TokenRun[] {
-    for (const run of added) {
-        if (run.length <= 0) continue;
-        const last = target[target.length - 1];
-        if (last != null && last.source === run.source) target[target.length - 1] = {source: run.source, length: last.length + run.length};
-        else target.push({source: run.source, length: run.length});
-    }
-    return target;
-}
+export {appendRuns, appendRunsInPlace} from "../../src-main/contract/tokenRuns.ts";
 
 /** Characters per source, for the legend's counts. */
 export function charactersBySource(runs: readonly TokenRun[] | null): Record<TokenSourceName, number> {

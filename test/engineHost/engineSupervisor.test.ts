@@ -12,7 +12,7 @@ import {ServiceError} from "../../src-main/contract/schemas.ts";
 import {nodeEngineLauncher} from "../../src-main/engineHost/engineLauncher.ts";
 import type {EngineLoadOptions} from "../../src-main/engineHost/engineProtocol.ts";
 import {EngineSupervisor, type EngineProgress} from "../../src-main/engineHost/engineSupervisor.ts";
-import {runsLength} from "../../src-main/engineHost/tokenRuns.ts";
+import {runsLength} from "../../src-main/contract/tokenRuns.ts";
 import type {DecodingParams} from "../../src-main/engine/types.ts";
 import {writeZeroHeadModel} from "./abortingModel.ts";
 

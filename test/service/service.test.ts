@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import {after, before, describe, test} from "node:test";
 import type {ServiceEvent} from "../../src-main/contract/api.ts";
 import {ServiceError} from "../../src-main/contract/schemas.ts";
-import {runsLength} from "../../src-main/engineHost/tokenRuns.ts";
+import {runsLength} from "../../src-main/contract/tokenRuns.ts";
 import {modelPath, randomLargeVocab} from "../helpers/models.ts";
 import {deltaText, demoPair, startService, type Harness} from "./serviceHarness.ts";
 
