@@ -76,10 +76,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
             log(`sweep on ${pairs[0]!.description}: γ 1–8 × β {0, 0.25, 0.5, 1}`);
             const sweep = await runSweep(pair, {
                 prompts: settings.prompts, maxTokens: settings.maxTokens, temperature: 1, alpha: settings.alpha,
-                gammas: [1, 2, 3, 4, 5, 6, 7, 8], betas: [0, 0.25, 0.5, 1], onProgress: log
+                gammas: [1, 2, 3, 4, 5, 6, 7, 8], betas: [0, 0.25, 0.5, 1], repeats: settings.repeats, onProgress: log
             });
             await writeFile(values.plot, sweepPlot(sweep, `SCD on ${pairs[0]!.description}`,
-                `${deviceName(pair)}, ${settings.threads} thread(s) per model, temperature 1, α ${settings.alpha}, ${promptCount} prompts × ${settings.maxTokens} tokens`));
+                `${deviceName(pair)}, ${settings.threads} thread(s) per model, temperature 1, α ${settings.alpha}, ${promptCount} prompts × ${settings.maxTokens} tokens × ${settings.repeats} repeats`));
             process.stdout.write(`### Sweep: scd on ${pairs[0]!.description} (temperature 1)\n\n${sweepTable(sweep)}\nPlot: ${values.plot}\n\n`);
             extras.sweep = sweep;
             log(`wrote ${values.plot}`);

@@ -2,6 +2,11 @@
  * Runs every mode on the prompt set, interleaved (mode after mode on each prompt, repeated), so machine
  * noise hits all modes alike, and summarises each mode: tokens/s (median, min, max over repeats), time to
  * first token, acceptance, mean accepted length, expert calls per token, and time outside llama.cpp.
+ *
+ * Before timing, every mode runs once on the first prompt, untimed: the first calls of a process are slow
+ * (JavaScript not yet compiled, llama.cpp sizing buffers for each batch shape) and would otherwise count
+ * against whichever mode runs first. γ auto then forgets what it learnt there, so its measured runs include
+ * learning from a cold start.
  */
 import type {Arm} from "../../src-main/engine/adaptive/controller.ts";
 import type {DecodeMode, GenerationStats} from "../../src-main/engine/types.ts";
@@ -78,6 +83,7 @@ type RunRecord = {
 export async function runModes(pair: ModelPair, nlc: NlcSpeculative | null, options: ModeRunOptions): Promise<ModeSummary[]> {
     const prompts = options.prompts.map((text) => rawPrompt(pair.tokenizerModel, text).tokens);
     const records = new Map<BenchMode, RunRecord[][]>(options.modes.map((mode) => [mode, []]));
+    await warmUp(pair, options.modes.map((mode) => (prompt: number[]) => runOne(pair, nlc, mode, prompt, 1, options)), prompts[0]!);
     for (let repeat = 0; repeat < options.repeats; repeat++) {
         await options.beforeRepeat?.();
         for (const mode of options.modes) records.get(mode)!.push([]);
@@ -90,6 +96,15 @@ export async function runModes(pair: ModelPair, nlc: NlcSpeculative | null, opti
         options.onProgress?.(`  ${options.sampling.name}: repeat ${repeat + 1}/${options.repeats} done`);
     }
     return options.modes.map((mode) => summarise(mode, options.sampling.name, records.get(mode)!));
+}
+
+/**
+ * Runs each of `runs` once on `prompt`, untimed, then makes the pair's γ auto forget what it learnt (see the
+ * header): the bench's and the sweep's warm-up.
+ */
+export async function warmUp(pair: ModelPair, runs: readonly ((prompt: number[]) => Promise<unknown>)[], prompt: number[]): Promise<void> {
+    for (const run of runs) await run(prompt);
+    pair.decoder.adaptive.reset();
 }
 
 async function runOne(pair: ModelPair, nlc: NlcSpeculative | null, mode: BenchMode, prompt: number[], seed: number, options: ModeRunOptions): Promise<RunRecord> {

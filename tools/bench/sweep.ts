@@ -1,14 +1,15 @@
 /**
  * `--sweep`: scd speed and acceptance against the draft length γ (1–8) for several contrast strengths β,
- * on one pair, and the plot a user reads faster than a table. γ auto runs on the same prompts after the fixed
- * γs (its controller kept across the prompts, as the app keeps it across messages); the table and the plot
+ * on one pair, and the plot a user reads faster than a table. Every cell (the expert alone, cd, each fixed γ
+ * and β, γ auto per β) runs on each prompt in turn, repeated, after an untimed warm-up; γ auto starts cold and
+ * keeps what it learns across the prompts, as the app keeps it across messages. The table and the plot
  * mark its speed at the γ it settled on (x = 0 where it settled on falling back to cd).
  */
 import type {DecodeMode} from "../../src-main/engine/types.ts";
 import type {ModelPair} from "../../src-main/models/modelPair.ts";
 import {rawPrompt} from "../../src-main/models/promptFormat.ts";
 import type {Arm} from "../../src-main/engine/adaptive/controller.ts";
-import {armText} from "./modeRuns.ts";
+import {armText, warmUp} from "./modeRuns.ts";
 import {renderLinePlot} from "./svgPlot.ts";
 
 export type SweepPoint = {readonly gamma: number; readonly beta: number; readonly tokensPerSecond: number; readonly acceptanceRate: number};
@@ -30,44 +31,58 @@ export type SweepOptions = {
     readonly alpha: number;
     readonly gammas: readonly number[];
     readonly betas: readonly number[];
+    /** Passes over the prompts; each pass runs every cell on each prompt in turn. */
+    readonly repeats: number;
     readonly onProgress?: (line: string) => void;
 };
 
 export async function runSweep(pair: ModelPair, options: SweepOptions): Promise<SweepResult> {
     const prompts = options.prompts.map((text) => rawPrompt(pair.tokenizerModel, text).tokens);
-    const measure = async (mode: DecodeMode, gamma: number | "auto", beta: number) => {
-        let tokens = 0, ms = 0, drafted = 0, accepted = 0;
-        let pick: Arm | null = null;
-        for (const [index, prompt] of prompts.entries()) {
-            await pair.clearCaches();
-            const {stats} = await pair.decoder.generate(prompt, {
-                mode, gamma, beta, alpha: options.alpha, temperature: options.temperature, maxTokens: options.maxTokens, seed: index + 1
-            });
-            tokens += stats.generatedTokens;
-            ms += stats.totalMs;
-            drafted += stats.draftedTokens;
-            accepted += stats.acceptedTokens;
-            pick = stats.adaptivePick;
-        }
-        return {tokensPerSecond: (1000 * tokens) / ms, acceptanceRate: drafted > 0 ? accepted / drafted : 0, pick};
+    type Cell = {
+        readonly mode: DecodeMode; readonly gamma: number | "auto"; readonly beta: number;
+        tokens: number; ms: number; drafted: number; accepted: number; pick: Arm | null;
     };
-    const expertTokensPerSecond = (await measure("expert", 1, 0)).tokensPerSecond;
-    const cdTokensPerSecond = (await measure("cd", 1, options.betas[options.betas.length - 1] ?? 0.5)).tokensPerSecond;
-    const points: SweepPoint[] = [];
-    for (const gamma of options.gammas) {
-        for (const beta of options.betas) {
-            const {tokensPerSecond, acceptanceRate} = await measure("scd", gamma, beta);
-            points.push({gamma, beta, tokensPerSecond, acceptanceRate});
+    const cell = (mode: DecodeMode, gamma: number | "auto", beta: number): Cell => ({mode, gamma, beta, tokens: 0, ms: 0, drafted: 0, accepted: 0, pick: null});
+    const cdBeta = options.betas[options.betas.length - 1] ?? 0.5;
+    const expertCell = cell("expert", 1, 0), cdCell = cell("cd", 1, cdBeta);
+    const fixedCells = options.gammas.flatMap((gamma) => options.betas.map((beta) => cell("scd", gamma, beta)));
+    const autoCells = options.betas.map((beta) => cell("scd", "auto", beta));
+    const cells = [expertCell, cdCell, ...fixedCells, ...autoCells];
+    const run = async (target: Cell, prompt: number[], seed: number) => {
+        await pair.clearCaches();
+        const {stats} = await pair.decoder.generate(prompt, {
+            mode: target.mode, gamma: target.gamma, beta: target.beta, alpha: options.alpha, temperature: options.temperature,
+            maxTokens: options.maxTokens, seed
+        });
+        return stats;
+    };
+    // Untimed warm-up of each kind of run (see modeRuns.ts), then γ auto starts cold.
+    await warmUp(pair, [expertCell, cdCell, fixedCells[0]!, autoCells[0]!].map((target) => (prompt: number[]) => run(target, prompt, 1)), prompts[0]!);
+    // Interleaved: every cell on each prompt in turn, repeated, so drift of the machine hits every cell alike.
+    for (let repeat = 0; repeat < options.repeats; repeat++) {
+        for (const [index, prompt] of prompts.entries()) {
+            for (const target of cells) {
+                const stats = await run(target, prompt, 1000 * repeat + index + 1);
+                target.tokens += stats.generatedTokens;
+                target.ms += stats.totalMs;
+                target.drafted += stats.draftedTokens;
+                target.accepted += stats.acceptedTokens;
+                target.pick = stats.adaptivePick;
+            }
         }
-        options.onProgress?.(`  sweep: γ = ${gamma} done`);
+        options.onProgress?.(`  sweep: repeat ${repeat + 1}/${options.repeats} done`);
     }
-    const auto: SweepAutoPoint[] = [];
-    for (const beta of options.betas) {
-        const {tokensPerSecond, acceptanceRate, pick} = await measure("scd", "auto", beta);
-        auto.push({beta, tokensPerSecond, acceptanceRate, pick: pick == null ? null : armText(pick), pickGamma: pick == null ? null : pick.kind === "speculate" ? pick.gamma : 0});
-    }
-    options.onProgress?.("  sweep: γ auto done");
-    return {points, auto, expertTokensPerSecond, cdTokensPerSecond};
+    const speed = (target: Cell) => (1000 * target.tokens) / target.ms;
+    const acceptance = (target: Cell) => (target.drafted > 0 ? target.accepted / target.drafted : 0);
+    const points: SweepPoint[] = fixedCells.map((target) => ({
+        gamma: target.gamma as number, beta: target.beta, tokensPerSecond: speed(target), acceptanceRate: acceptance(target)
+    }));
+    const auto: SweepAutoPoint[] = autoCells.map((target) => ({
+        beta: target.beta, tokensPerSecond: speed(target), acceptanceRate: acceptance(target),
+        pick: target.pick == null ? null : armText(target.pick),
+        pickGamma: target.pick == null ? null : target.pick.kind === "speculate" ? target.pick.gamma : 0
+    }));
+    return {points, auto, expertTokensPerSecond: speed(expertCell), cdTokensPerSecond: speed(cdCell)};
 }
 
 export function sweepPlot({points, auto, expertTokensPerSecond}: SweepResult, title: string, note: string): string {

@@ -94,8 +94,17 @@ export type AdaptiveStats = {
 
 /** The adaptive controller's memory for one loaded pair; hold one per pair, for as long as it is loaded. */
 export class AdaptivePairState {
-    readonly costs = new PairCosts();
+    private costs = new PairCosts();
     private readonly profiles = new Map<string, Profile>();
+
+    /**
+     * Forgets everything learnt, as if the pair had just been loaded (the bench warms the code and llama.cpp
+     * up with every mode, then measures γ auto from a cold start, learning included).
+     */
+    reset(): void {
+        this.costs = new PairCosts();
+        this.profiles.clear();
+    }
 
     /** Whether this pair remembers a profile (a generation with it starts from what was learnt, without bootstrapping). */
     remembers(mode: "scd" | "sd", profile: string): boolean {

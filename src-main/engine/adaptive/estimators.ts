@@ -5,7 +5,8 @@
 
 /**
  * Exponentially weighted mean of a positive quantity (a timing, ms). The first samples are averaged plainly
- * (weight 1/count) until the count reaches 1/rate, then each new sample moves the mean by `rate`. Once
+ * (weight 1/count) until the count reaches 1/rate, then each new sample moves the mean by `rate`; until it
+ * rests on 3 samples, one far below the mean (beyond `clip`×) replaces what came before (cold first calls). Once
  * warmed up, a sample far from the mean (beyond `clip`× either way) is clipped, so one stall of the machine
  * (a page fault, another process) moves the estimate by at most rate·(clip − 1); the samples that follow it
  * on the same side are taken whole, so a lasting change gets through. `fade` lowers the weight of what
@@ -38,8 +39,17 @@ export class MovingMean {
             this.samples = 1;
             return;
         }
-        let taken = sample;
         const side = sample > this.mean * this.clip ? 1 : sample < this.mean / this.clip ? -1 : 0;
+        if (!this.warm && side < 0) {
+            // Still on its first samples, and this one is far faster: the first ones ran cold (llama.cpp
+            // sizing its buffers for a new batch shape, code not yet compiled). Timing noise only ever adds
+            // time, so the fast sample is the typical one: start again from it.
+            this.mean = sample;
+            this.samples = 1;
+            this.lastOutlier = 0;
+            return;
+        }
+        let taken = sample;
         if (this.warm && side !== 0 && side !== this.lastOutlier) taken = side > 0 ? this.mean * this.clip : this.mean / this.clip;
         this.lastOutlier = side;
         this.samples = Math.min(this.samples + 1, 1 / this.rate);

@@ -43,7 +43,9 @@ for (const {regime, tokens, expect, what} of cases) {
         const run = drive(generation, new SimulatedPair(regime, 7), tokens);
         const chosen = mostChosen(run.decisions.slice(run.decisions.length / 2));
         assert.ok(expect(armKey(best.arm)), `the regime's brute-force best is ${armKey(best.arm)}, expected ${what}`);
-        assert.equal(armKey(generation.stats().pick!), chosen, "the pick at the end is the arm it ran most");
+        // The pick at the end is the arm it ran most, or one as fast (two arms within 3% trade places).
+        const pick = armKey(generation.stats().pick!);
+        assert.ok(pick === chosen || (expect(pick) && rateOf(rates, pick) >= 0.97 * best.tokensPerSecond), `pick ${pick}, ran most ${chosen}`);
         assert.ok(expect(chosen), `chose ${chosen}; brute force: ${rates.slice(0, 4).map((r) => `${armKey(r.arm)} ${r.tokensPerSecond.toFixed(1)}`).join(", ")}`);
         // The arm it settled on is the best or statistically as fast (within 3%).
         assert.ok(rateOf(rates, chosen) >= 0.97 * best.tokensPerSecond, `chose ${chosen} at ${rateOf(rates, chosen).toFixed(1)} tok/s, best ${best.tokensPerSecond.toFixed(1)}`);
@@ -238,6 +240,17 @@ test("bad options and reports are refused with one sentence naming the field", (
     assert.equal(generation.stats().speculativeRounds + generation.stats().fallbackSteps, 0, "a refused report changes nothing");
     const sd = state.startGeneration(options("sd"));
     assert.throws(() => sd.observe({kind: "fallback", sideBySide: true, tokens: 1, wallMs: 3}), /sideBySide must be false for sd's fallback \(the expert alone\)/);
+});
+
+test("reset forgets every profile and the call costs: the next generation bootstraps again", () => {
+    const state = new AdaptivePairState();
+    drive(state.startGeneration(options("scd")), new SimulatedPair(heavyTwin, 5), 500);
+    assert.ok(state.remembers("scd", options("scd").profile));
+    state.reset();
+    assert.equal(state.remembers("scd", options("scd").profile), false);
+    const again = state.startGeneration(options("scd"));
+    const opening = again.decide();
+    assert.deepEqual([opening.kind, opening.probe], ["fallback", true], "a cold start measures the fallback first");
 });
 
 test("a pair remembers its 32 most recently used profiles", () => {

@@ -33,6 +33,20 @@ test("a moving mean averages its first samples plainly and ignores non-finite or
     assert.equal(mean.weight, 3);
 });
 
+test("a far faster sample among a moving mean's first ones replaces them (cold first calls); once warm it is clipped", () => {
+    const cold = new MovingMean(0.1, 1.5);
+    cold.record(6); // the first call after a load: buffers sized, code compiled
+    cold.record(5);
+    cold.record(1.1); // the typical cost
+    near(cold.value, 1.1, 1e-12);
+    assert.equal(cold.weight, 1);
+    for (const sample of [1.0, 1.2]) cold.record(sample);
+    near(cold.value, 1.1, 1e-12);
+    for (let i = 0; i < 10; i++) cold.record(1.1);
+    cold.record(0.3); // warm now: a fast outlier moves it by at most rate × (1 − 1/clip)
+    assert.ok(cold.value >= 1.1 - 0.1 * (1.1 - 1.1 / 1.5) - 1e-9, `${cold.value}`);
+});
+
 test("one stall moves a warmed-up moving mean by at most rate × (clip − 1); a lasting change gets through", () => {
     const mean = new MovingMean(0.1, 1.5);
     for (let i = 0; i < 50; i++) mean.record(10);
