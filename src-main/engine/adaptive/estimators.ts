@@ -4,62 +4,58 @@
  */
 
 /**
- * Exponentially weighted mean of a positive quantity (a timing, ms). The first samples are averaged plainly
- * (weight 1/count) until the count reaches 1/rate, then each new sample moves the mean by `rate`; until it
- * rests on 3 samples, one far below the mean (beyond `clip`×) replaces what came before (cold first calls). Once
- * warmed up, a sample far from the mean (beyond `clip`× either way) is clipped, so one stall of the machine
- * (a page fault, another process) moves the estimate by at most rate·(clip − 1); the samples that follow it
- * on the same side are taken whole, so a lasting change gets through. `fade` lowers the weight of what
- * was learned (for an estimate that went unmeasured a while), so the next samples count for more.
+ * The typical value of a positive quantity (a timing, ms) over its last samples: the mean of a window of the
+ * last 1/rate samples, each winsorised at `clip`× the window's median. Timing noise on a shared machine is
+ * one-sided (a page fault, a collection, another process only ever add time), so a stall counts as at most
+ * `clip`× the typical value and moves the estimate by at most rate·(clip − 1) of it; a lasting change moves
+ * the median within half a window and then gets through whole. A sample below the median is taken as it is.
+ * Until it rests on 3 samples, one far below the estimate (beyond `clip`×) replaces what came before: the
+ * first calls of a batch shape run cold (llama.cpp sizing its buffers, code not yet compiled). `fade` drops
+ * the oldest samples (for an estimate that went unmeasured a while), so the next samples count for more.
  */
 export class MovingMean {
-    private mean = NaN;
-    /** Effective number of samples the mean rests on, at most 1/rate (fractional after fading). */
-    private samples = 0;
-    /** Where the last sample fell: -1 below the clip band, 1 above it, 0 inside. */
-    private lastOutlier = 0;
-    /** Whether it has rested on 3 samples: from then on outliers are clipped, even after fading. */
-    private warm = false;
+    /** The window, oldest first. */
+    private readonly samples: number[] = [];
+    private readonly size: number;
+    private cached = NaN;
 
-    constructor(private readonly rate = 0.1, private readonly clip = 1.5) {}
-
-    get value(): number {
-        return this.mean;
+    constructor(rate = 0.1, private readonly clip = 1.5) {
+        this.size = Math.max(1, Math.round(1 / rate));
     }
 
-    /** How many samples the mean effectively rests on, at most 1/rate. */
+    get value(): number {
+        if (Number.isNaN(this.cached) && this.samples.length > 0) {
+            const sorted = Float64Array.from(this.samples).sort();
+            const middle = sorted.length >> 1;
+            const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+            const cap = median * this.clip;
+            let total = 0;
+            for (const sample of this.samples) total += Math.min(sample, cap);
+            this.cached = total / this.samples.length;
+        }
+        return this.cached;
+    }
+
+    /** How many samples the estimate rests on, at most 1/rate. */
     get weight(): number {
-        return this.samples;
+        return this.samples.length;
     }
 
     record(sample: number): void {
         if (!(Number.isFinite(sample) && sample >= 0)) return;
-        if (this.samples === 0) {
-            this.mean = sample;
-            this.samples = 1;
-            return;
-        }
-        const side = sample > this.mean * this.clip ? 1 : sample < this.mean / this.clip ? -1 : 0;
-        if (!this.warm && side < 0) {
-            // Still on its first samples, and this one is far faster: the first ones ran cold (llama.cpp
-            // sizing its buffers for a new batch shape, code not yet compiled). Timing noise only ever adds
-            // time, so the fast sample is the typical one: start again from it.
-            this.mean = sample;
-            this.samples = 1;
-            this.lastOutlier = 0;
-            return;
-        }
-        let taken = sample;
-        if (this.warm && side !== 0 && side !== this.lastOutlier) taken = side > 0 ? this.mean * this.clip : this.mean / this.clip;
-        this.lastOutlier = side;
-        this.samples = Math.min(this.samples + 1, 1 / this.rate);
-        if (this.samples >= 3) this.warm = true;
-        this.mean += Math.max(this.rate, 1 / this.samples) * (taken - this.mean);
+        if (this.samples.length > 0 && this.samples.length < 3 && sample < this.value / this.clip) this.samples.length = 0;
+        this.samples.push(sample);
+        if (this.samples.length > this.size) this.samples.shift();
+        this.cached = NaN;
     }
 
-    /** Multiplies the weight of what was learned by `factor` (0–1). */
+    /** Keeps `factor` (0–1) of the samples, the newest, rounding to the nearest count. */
     fade(factor: number): void {
-        this.samples *= Math.min(Math.max(factor, 0), 1);
+        const keep = Math.round(this.samples.length * Math.min(Math.max(factor, 0), 1));
+        if (keep < this.samples.length) {
+            this.samples.splice(0, this.samples.length - keep);
+            this.cached = NaN;
+        }
     }
 }
 

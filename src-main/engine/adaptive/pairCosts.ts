@@ -18,10 +18,9 @@ export class PairCosts {
     /** primitives() per schedule, until the next measurement. */
     private readonly cached: {sideBySide: Primitives | null; serial: Primitives | null} = {sideBySide: null, serial: null};
 
-    /** One amateur step (one token, one head) took `ms`; `steps` > 1 records a mean over that many. */
-    recordAmateurStep(sideBySide: boolean, ms: number, steps = 1): void {
-        const mean = this.of(sideBySide).amateurStep;
-        for (let i = 0; i < Math.min(steps, 8); i++) mean.record(ms);
+    /** One amateur step (one token, one head) took `ms`, or a round's steps took `ms` each on average. */
+    recordAmateurStep(sideBySide: boolean, ms: number): void {
+        this.of(sideBySide).amateurStep.record(ms);
         this.cached.sideBySide = this.cached.serial = null;
     }
 

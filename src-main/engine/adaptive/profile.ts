@@ -15,8 +15,8 @@
  * interval stretched by the probed arm's round time over the best arm's (up to 4×) and jittered ±25% by a
  * seeded RNG so probes never lock onto a periodic pattern. A probe loses at most its own round's time, so
  * probing takes at most about (number of neighbours) / PROBE_BASE of the time at first, an eighth of that
- * once backed off. Between probes the ranking is refreshed every RERANK_INTERVAL decisions, so most decisions
- * cost almost nothing.
+ * once backed off. Between probes the ranking is refreshed every RERANK_EVERY_MS of predicted round time, so
+ * on tiny models most decisions cost almost nothing.
  */
 import {DiscountedRate, MovingMean} from "./estimators.ts";
 import type {PairCosts} from "./pairCosts.ts";
@@ -38,11 +38,13 @@ const HYSTERESIS = 0.02;
 const PROBE_BASE = 30;
 const PROBE_CAP = 8 * PROBE_BASE;
 /**
- * Between probes, every arm's prediction is refreshed only every this many decisions (and right after a
- * probe): estimates move a few percent per round at most, and on tiny models a full refresh (~10 µs for 18
- * arms) is a noticeable share of a 0.5 ms step.
+ * Between probes, the arms are ranked again (every prediction refreshed, the reports held since recorded)
+ * once this much predicted round time has passed, and right after a probe: at least every round, at most
+ * every RERANK_MAX rounds. Estimates move a few percent per round at most, and a ranking with its reports
+ * costs ~50 µs between llama.cpp calls (measured in the decoder), a tenth of a tiny model's step.
  */
-const RERANK_INTERVAL = 8;
+const RERANK_EVERY_MS = 5;
+const RERANK_MAX = 32;
 
 export type ProfileLimits = {
     readonly gammaMax: number;
@@ -126,6 +128,15 @@ export class Profile {
         this.rng = createRng(seed);
     }
 
+    /**
+     * Whether the next choice ranks the arms (or bootstraps, or follows up a probe) rather than repeating the
+     * exploited arm: reports held back until then must be recorded first.
+     */
+    get rankingDue(): boolean {
+        const next = this.decisions + 1;
+        return this.exploited == null || this.lastProbe != null || next >= this.rerankDue || next >= this.earliestProbeDue;
+    }
+
     /** Picks the next arm. */
     choose(limits: ProfileLimits): Choice {
         this.decisions++;
@@ -133,7 +144,6 @@ export class Profile {
         if (kept != null && this.decisions < this.rerankDue && this.decisions < this.earliestProbeDue && this.isCandidate(kept, limits)) {
             return {arm: kept.arm, probe: false};
         }
-        this.rerankDue = this.decisions + RERANK_INTERVAL;
         const {fallbacks, speculative} = this.candidatesFor(limits);
 
         // Measure the two shapes the model needs before predicting: a fallback step (t_e, and t_a with cd)
@@ -157,6 +167,8 @@ export class Profile {
             this.earliestProbeDue = 0;
         }
         this.exploited = best;
+        const roundMs = this.predictedMs(best.arm);
+        this.rerankDue = this.decisions + (roundMs > 0 ? Math.min(Math.max(Math.round(RERANK_EVERY_MS / roundMs), 1), RERANK_MAX) : 1);
 
         // Probing: nothing to do before the earliest probe time of the best arm's neighbours.
         if (this.earliestProbeDue > this.decisions) return {arm: best.arm, probe: false};

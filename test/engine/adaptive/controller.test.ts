@@ -43,9 +43,9 @@ for (const {regime, tokens, expect, what} of cases) {
         const run = drive(generation, new SimulatedPair(regime, 7), tokens);
         const chosen = mostChosen(run.decisions.slice(run.decisions.length / 2));
         assert.ok(expect(armKey(best.arm)), `the regime's brute-force best is ${armKey(best.arm)}, expected ${what}`);
-        // The pick at the end is the arm it ran most, or one as fast (two arms within 3% trade places).
+        // The pick at the end is the arm it ran most, or one nearly as fast (arms within 5% trade places).
         const pick = armKey(generation.stats().pick!);
-        assert.ok(pick === chosen || (expect(pick) && rateOf(rates, pick) >= 0.97 * best.tokensPerSecond), `pick ${pick}, ran most ${chosen}`);
+        assert.ok(pick === chosen || (expect(pick) && rateOf(rates, pick) >= 0.95 * best.tokensPerSecond), `pick ${pick}, ran most ${chosen}`);
         assert.ok(expect(chosen), `chose ${chosen}; brute force: ${rates.slice(0, 4).map((r) => `${armKey(r.arm)} ${r.tokensPerSecond.toFixed(1)}`).join(", ")}`);
         // The arm it settled on is the best or statistically as fast (within 3%).
         assert.ok(rateOf(rates, chosen) >= 0.97 * best.tokensPerSecond, `chose ${chosen} at ${rateOf(rates, chosen).toFixed(1)} tok/s, best ${best.tokensPerSecond.toFixed(1)}`);
