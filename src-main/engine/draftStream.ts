@@ -3,13 +3,14 @@
  * head at that position, the exact proposal q it was drawn from, and the drawn token. The amateur's cache
  * holds the prefix and every drafted token but the last (whose head nobody has asked for yet).
  *
- * A stream can run ahead of the round that uses it (while the expert verifies, on the other core). Its
- * random numbers come from a generator keyed by (seed, stream, step), so what a step draws never depends
- * on how far ahead the drafting happened to run.
+ * A stream can run ahead of the round that uses it (while the expert verifies, on the other core). The draft
+ * for absolute position j (the token's index in prompt + generated tokens) is drawn with the generator keyed
+ * by (seed, j, "draft") (math/rng.ts `positionRng`), so what a step draws never depends on how far ahead the
+ * drafting happened to run, which round drew it, or whether an earlier stream drew a draft there before.
  */
 import {headDistribution, sample, type SparseDistribution} from "./math/distribution.ts";
 import type {Head} from "./math/head.ts";
-import {createKeyedRng} from "./math/rng.ts";
+import {positionRng} from "./math/rng.ts";
 import type {DecoderSequence} from "./sequence.ts";
 import type {Token} from "./types.ts";
 
@@ -23,8 +24,8 @@ export class DraftStream {
     evaluations = 0;
 
     /**
-     * @param prefixLength amateur cache length that holds exactly the committed prefix once `pending` is evaluated
-     * @param firstStep the step number of steps[0] within the stream (keeps keys stable when a stream is advanced)
+     * @param prefixLength amateur cache length that holds exactly the committed prefix once `pending` is
+     *   evaluated: the committed tokens (prompt included), so steps[k] is the draft for position prefixLength + k
      */
     constructor(
         private readonly amateur: DecoderSequence,
@@ -32,9 +33,7 @@ export class DraftStream {
         readonly prefixLength: number,
         private readonly temperature: number,
         private readonly seed: number,
-        private readonly streamId: number,
-        private readonly isEndOfGeneration: (token: Token) => boolean,
-        private readonly firstStep = 0
+        private readonly isEndOfGeneration: (token: Token) => boolean
     ) {}
 
     /** Draws until `count` steps exist, an end-of-generation draft ends the stream, or the cache is full. */
@@ -50,18 +49,17 @@ export class DraftStream {
             this.evaluateMs += performance.now() - started;
             this.evaluations++;
             const proposal = headDistribution(head!, this.temperature);
-            const token = sample(proposal, createKeyedRng(this.seed, this.streamId, this.firstStep + this.steps.length));
+            const token = sample(proposal, positionRng(this.seed, this.prefixLength + this.steps.length, "draft"));
             this.steps.push({head: head!, proposal, token});
             if (this.isEndOfGeneration(token)) this.ended = true;
         }
     }
 
-    /** The stream after its first `count` tokens were committed: the remaining steps, same keys. */
+    /** The stream after its first `count` tokens were committed: the remaining steps, at the same positions. */
     advance(count: number): DraftStream {
         // With no step left, the last committed token is the one drafted token the amateur has not evaluated.
         const pending = count >= this.steps.length ? [this.steps[count - 1]!.token] : [];
-        const next = new DraftStream(this.amateur, pending, this.prefixLength + count, this.temperature, this.seed, this.streamId,
-            this.isEndOfGeneration, this.firstStep + count);
+        const next = new DraftStream(this.amateur, pending, this.prefixLength + count, this.temperature, this.seed, this.isEndOfGeneration);
         next.steps.push(...this.steps.slice(count));
         next.ended = this.ended;
         return next;

@@ -11,15 +11,23 @@
  *     the previous round was verified (see 2);
  *  2. the expert evaluates pending + d_1..d_γ in one batch, reading γ+1 heads; meanwhile, on the other core,
  *     the amateur evaluates d_γ (its head at the bonus position) and, while whole drafts keep being accepted,
- *     drafts on as if everything will be (draftStream.ts; its random numbers are keyed by position, so a
- *     seed fixes the output however far it ran);
+ *     drafts on as if everything will be (draftStream.ts);
  *  3. d_i is accepted with probability min(1, p_n(d_i)/q_i(d_i)), p_n the contrastive target from the
  *     expert's and amateur's heads at that position; the first rejection is replaced by a draw from
  *     norm(max(0, p_n − q_i)), and both caches drop the rejected suffix;
- *  4. bonus position, after all γ are accepted: the bonus token is drawn from the exact p_n there, with the
- *     amateur's head after d_γ. So every committed token is distributed exactly as contrastive decoding
- *     (with β = 0, sd, the target is the expert's own). If the bonus equals the amateur's next draft, the
- *     drafts it drew beyond are the next round's.
+ *  4. bonus position, after all γ are accepted: the amateur's next draft (drawn from its head after d_γ) is
+ *     verified against the exact p_n there like any other draft. So every committed token is distributed
+ *     exactly as contrastive decoding (with β = 0, sd, the target is the expert's own). If the bonus is that
+ *     draft, the drafts the amateur drew beyond it are the next round's.
+ *
+ * Randomness is keyed by position, never by round: the token at absolute position j (its index in prompt +
+ * generated tokens) is decided by generators keyed by (seed, j, use) (math/rng.ts). A draft, a bonus and a cd
+ * token all come from the same draft-then-verify coupling (math/speculative.ts `coupledToken`): d_j ~ q_j,
+ * kept with probability min(1, p_n(d_j)/q_j(d_j)), else a residual draw. So in scd and cd the token at j is one
+ * function of (seed, prefix), whatever γ, schedule or round boundary produced it, and sampled scd with any γ
+ * (or γ auto) gives cd's text for the same seed (up to numerics: a head read in a batch differs slightly from
+ * one read alone). sd's expert-only fallback and the single-model modes have no proposal and draw from their
+ * target directly with the (seed, j, "direct") generator, so sd's text under γ auto can depend on the schedule.
  *
  * Every head holds only the ids both models have (see ModelSequence), so with vocabularies of different
  * sizes the target is CD (sd: the expert) restricted to the shared ids, and no model is fed an id it lacks.
@@ -30,7 +38,8 @@
  * a speculative round with its γ and schedule (side by side or serial), or one step of the non-speculative
  * mode (a cd step for scd, the expert alone for sd); after it, the round's measured timings go back to the
  * planner. Each round is an ordinary fixed-γ round or an ordinary cd/expert step, and γ changes only between
- * rounds, so every token is distributed exactly as with a fixed γ (greedy: the same tokens).
+ * rounds, so every token is distributed exactly as with a fixed γ (greedy: the same tokens; scd sampled: the
+ * same tokens too, see above).
  */
 import {
     AdaptivePairState, type AdaptiveDecision, type AdaptiveGenerationOptions, type AdaptiveStats, type RoundReport
@@ -38,8 +47,8 @@ import {
 import {contrastiveTarget, type ContrastParams} from "./math/contrast.ts";
 import {headDistribution, sample, type SparseDistribution} from "./math/distribution.ts";
 import type {Head} from "./math/head.ts";
-import {createRng, type Rng} from "./math/rng.ts";
-import {verifyDraftToken} from "./math/speculative.ts";
+import {couplingRngs, positionRng} from "./math/rng.ts";
+import {coupledToken, verifyDraftToken} from "./math/speculative.ts";
 import {CacheLock} from "./cacheLock.ts";
 import {DraftStream} from "./draftStream.ts";
 import {resolveDecodingParams} from "./decodingParams.ts";
@@ -181,7 +190,6 @@ class GenerationRun {
     private readonly sideBySide: boolean;
     private readonly prefillChunk: number;
     private readonly vocabularySize: number;
-    private readonly rng: Rng;
     private readonly contrast: ContrastParams;
     private readonly text: TextAssembler;
     private readonly stopTokens: Set<Token>;
@@ -193,7 +201,6 @@ class GenerationRun {
     private pendingAmateur: Token[] = [];
     /** The amateur's current drafts (speculative modes); null when the next round starts a new stream. */
     private stream: DraftStream | null = null;
-    private streamCount = 0;
     private stopReason: StopReason | null = null;
 
     // What the lookahead policy learns as it goes.
@@ -235,7 +242,6 @@ class GenerationRun {
         this.sideBySide = decoder.sideBySide;
         this.prefillChunk = decoder.prefillChunk;
         this.vocabularySize = decoder.vocabularySize;
-        this.rng = createRng(params.seed);
         this.contrast = {alpha: params.alpha, beta: params.beta, temperature: params.temperature};
         this.text = new TextAssembler(tokenText, options.stopStrings ?? [], prompt);
         this.stopTokens = new Set(options.stopTokens ?? []);
@@ -350,10 +356,13 @@ class GenerationRun {
             return null;
         }
         const started = performance.now();
-        // Greedy needs no head: a token-only step where the sequence offers one (llama.cpp's argmax).
+        // Greedy needs no head: a token-only step where the sequence offers one (llama.cpp's argmax). Sampled, no
+        // proposal is there to couple with: a direct draw with the position's own generator.
+        const position = this.position;
         const token = this.params.temperature === 0 && model.evaluateArgmax != null
             ? await this.wait(model.evaluateArgmax(pending))
-            : sample(headDistribution((await this.wait(model.evaluate(pending, 1)))[0]!, this.params.temperature), this.rng);
+            : sample(headDistribution((await this.wait(model.evaluate(pending, 1)))[0]!, this.params.temperature),
+                positionRng(this.params.seed, position, "direct"));
         const callMs = performance.now() - started;
         if (which === "expert") this.pendingExpert = [token];
         else this.pendingAmateur = [token];
@@ -363,8 +372,10 @@ class GenerationRun {
     }
 
     /**
-     * One cd token: both heads, the contrastive target. Returns each call's wall time and Σ_x min(p_n(x), q(x))
-     * (q the amateur's tempered head: how likely a draft here would be accepted), null when nothing ran.
+     * One cd token: both heads, the contrastive target, and (sampled) the draft-then-verify coupling against the
+     * amateur's tempered head q, so the token is the one an scd round would commit here with the same seed.
+     * Returns each call's wall time and Σ_x min(p_n(x), q(x)) (how likely a draft here would be accepted), null
+     * when nothing ran.
      */
     private async contrastiveStep(sideBySide = this.sideBySide): Promise<{expertMs: number; amateurMs: number; acceptance: number} | null> {
         if (this.room(this.expert, this.pendingExpert) < 0 || this.room(this.amateur, this.pendingAmateur) < 0) {
@@ -383,8 +394,11 @@ class GenerationRun {
             sideBySide
         ));
         const target = this.target(expertHead!, amateurHead!);
-        const acceptance = this.planner == null ? 0 : overlap(target, headDistribution(amateurHead!, this.params.temperature));
-        const token = sample(target, this.rng);
+        const sampled = this.params.temperature > 0;
+        const proposal = sampled || this.planner != null ? headDistribution(amateurHead!, this.params.temperature) : null;
+        const acceptance = this.planner == null ? 0 : overlap(target, proposal!);
+        // Greedy: the target is one-hot on p_n's argmax.
+        const token = sampled ? this.coupled(target, proposal!) : target.ids[0]!;
         this.pendingExpert = [token];
         this.pendingAmateur = [token];
         this.commit(token, "direct");
@@ -436,6 +450,18 @@ class GenerationRun {
         if (this.amateur.length > committed - 1) await this.wait(this.amateur.truncate(committed - 1));
         const stream = [...this.prompt, ...this.tokens];
         this.pendingAmateur = stream.slice(this.amateur.length, committed);
+    }
+
+    /** The next token's absolute position: its index in prompt + generated tokens (what randomness is keyed by). */
+    private get position(): number {
+        return this.prompt.length + this.tokens.length;
+    }
+
+    /** The next position's token from `target` by the draft-then-verify coupling against `proposal` (sampled only). */
+    private coupled(target: SparseDistribution, proposal: SparseDistribution): Token {
+        const {token, residualFellBack} = coupledToken(target, proposal, couplingRngs(this.params.seed, this.position));
+        if (residualFellBack) this.residualFallbacks++;
+        return token;
     }
 
     private target(expertHead: Head, amateurHead: Head | null): SparseDistribution {
@@ -505,10 +531,10 @@ class GenerationRun {
         this.amateurStepMs.record(stream.evaluations > 0 ? stream.evaluateMs / stream.evaluations : NaN);
         this.pendingExpert = [];
 
-        // 3. Accept or correct.
+        // 3. Accept or correct, with the generators of each draft's position (the draft was drawn with its own).
         for (let i = 0; i < n; i++) {
             const target = this.target(expertHeads[i]!, needsAmateurHeads ? drafts[i]!.head : null);
-            const verdict = verifyDraftToken(target, drafts[i]!.proposal, drafts[i]!.token, this.rng);
+            const verdict = verifyDraftToken(target, drafts[i]!.proposal, drafts[i]!.token, couplingRngs(this.params.seed, stream.prefixLength + i));
             if (verdict.accepted) {
                 this.accepted++;
                 accepted++;
@@ -534,7 +560,9 @@ class GenerationRun {
             return report(1);
         }
 
-        // 4. Bonus token after a fully accepted draft, from the exact p_n at the bonus position.
+        // 4. Bonus token after a fully accepted draft, from the exact p_n at the bonus position: the amateur's next
+        //    draft is verified there like any other (the coupling a cd step uses), so the token does not depend
+        //    on where the round ended.
         this.fullyAccepted.record(1);
         await this.wait(stream.extendTo(n + 1)); // already there when the amateur drew ahead
         const next = stream.steps[n];
@@ -542,7 +570,10 @@ class GenerationRun {
             this.stop("contextFull");
             return report(0);
         }
-        const bonus = sample(this.target(expertHeads[n]!, needsAmateurHeads ? next.head : null), this.rng);
+        const bonusTarget = this.target(expertHeads[n]!, needsAmateurHeads ? next.head : null);
+        const verdict = verifyDraftToken(bonusTarget, next.proposal, next.token, couplingRngs(this.params.seed, stream.prefixLength + n));
+        if (!verdict.accepted && verdict.residualFellBack) this.residualFallbacks++;
+        const bonus = verdict.accepted ? next.token : verdict.token;
         this.pendingExpert = [bonus];
         if (bonus === next.token) {
             // The amateur already drafted past this token: its next drafts stand.
@@ -559,7 +590,7 @@ class GenerationRun {
 
     private newStream(): DraftStream {
         const stream = new DraftStream(this.amateur, this.pendingAmateur, this.amateur.length + this.pendingAmateur.length,
-            this.params.temperature, this.params.seed, this.streamCount++, this.isEndOfGeneration);
+            this.params.temperature, this.params.seed, this.isEndOfGeneration);
         this.pendingAmateur = [];
         return stream;
     }

@@ -28,13 +28,16 @@ function pairOf(expertOptions: ScriptedOptions = {}, amateurOptions: ScriptedOpt
 
 const prompt = [1, 5, 3, 7];
 
-test("without a seed one is drawn and reported, and that seed reproduces the answer (fixed γ)", async () => {
-    // With γ auto and T > 0 a seed fixes the distribution, not the text (docs/adaptive.md), so γ is fixed here.
-    const first = await pairOf().decoder.generate(prompt, {mode: "scd", gamma: 4, temperature: 1, maxTokens: 30});
-    const second = await pairOf().decoder.generate(prompt, {mode: "scd", gamma: 4, temperature: 1, maxTokens: 30});
+test("without a seed one is drawn and reported, and that seed reproduces the answer (γ auto, a fixed γ, cd)", async () => {
+    // Randomness is keyed by position, so the seed fixes scd's text although γ auto's rounds follow measured time
+    // (and a fixed γ and cd give that text too: test/engine/pairDecoderSeed.test.ts).
+    const first = await pairOf().decoder.generate(prompt, {mode: "scd", gamma: "auto", temperature: 1, maxTokens: 30});
+    const second = await pairOf().decoder.generate(prompt, {mode: "scd", gamma: "auto", temperature: 1, maxTokens: 30});
     assert.notEqual(first.stats.seed, second.stats.seed);
-    const replay = await pairOf().decoder.generate(prompt, {mode: "scd", gamma: 4, temperature: 1, maxTokens: 30, seed: first.stats.seed});
-    assert.deepEqual(replay.tokens, first.tokens);
+    for (const replayed of [{mode: "scd", gamma: "auto"}, {mode: "scd", gamma: 4}, {mode: "cd"}] as const) {
+        const replay = await pairOf().decoder.generate(prompt, {...replayed, temperature: 1, maxTokens: 30, seed: first.stats.seed});
+        assert.deepEqual(replay.tokens, first.tokens, JSON.stringify(replayed));
+    }
 });
 
 describe("a full cache", () => {

@@ -3,9 +3,14 @@
  * a draft token x drawn from the proposal q is accepted with probability min(1, p(x)/q(x)); on rejection a
  * replacement is drawn from the residual norm(max(0, p − q)). The committed token is then distributed exactly
  * as p. With one-hot p and q (greedy) this reduces to "accept iff the draft is the target's argmax".
+ *
+ * Each of the three draws (the draft, the acceptance uniform, the residual draw) has its own generator, keyed
+ * by the position the token is for (rng.ts `couplingRngs`). The token is then one function of (p, q, those
+ * generators) — `coupledToken` — whether it is a draft verified in a round, the bonus after a fully accepted
+ * round, or a cd step: the decoder's schedule never changes which numbers decide it.
  */
 import {probabilityOf, sample, type SparseDistribution} from "./distribution.ts";
-import type {Rng} from "./rng.ts";
+import type {CouplingRngs} from "./rng.ts";
 
 /** Below this total mass the residual is rounding noise and the target itself is used (see residual()). */
 export const RESIDUAL_UNDERFLOW = 1e-12;
@@ -60,10 +65,36 @@ export type Verdict =
     | {readonly accepted: true}
     | {readonly accepted: false; readonly token: number; readonly residualFellBack: boolean};
 
-/** Verifies one draft token; draws from `rng` only when the outcome is not already certain. */
-export function verifyDraftToken(target: SparseDistribution, proposal: SparseDistribution, draft: number, rng: Rng): Verdict {
+/**
+ * Verifies one draft token drawn from `proposal`: one number from `rngs.accept` unless the outcome is certain,
+ * and on rejection one from `rngs.residual` unless the residual is one-hot.
+ */
+export function verifyDraftToken(
+    target: SparseDistribution, proposal: SparseDistribution, draft: number, rngs: Pick<CouplingRngs, "accept" | "residual">
+): Verdict {
     const acceptance = acceptanceProbability(target, proposal, draft);
-    if (acceptance >= 1 || (acceptance > 0 && rng.next() < acceptance)) return {accepted: true};
+    if (acceptance >= 1 || (acceptance > 0 && rngs.accept.next() < acceptance)) return {accepted: true};
     const {distribution, fellBack} = residual(target, proposal);
-    return {accepted: false, token: sample(distribution, rng), residualFellBack: fellBack};
+    return {accepted: false, token: sample(distribution, rngs.residual), residualFellBack: fellBack};
+}
+
+export type CoupledToken = {
+    readonly token: number;
+    /** The draft drawn from the proposal, and whether it was kept. */
+    readonly draft: number;
+    readonly accepted: boolean;
+    readonly residualFellBack: boolean;
+};
+
+/**
+ * A token of `target` by draft-then-verify against `proposal`: d ~ q (`rngs.draft`), kept with probability
+ * min(1, p(d)/q(d)), else a draw from the residual. Distributed exactly as p for any q; the decoder draws its
+ * drafts the same way (draftStream.ts), so a cd step gives the token a verified draft would have given.
+ */
+export function coupledToken(target: SparseDistribution, proposal: SparseDistribution, rngs: CouplingRngs): CoupledToken {
+    const draft = sample(proposal, rngs.draft);
+    const verdict = verifyDraftToken(target, proposal, draft, rngs);
+    return verdict.accepted
+        ? {token: draft, draft, accepted: true, residualFellBack: false}
+        : {token: verdict.token, draft, accepted: false, residualFellBack: verdict.residualFellBack};
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import {test} from "node:test";
-import {createRng} from "../../../src-main/engine/math/rng.ts";
+import {couplingRngs, createRng, positionRng, type RandomUse} from "../../../src-main/engine/math/rng.ts";
 
 test("the same seed gives the same stream, different seeds differ", () => {
     const a = createRng(42), b = createRng(42), c = createRng(43);
@@ -21,4 +21,39 @@ test("outputs lie in [0, 1) and are close to uniform", () => {
     // χ² with 9 degrees of freedom; 27.9 is the 0.001 critical value.
     const chi2 = buckets.reduce((sum, count) => sum + (count - n / 10) ** 2 / (n / 10), 0);
     assert.ok(chi2 < 27.9, `χ² ${chi2}`);
+});
+
+test("positionRng: one key gives one stream; positions, uses and seeds each change it; first numbers are uniform and unrelated across uses", () => {
+    const uses: RandomUse[] = ["draft", "accept", "residual", "direct"];
+    const first = (seed: number, position: number, use: RandomUse) => positionRng(seed, position, use).next();
+    assert.equal(first(5, 40, "draft"), first(5, 40, "draft"));
+    const seen = new Set<number>();
+    for (const seed of [0, 1, 2]) for (let position = 0; position < 200; position++) for (const use of uses) seen.add(first(seed, position, use));
+    assert.equal(seen.size, 3 * 200 * uses.length, "two keys gave the same first number");
+
+    // Over positions, each use's first number is uniform (χ², 9 df, 0.001 critical value 27.9), and the pairs
+    // (draft, accept) fill a 10 × 10 grid evenly (99 df, critical value 148.2): no use follows another.
+    const n = 50_000;
+    const grid = new Array<number>(100).fill(0);
+    for (const use of uses) {
+        const buckets = new Array<number>(10).fill(0);
+        for (let position = 0; position < n; position++) buckets[Math.floor(first(9, position, use) * 10)]!++;
+        const chi2 = buckets.reduce((sum, count) => sum + (count - n / 10) ** 2 / (n / 10), 0);
+        assert.ok(chi2 < 27.9, `${use}: χ² ${chi2}`);
+    }
+    for (let position = 0; position < n; position++) {
+        grid[Math.floor(first(9, position, "draft") * 10) * 10 + Math.floor(first(9, position, "accept") * 10)]!++;
+    }
+    const chi2 = grid.reduce((sum, count) => sum + (count - n / 100) ** 2 / (n / 100), 0);
+    assert.ok(chi2 < 148.2, `draft × accept: χ² ${chi2}`);
+});
+
+test("couplingRngs gives positionRng's generators, each made once", () => {
+    const rngs = couplingRngs(21, 8);
+    assert.equal(rngs.accept, rngs.accept);
+    for (const use of ["draft", "accept", "residual"] as const) {
+        const expected = positionRng(21, 8, use);
+        const got = couplingRngs(21, 8)[use];
+        for (let i = 0; i < 3; i++) assert.equal(got.next(), expected.next());
+    }
 });
