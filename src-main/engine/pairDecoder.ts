@@ -24,9 +24,12 @@
  * generated tokens) is decided by generators keyed by (seed, j, use) (math/rng.ts). A draft, a bonus and a cd
  * token all come from the same draft-then-verify coupling (math/speculative.ts `coupledToken`): d_j ~ q_j,
  * kept with probability min(1, p_n(d_j)/q_j(d_j)), else a residual draw. So in scd and cd the token at j is one
- * function of (seed, prefix), whatever γ, schedule or round boundary produced it, and sampled scd with any γ
- * (or γ auto) gives cd's text for the same seed (up to numerics: a head read in a batch differs slightly from
- * one read alone). sd's expert-only fallback and the single-model modes have no proposal and draw from their
+ * function of (seed, prefix, the heads read at j), whatever γ, schedule or round boundary produced it. The heads
+ * are the catch: one read in a batch differs from one read alone (~1e-5 in log p with exact numerics, up to
+ * ~3e-2 without), and γ and the schedule decide the batches, so sampled scd with any γ (or γ auto) gives cd's
+ * text for the same seed only up to that noise; without exact numerics a token moves now and then and the
+ * texts part there (a fixed γ repeats its own text run to run: the same batches; γ auto's batches follow
+ * measured time). sd's expert-only fallback and the single-model modes have no proposal and draw from their
  * target directly with the (seed, j, "direct") generator, so sd's text under γ auto can depend on the schedule.
  *
  * Every head holds only the ids both models have (see ModelSequence), so with vocabularies of different
@@ -38,8 +41,8 @@
  * a speculative round with its γ and schedule (side by side or serial), or one step of the non-speculative
  * mode (a cd step for scd, the expert alone for sd); after it, the round's measured timings go back to the
  * planner. Each round is an ordinary fixed-γ round or an ordinary cd/expert step, and γ changes only between
- * rounds, so every token is distributed exactly as with a fixed γ (greedy: the same tokens; scd sampled: the
- * same tokens too, see above).
+ * rounds, so every token is distributed exactly as with a fixed γ (greedy, and scd sampled: the same tokens,
+ * up to the batched-head noise above).
  */
 import {
     AdaptivePairState, type AdaptiveDecision, type AdaptiveGenerationOptions, type AdaptiveStats, type RoundReport
@@ -48,7 +51,7 @@ import {contrastiveTarget, type ContrastParams} from "./math/contrast.ts";
 import {headDistribution, sample, type SparseDistribution} from "./math/distribution.ts";
 import type {Head} from "./math/head.ts";
 import {couplingRngs, positionRng} from "./math/rng.ts";
-import {coupledToken, verifyDraftToken} from "./math/speculative.ts";
+import {coupledToken} from "./math/speculative.ts";
 import {CacheLock} from "./cacheLock.ts";
 import {DraftStream} from "./draftStream.ts";
 import {resolveDecodingParams} from "./decodingParams.ts";
@@ -358,11 +361,10 @@ class GenerationRun {
         const started = performance.now();
         // Greedy needs no head: a token-only step where the sequence offers one (llama.cpp's argmax). Sampled, no
         // proposal is there to couple with: a direct draw with the position's own generator.
-        const position = this.position;
         const token = this.params.temperature === 0 && model.evaluateArgmax != null
             ? await this.wait(model.evaluateArgmax(pending))
             : sample(headDistribution((await this.wait(model.evaluate(pending, 1)))[0]!, this.params.temperature),
-                positionRng(this.params.seed, position, "direct"));
+                positionRng(this.params.seed, this.position, "direct"));
         const callMs = performance.now() - started;
         if (which === "expert") this.pendingExpert = [token];
         else this.pendingAmateur = [token];
@@ -398,7 +400,7 @@ class GenerationRun {
         const proposal = sampled || this.planner != null ? headDistribution(amateurHead!, this.params.temperature) : null;
         const acceptance = this.planner == null ? 0 : overlap(target, proposal!);
         // Greedy: the target is one-hot on p_n's argmax.
-        const token = sampled ? this.coupled(target, proposal!) : target.ids[0]!;
+        const token = sampled ? this.coupled(target, {proposal: proposal!}, this.position).token : target.ids[0]!;
         this.pendingExpert = [token];
         this.pendingAmateur = [token];
         this.commit(token, "direct");
@@ -457,11 +459,16 @@ class GenerationRun {
         return this.prompt.length + this.tokens.length;
     }
 
-    /** The next position's token from `target` by the draft-then-verify coupling against `proposal` (sampled only). */
-    private coupled(target: SparseDistribution, proposal: SparseDistribution): Token {
-        const {token, residualFellBack} = coupledToken(target, proposal, couplingRngs(this.params.seed, this.position));
+    /**
+     * The token at `position` from `target` by the draft-then-verify coupling with that position's generators:
+     * the draft (`draft.token`, drawn by the draft stream; a cd step draws it here from `draft.proposal`) kept
+     * with probability min(1, p(d)/q(d)), else a residual draw (counted when the residual fell back to p).
+     * Greedy one-hot p and q draw nothing.
+     */
+    private coupled(target: SparseDistribution, draft: CouplingDraft, position: number): {token: Token; accepted: boolean} {
+        const {token, accepted, residualFellBack} = coupledToken(target, draft.proposal, couplingRngs(this.params.seed, position), draft.token);
         if (residualFellBack) this.residualFallbacks++;
-        return token;
+        return {token, accepted};
     }
 
     private target(expertHead: Head, amateurHead: Head | null): SparseDistribution {
@@ -534,11 +541,11 @@ class GenerationRun {
         // 3. Accept or correct, with the generators of each draft's position (the draft was drawn with its own).
         for (let i = 0; i < n; i++) {
             const target = this.target(expertHeads[i]!, needsAmateurHeads ? drafts[i]!.head : null);
-            const verdict = verifyDraftToken(target, drafts[i]!.proposal, drafts[i]!.token, couplingRngs(this.params.seed, stream.prefixLength + i));
+            const verdict = this.coupled(target, drafts[i]!, stream.prefixLength + i);
             if (verdict.accepted) {
                 this.accepted++;
                 accepted++;
-                this.commit(drafts[i]!.token, "draft");
+                this.commit(verdict.token, "draft");
                 if (this.stopReason != null) {
                     // Keep only committed tokens cached; the last committed one counts as pending.
                     await this.wait(this.expert.truncate(expertBase + i));
@@ -548,7 +555,6 @@ class GenerationRun {
                 }
                 continue;
             }
-            if (verdict.residualFellBack) this.residualFallbacks++;
             this.fullyAccepted.record(0);
             await this.wait(this.expert.truncate(expertBase + i));
             await this.wait(this.amateur.truncate(stream.prefixLength + i));
@@ -571,9 +577,7 @@ class GenerationRun {
             return report(0);
         }
         const bonusTarget = this.target(expertHeads[n]!, needsAmateurHeads ? next.head : null);
-        const verdict = verifyDraftToken(bonusTarget, next.proposal, next.token, couplingRngs(this.params.seed, stream.prefixLength + n));
-        if (!verdict.accepted && verdict.residualFellBack) this.residualFallbacks++;
-        const bonus = verdict.accepted ? next.token : verdict.token;
+        const bonus = this.coupled(bonusTarget, next, stream.prefixLength + n).token;
         this.pendingExpert = [bonus];
         if (bonus === next.token) {
             // The amateur already drafted past this token: its next drafts stand.
@@ -660,6 +664,9 @@ type SpeculativeRoundReport = Omit<Extract<RoundReport, {kind: "speculate"}>, "t
     /** A call in the round carried several pending tokens, so its wall time says nothing about the arm. */
     readonly untimed: boolean;
 };
+
+/** What a position's coupling verifies: a draft stream's step (proposal and drawn token), or a bare proposal (a cd step). */
+type CouplingDraft = {readonly proposal: SparseDistribution; readonly token?: Token};
 
 /** Σ_x min(p(x), q(x)): the probability that a draft from q is accepted against target p. */
 function overlap(p: SparseDistribution, q: SparseDistribution): number {

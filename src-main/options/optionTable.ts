@@ -69,7 +69,7 @@ export const optionTable = [
     {key: "maxTokens", flag: "--max-tokens", scope: "decoding", kind: "integer", label: "Max tokens", default: 256, min: 1, max: MAX_TOKENS_LIMIT,
         help: "most tokens in one answer"},
     {key: "seed", flag: "--seed", scope: "decoding", kind: "integer", label: "Seed", default: null, min: 0, max: 2 ** 32 - 1,
-        help: "random seed; the same seed gives the same answer, except sd with γ auto (default: a new one each time)"},
+        help: "random seed; the same seed gives the same answer (γ auto: only with --exact, not sampled sd) (default: a new one each time)"},
     {key: "topK", flag: "--top-k", scope: "load", kind: "integer", label: "Head size K", default: 64, min: 1, max: 1_000_000,
         help: "tokens read per position from each model; ≥ the vocabulary size is exact"},
     {key: "contextSize", flag: "--context-size", scope: "load", kind: "integer", label: "Context size", default: 2048, min: 16, max: CONTEXT_SIZE_LIMIT,

@@ -1,13 +1,18 @@
 /**
  * Sampled SCD reproduces contrastive decoding's distribution on the real story models: the first token
- * against p_n computed from the models' heads (χ² goodness of fit), the first two tokens against direct
- * CD sampling (χ² homogeneity), and the logged acceptance rate against Σ min(p_n, q).
- * Seeds are fixed, so each run sees the same samples.
+ * against p_n computed from the models' heads (χ² goodness of fit), the first two or three tokens against an
+ * independent reference that samples p_n token by token from heads read one position at a time, with a plain
+ * seeded generator (χ² homogeneity), and the logged acceptance rate against Σ min(p_n, q).
+ *
+ * The reference is not the decoder's cd mode: cd draws with the same position-keyed generators and the same
+ * draft-then-verify coupling as scd, so cd with seed s gives scd's text with seed s, and scd on some seeds
+ * against cd on others would compare cd with itself. Seeds are fixed, so each run sees the same samples.
  */
 import assert from "node:assert/strict";
 import {after, before, describe, test} from "node:test";
-import {contrastiveTarget} from "../../src-main/engine/math/contrast.ts";
-import {headDistribution} from "../../src-main/engine/math/distribution.ts";
+import {contrastiveTarget, type ContrastParams} from "../../src-main/engine/math/contrast.ts";
+import {headDistribution, sample, type SparseDistribution} from "../../src-main/engine/math/distribution.ts";
+import {createRng, type Rng} from "../../src-main/engine/math/rng.ts";
 import {expectedAcceptance} from "../../src-main/engine/math/speculative.ts";
 import type {ModelPair} from "../../src-main/models/modelPair.ts";
 import {rawPrompt} from "../../src-main/models/promptFormat.ts";
@@ -20,6 +25,37 @@ const P_FLOOR = 0.001;
 
 function count<K>(map: Map<K, number>, key: K): void {
     map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+/**
+ * CD sampled directly, the reference: each token drawn from p_n after the prompt and the tokens before it
+ * (both heads read alone, as a cd step reads them; targets kept per prefix), with `rng`, one plain stream for
+ * every sample and token. Nothing here is the decoder's: no position-keyed generator, no coupling.
+ */
+class DirectContrastiveSampler {
+    private readonly targets = new Map<string, SparseDistribution>();
+    private readonly rng: Rng;
+
+    constructor(private readonly pair: ModelPair, private readonly prompt: readonly number[], private readonly params: ContrastParams, seed: number) {
+        this.rng = createRng(seed);
+    }
+
+    async draw(length: number): Promise<number[]> {
+        const tokens: number[] = [];
+        while (tokens.length < length) tokens.push(sample(await this.target(tokens), this.rng));
+        return tokens;
+    }
+
+    private async target(tokens: readonly number[]): Promise<SparseDistribution> {
+        const key = tokens.join(",");
+        let target = this.targets.get(key);
+        if (target == null) {
+            const [expertHead, amateurHead] = await headsAfter(this.pair, [...this.prompt, ...tokens]);
+            target = contrastiveTarget(expertHead, amateurHead, this.params).distribution;
+            this.targets.set(key, target);
+        }
+        return target;
+    }
 }
 
 for (const [amateur, text, params] of [
@@ -66,18 +102,19 @@ for (const [amateur, text, params] of [
             assert.ok(Math.abs(observed - rate) < 4 * sigma, `logged acceptance ${observed} vs Σ min(p_n, q) = ${rate}`);
         });
 
-        test("the first two tokens are distributed alike under scd (γ 3) and cd", async () => {
+        test("the first two tokens under scd (γ 3) are distributed as CD sampled directly", async () => {
             const scd = new Map<string, number>();
-            const cd = new Map<string, number>();
+            const direct = new Map<string, number>();
             for (let seed = 1; seed <= SAMPLES; seed++) {
-                const a = await pair.decoder.generate(prompt, {mode: "scd", ...params, gamma: 3, maxTokens: 2, seed});
-                count(scd, a.tokens.join(","));
-                const b = await pair.decoder.generate(prompt, {mode: "cd", ...params, maxTokens: 2, seed: seed + SAMPLES});
-                count(cd, b.tokens.join(","));
+                const {tokens} = await pair.decoder.generate(prompt, {mode: "scd", ...params, gamma: 3, maxTokens: 2, seed});
+                assert.equal(tokens.length, 2);
+                count(scd, tokens.join(","));
             }
-            const test = chiSquareHomogeneity(scd, cd);
+            const reference = new DirectContrastiveSampler(pair, prompt, params, 9001);
+            for (let k = 0; k < SAMPLES; k++) count(direct, (await reference.draw(2)).join(","));
+            const test = chiSquareHomogeneity(scd, direct);
             console.log(`# two-token sequences: ${scd.size} kinds seen; χ² ${test.statistic.toFixed(2)} (${test.degreesOfFreedom} df), p ${test.pValue.toFixed(3)}`);
-            assert.ok(test.pValue > P_FLOOR, `scd and cd two-token distributions differ: χ² ${test.statistic} on ${test.degreesOfFreedom} df`);
+            assert.ok(test.pValue > P_FLOOR, `scd and direct CD two-token distributions differ: χ² ${test.statistic} on ${test.degreesOfFreedom} df`);
         });
 
         test("a seed fixes the output, however far the amateur happened to draft ahead", async () => {
@@ -102,26 +139,30 @@ describe("sampled scd with the expert as its own amateur (drafts carried across 
         await pair.dispose();
     });
 
-    test("drafts the amateur drew ahead during verification keep the cd distribution (γ 1, three tokens)", async () => {
+    test("drafts the amateur drew ahead during verification keep CD's distribution (γ 1, three tokens, against CD sampled directly)", async () => {
         const scdSequences = new Map<string, number>();
-        const cdSequences = new Map<string, number>();
+        const directSequences = new Map<string, number>();
         const scdThird = new Map<string, number>();
-        const cdThird = new Map<string, number>();
+        const directThird = new Map<string, number>();
         let lookaheadRounds = 0;
         for (let seed = 1; seed <= SAMPLES; seed++) {
-            const a = await pair.decoder.generate(prompt, {mode: "scd", ...params, gamma: 1, maxTokens: 3, seed});
-            count(scdSequences, a.tokens.join(","));
-            count(scdThird, String(a.tokens[2]));
-            lookaheadRounds += a.stats.lookaheadRounds;
-            const b = await pair.decoder.generate(prompt, {mode: "cd", ...params, maxTokens: 3, seed: seed + SAMPLES});
-            count(cdSequences, b.tokens.join(","));
-            count(cdThird, String(b.tokens[2]));
+            const {tokens, stats} = await pair.decoder.generate(prompt, {mode: "scd", ...params, gamma: 1, maxTokens: 3, seed});
+            assert.equal(tokens.length, 3);
+            count(scdSequences, tokens.join(","));
+            count(scdThird, String(tokens[2]));
+            lookaheadRounds += stats.lookaheadRounds;
+        }
+        const reference = new DirectContrastiveSampler(pair, prompt, params, 9002);
+        for (let k = 0; k < SAMPLES; k++) {
+            const tokens = await reference.draw(3);
+            count(directSequences, tokens.join(","));
+            count(directThird, String(tokens[2]));
         }
         assert.ok(lookaheadRounds > SAMPLES / 4, `only ${lookaheadRounds} rounds reused drafts drawn ahead`);
-        for (const [label, x, y] of [["three-token sequences", scdSequences, cdSequences], ["third token", scdThird, cdThird]] as const) {
+        for (const [label, x, y] of [["three-token sequences", scdSequences, directSequences], ["third token", scdThird, directThird]] as const) {
             const test = chiSquareHomogeneity(x, y);
             console.log(`# ${label}: ${lookaheadRounds} lookahead rounds; χ² ${test.statistic.toFixed(2)} (${test.degreesOfFreedom} df), p ${test.pValue.toFixed(3)}`);
-            assert.ok(test.pValue > P_FLOOR, `${label}: scd and cd differ, χ² ${test.statistic} on ${test.degreesOfFreedom} df`);
+            assert.ok(test.pValue > P_FLOOR, `${label}: scd and direct CD differ, χ² ${test.statistic} on ${test.degreesOfFreedom} df`);
         }
     });
 });

@@ -80,21 +80,22 @@ export function verifyDraftToken(
 
 export type CoupledToken = {
     readonly token: number;
-    /** The draft drawn from the proposal, and whether it was kept. */
-    readonly draft: number;
+    /** Whether the token is the draft (kept), not a residual draw. */
     readonly accepted: boolean;
     readonly residualFellBack: boolean;
 };
 
 /**
  * A token of `target` by draft-then-verify against `proposal`: d ~ q (`rngs.draft`), kept with probability
- * min(1, p(d)/q(d)), else a draw from the residual. Distributed exactly as p for any q; the decoder draws its
- * drafts the same way (draftStream.ts), so a cd step gives the token a verified draft would have given.
+ * min(1, p(d)/q(d)), else a draw from the residual. Distributed exactly as p for any q. `draft` is a draft
+ * drawn already, as the decoder's draft stream draws them (draftStream.ts): it must be `sample(proposal,
+ * rngs.draft)`, so a verified draft, a bonus and a cd step are one function of the position's generators.
  */
-export function coupledToken(target: SparseDistribution, proposal: SparseDistribution, rngs: CouplingRngs): CoupledToken {
-    const draft = sample(proposal, rngs.draft);
+export function coupledToken(
+    target: SparseDistribution, proposal: SparseDistribution, rngs: CouplingRngs, draft: number = sample(proposal, rngs.draft)
+): CoupledToken {
     const verdict = verifyDraftToken(target, proposal, draft, rngs);
     return verdict.accepted
-        ? {token: draft, draft, accepted: true, residualFellBack: false}
-        : {token: verdict.token, draft, accepted: false, residualFellBack: verdict.residualFellBack};
+        ? {token: draft, accepted: true, residualFellBack: false}
+        : {token: verdict.token, accepted: false, residualFellBack: verdict.residualFellBack};
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import {test} from "node:test";
 import {contrastiveTarget} from "../../../src-main/engine/math/contrast.ts";
-import {headDistribution, oneHot, probabilityOf, type SparseDistribution} from "../../../src-main/engine/math/distribution.ts";
+import {headDistribution, oneHot, probabilityOf, sample, type SparseDistribution} from "../../../src-main/engine/math/distribution.ts";
 import {headFromArrays} from "../../../src-main/engine/math/head.ts";
 import {couplingRngs, createRng, type CouplingRngs, type Rng} from "../../../src-main/engine/math/rng.ts";
 import {acceptanceProbability, coupledToken, expectedAcceptance, residual, verifyDraftToken} from "../../../src-main/engine/math/speculative.ts";
@@ -98,6 +98,13 @@ test("a draft with zero proposal probability is a caller bug and throws", () => 
     assert.throws(() => acceptanceProbability(oneHot(0), oneHot(1), 0));
 });
 
+/** A generator that must not be drawn from. */
+const refuse: Rng = {
+    next(): number {
+        throw new Error("a generator that must stay unused was drawn from");
+    }
+};
+
 /** A generator that gives `value` once and refuses a second draw: each of the coupling's generators is drawn at most once. */
 function once(value: number): Rng {
     let drawn = false;
@@ -159,10 +166,15 @@ test("coupledToken is exactly p_n: every cell of its three uniforms enumerated a
             for (const [uAccept, acceptWidth] of branches) {
                 for (const residualCell of sampleCells(residualLaw)) {
                     const rngs: CouplingRngs = {draft: once(draftCell.midpoint), accept: once(uAccept), residual: once(residualCell.midpoint)};
-                    const {token, draft, accepted} = coupledToken(target, proposal, rngs);
-                    assert.equal(draft, d);
-                    assert.equal(accepted, uAccept < accept, `trial ${trial}: draft ${d}, u ${uAccept}, acceptance ${accept}`);
-                    law[token]! += draftCell.width * acceptWidth * residualCell.width;
+                    const coupled = coupledToken(target, proposal, rngs);
+                    const kept = uAccept < accept;
+                    const at = `trial ${trial}: draft ${d}, u ${uAccept}, acceptance ${accept}`;
+                    assert.equal(coupled.accepted, kept, at);
+                    assert.equal(coupled.token, kept ? d : residualCell.id, at);
+                    // A draft drawn beforehand (as the draft stream draws them) gives the same token, drawing no draft.
+                    const drawn = coupledToken(target, proposal, {draft: refuse, accept: once(uAccept), residual: once(residualCell.midpoint)}, d);
+                    assert.deepEqual(drawn, coupled, at);
+                    law[coupled.token]! += draftCell.width * acceptWidth * residualCell.width;
                 }
             }
         }
@@ -171,15 +183,11 @@ test("coupledToken is exactly p_n: every cell of its three uniforms enumerated a
 });
 
 test("greedy coupling: one-hot p and q give p's token and draw nothing", () => {
-    const refuse: Rng = {
-        next(): number {
-            throw new Error("greedy drew a random number");
-        }
-    };
     for (let target = 0; target < 4; target++) {
         for (let draft = 0; draft < 4; draft++) {
-            const coupled = coupledToken(oneHot(target), oneHot(draft), {draft: refuse, accept: refuse, residual: refuse});
-            assert.deepEqual(coupled, {token: target, draft, accepted: target === draft, residualFellBack: false});
+            const expected = {token: target, accepted: target === draft, residualFellBack: false};
+            assert.deepEqual(coupledToken(oneHot(target), oneHot(draft), {draft: refuse, accept: refuse, residual: refuse}), expected);
+            assert.deepEqual(coupledToken(oneHot(target), oneHot(draft), {draft: refuse, accept: refuse, residual: refuse}, draft), expected);
         }
     }
 });
@@ -200,7 +208,10 @@ test("coupledToken with position-keyed generators: over positions and over seeds
         for (let i = 0; i < n; i++) {
             const coupled = coupledToken(target, proposal, rngsAt(i));
             tokens.set(coupled.token, (tokens.get(coupled.token) ?? 0) + 1);
-            drafts.set(coupled.draft, (drafts.get(coupled.draft) ?? 0) + 1);
+            // The draft it verified: the same key's draft generator, drawn afresh, gives the same number.
+            const draft = sample(proposal, rngsAt(i).draft);
+            drafts.set(draft, (drafts.get(draft) ?? 0) + 1);
+            assert.equal(coupled.accepted, coupled.token === draft && !coupled.residualFellBack);
             if (coupled.accepted) accepted++;
         }
         for (const [what, observed, expected] of [["token", tokens, target], ["draft", drafts, proposal]] as const) {
