@@ -376,10 +376,10 @@ class GenerationRun {
     /**
      * One cd token: both heads, the contrastive target, and (sampled) the draft-then-verify coupling against the
      * amateur's tempered head q, so the token is the one an scd round would commit here with the same seed.
-     * Returns each call's wall time and Σ_x min(p_n(x), q(x)) (how likely a draft here would be accepted), null
-     * when nothing ran.
+     * Returns each call's wall time and, when `measureAcceptance`, Σ_x min(p_n(x), q(x)) (how likely a draft
+     * here would be accepted; γ auto's evidence); null when nothing ran.
      */
-    private async contrastiveStep(sideBySide = this.sideBySide): Promise<{expertMs: number; amateurMs: number; acceptance: number} | null> {
+    private async contrastiveStep(sideBySide = this.sideBySide, measureAcceptance = false): Promise<{expertMs: number; amateurMs: number; acceptance: number | null} | null> {
         if (this.room(this.expert, this.pendingExpert) < 0 || this.room(this.amateur, this.pendingAmateur) < 0) {
             this.stop("contextFull");
             return null;
@@ -397,8 +397,8 @@ class GenerationRun {
         ));
         const target = this.target(expertHead!, amateurHead!);
         const sampled = this.params.temperature > 0;
-        const proposal = sampled || this.planner != null ? headDistribution(amateurHead!, this.params.temperature) : null;
-        const acceptance = this.planner == null ? 0 : overlap(target, proposal!);
+        const proposal = sampled || measureAcceptance ? headDistribution(amateurHead!, this.params.temperature) : null;
+        const acceptance = measureAcceptance ? overlap(target, proposal!) : null;
         // Greedy: the target is one-hot on p_n's argmax.
         const token = sampled ? this.coupled(target, {proposal: proposal!}, this.position).token : target.ids[0]!;
         this.pendingExpert = [token];
@@ -407,7 +407,10 @@ class GenerationRun {
         return {expertMs, amateurMs, acceptance};
     }
 
-    /** γ auto: one round as the planner decides it, then its report (wall time from before the decision). */
+    /**
+     * γ auto: one round as the planner decides it — a speculative round, or a run of fallback steps back to
+     * back (Stop checked between them) — then its report (wall time from before the decision).
+     */
     private async plannedRound(planner: RoundPlanner): Promise<void> {
         const started = performance.now();
         const decision = planner.decide();
@@ -417,22 +420,31 @@ class GenerationRun {
             if (this.stream != null) await this.dropStream();
             // A call carrying several pending tokens (the prompt, the amateur catching up) is not a step's cost.
             const untimed = this.pendingExpert.length > 1 || (this.params.mode === "scd" && this.pendingAmateur.length > 1);
-            let times: {expertMs?: number; amateurMs?: number; acceptance?: number} | null;
-            let sideBySide = false;
-            if (this.params.mode === "scd") {
-                sideBySide = decision.sideBySide && this.sideBySide;
-                times = await this.contrastiveStep(sideBySide);
-            } else {
-                const expertMs = await this.singleModelStep(this.expert, "expert", true);
-                times = expertMs == null ? null : {expertMs};
+            const sideBySide = this.params.mode === "scd" && decision.sideBySide && this.sideBySide;
+            let steps = 0, expertMs = 0, amateurMs = 0;
+            let acceptance: number | undefined;
+            while (steps < (decision.steps ?? 1) && this.stopReason == null && !(steps > 0 && this.options.signal?.aborted)) {
+                if (this.params.mode === "scd") {
+                    // cd's Σ min(p_n, q), the controller's acceptance evidence, at the run's first step only.
+                    const times = await this.contrastiveStep(sideBySide, steps === 0);
+                    if (times == null) break;
+                    expertMs += times.expertMs;
+                    amateurMs += times.amateurMs;
+                    acceptance ??= times.acceptance ?? undefined;
+                } else {
+                    const callMs = await this.singleModelStep(this.expert, "expert", true);
+                    if (callMs == null) break;
+                    expertMs += callMs;
+                }
+                steps++;
             }
-            if (times == null) return; // nothing ran: the generation ends here
+            if (steps === 0) return; // nothing ran: the generation ends here
             const tokens = this.tokens.length - tokensBefore;
             this.fallbackTokens += tokens;
-            report = {
-                kind: "fallback", sideBySide, tokens, wallMs: untimed ? null : performance.now() - started,
-                ...(untimed ? {} : times)
-            };
+            const times = this.params.mode === "scd"
+                ? {expertMs: expertMs / steps, amateurMs: amateurMs / steps, ...(acceptance != null ? {acceptance} : {})}
+                : {expertMs: expertMs / steps};
+            report = {kind: "fallback", sideBySide, steps, tokens, wallMs: untimed ? null : performance.now() - started, ...(untimed ? {} : times)};
         } else {
             const round = await this.speculativeRound(Math.min(decision.gamma, AUTO_GAMMA_MAX), decision.sideBySide && this.sideBySide);
             if (round == null) return;

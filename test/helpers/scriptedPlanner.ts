@@ -7,7 +7,9 @@
 import {AdaptivePairState, type AdaptiveDecision, type AdaptiveGenerationOptions, type RoundReport} from "../../src-main/engine/adaptive/controller.ts";
 import type {PairDecoder, RoundPlanner} from "../../src-main/engine/pairDecoder.ts";
 
-export type ScriptedStep = {readonly kind: "fallback"; readonly sideBySide?: boolean} | {readonly kind: "speculate"; readonly gamma: number; readonly sideBySide?: boolean};
+export type ScriptedStep =
+    | {readonly kind: "fallback"; readonly sideBySide?: boolean; readonly steps?: number}
+    | {readonly kind: "speculate"; readonly gamma: number; readonly sideBySide?: boolean};
 
 export class ScriptedPlanner implements RoundPlanner {
     readonly reports: RoundReport[] = [];
@@ -23,7 +25,9 @@ export class ScriptedPlanner implements RoundPlanner {
         const step = this.script[(this.start + this.decisions++) % this.script.length]!;
         // sd's fallback is the expert alone (serial); side by side only where the pair allows it.
         const sideBySide = (step.sideBySide ?? true) && this.options.sideBySide && !(step.kind === "fallback" && this.options.mode === "sd");
-        return step.kind === "fallback" ? {kind: "fallback", sideBySide, probe: false} : {kind: "speculate", gamma: step.gamma, sideBySide, probe: false};
+        return step.kind === "fallback"
+            ? {kind: "fallback", sideBySide, probe: false, steps: step.steps ?? 1}
+            : {kind: "speculate", gamma: step.gamma, sideBySide, probe: false};
     }
 
     observe(report: RoundReport): void {
@@ -46,9 +50,12 @@ export function useScript(decoder: PairDecoder, script: readonly ScriptedStep[])
     return made;
 }
 
-/** A cycle through every switch: fallback runs, γ 1–5, both schedules, speculation ↔ fallback both ways. */
+/**
+ * A cycle through every switch: fallback steps alone and in runs of several, γ 1–5, both schedules,
+ * speculation ↔ fallback both ways.
+ */
 export const everySwitch: readonly ScriptedStep[] = [
     {kind: "fallback"}, {kind: "fallback", sideBySide: false}, {kind: "speculate", gamma: 2}, {kind: "speculate", gamma: 5, sideBySide: false},
-    {kind: "fallback"}, {kind: "speculate", gamma: 1}, {kind: "speculate", gamma: 3}, {kind: "speculate", gamma: 4, sideBySide: false},
-    {kind: "fallback", sideBySide: false}, {kind: "fallback"}, {kind: "speculate", gamma: 4}, {kind: "speculate", gamma: 1, sideBySide: false}
+    {kind: "fallback", steps: 3}, {kind: "speculate", gamma: 1}, {kind: "speculate", gamma: 3}, {kind: "speculate", gamma: 4, sideBySide: false},
+    {kind: "fallback", sideBySide: false, steps: 2}, {kind: "fallback"}, {kind: "speculate", gamma: 4}, {kind: "speculate", gamma: 1, sideBySide: false}
 ];

@@ -22,7 +22,8 @@ const MAX_PROFILES = 32;
 
 export type AdaptiveDecision =
     | {readonly kind: "speculate"; readonly gamma: number; readonly sideBySide: boolean; readonly probe: boolean}
-    | {readonly kind: "fallback"; readonly sideBySide: boolean; readonly probe: boolean};
+    /** `steps`: how many fallback steps to run back to back before reporting them together (1 or more). */
+    | {readonly kind: "fallback"; readonly sideBySide: boolean; readonly probe: boolean; readonly steps: number};
 
 export type AdaptiveGenerationOptions = {
     /** scd or sd: scd's fallback is a cd step and its fully accepted rounds need the amateur's bonus-position head. */
@@ -68,13 +69,19 @@ export type RoundReport =
     | {
         readonly kind: "fallback";
         readonly sideBySide: boolean;
-        /** Tokens committed: 1, or 0 when the step ended the generation. */
+        /** Steps run back to back (the decision's, or fewer where the generation ended); default 1. */
+        readonly steps?: number;
+        /** Tokens committed: one per step, fewer when a step ended the generation. */
         readonly tokens: number;
+        /** All the steps together. */
         readonly wallMs: number | null;
-        /** The expert's single-token call and (cd) the amateur's, each timed on its own. */
+        /** The expert's single-token call and (cd) the amateur's, each timed on its own: the mean over the steps. */
         readonly expertMs?: number;
         readonly amateurMs?: number;
-        /** cd only: Σ_x min(p_n(x), q(x)), the probability that a draft from the amateur here would be accepted. */
+        /**
+         * cd only: Σ_x min(p_n(x), q(x)) at one of the steps, the probability that a draft from the amateur
+         * there would have been accepted.
+         */
         readonly acceptance?: number;
     };
 
@@ -148,6 +155,8 @@ export class AdaptiveGeneration {
      * in the decoder: 13 µs median per report recorded one by one, between llama.cpp calls).
      */
     private readonly held: RoundReport[] = [];
+    /** Decisions made in this generation. */
+    private decisions = 0;
 
     constructor(
         private readonly costs: PairCosts,
@@ -157,10 +166,11 @@ export class AdaptiveGeneration {
     ) {}
 
     decide(): AdaptiveDecision {
-        if (this.held.length > 0 && this.profile.rankingDue) this.recordHeld();
-        const {arm, probe} = this.profile.choose(this.limits);
+        const generationStart = this.decisions++ === 0;
+        if (this.held.length > 0 && this.profile.rankingDue(generationStart)) this.recordHeld();
+        const {arm, probe, steps} = this.profile.choose(this.limits, generationStart);
         if (probe) this.probes++;
-        return {...arm, probe};
+        return arm.kind === "fallback" ? {...arm, probe, steps} : {...arm, probe};
     }
 
     /** Takes a round's report (checked now, recorded before the next ranking); counts it in the stats. */
@@ -171,7 +181,7 @@ export class AdaptiveGeneration {
             this.histogram[report.gamma] = (this.histogram[report.gamma] ?? 0) + 1;
             this.speculativeRounds++;
         } else {
-            this.fallbackSteps++;
+            this.fallbackSteps += report.steps ?? 1;
             this.fallbackTokens += report.tokens;
         }
         if (report.sideBySide) this.sideBySideRounds++;
@@ -198,7 +208,9 @@ export class AdaptiveGeneration {
             if (report.expertMs != null) this.costs.recordExpertCall(report.sideBySide, 1, report.expertMs);
             if (report.amateurMs != null) this.costs.recordAmateurStep(report.sideBySide, report.amateurMs);
             if (report.acceptance != null) this.profile.acceptance.record(report.acceptance, 1 - report.acceptance);
-            this.profile.recordRound(arm, report.tokens, report.wallMs);
+            // A run of steps is recorded as one step of its mean cost.
+            const steps = report.steps ?? 1;
+            this.profile.recordRound(arm, report.tokens / steps, report.wallMs == null ? null : report.wallMs / steps);
         }
     }
 
@@ -243,6 +255,9 @@ function checkReport(report: RoundReport, mode: "scd" | "sd", limits: ProfileLim
             problems.push(`amateurSteps must be an integer ≥ 0, not ${String(report.amateurSteps)}`);
         }
     } else {
+        const steps = report.steps ?? 1;
+        if (!(Number.isInteger(steps) && steps >= 1)) problems.push(`steps must be an integer ≥ 1, not ${String(report.steps)}`);
+        else if (report.tokens > steps) problems.push(`tokens (${report.tokens}) must be at most steps (${steps})`);
         ms("expertMs", report.expertMs);
         ms("amateurMs", report.amateurMs);
         if (report.acceptance !== undefined && !(report.acceptance >= 0 && report.acceptance <= 1)) {

@@ -41,10 +41,12 @@ const PROBE_CAP = 8 * PROBE_BASE;
  * Between probes, the arms are ranked again (every prediction refreshed, the reports held since recorded)
  * once this much predicted round time has passed, and right after a probe: at least every round, at most
  * every RERANK_MAX rounds. Estimates move a few percent per round at most, and a ranking with its reports
- * costs ~50 µs between llama.cpp calls (measured in the decoder), a tenth of a tiny model's step.
+ * costs ~50 µs between llama.cpp calls (measured in the decoder), a seventh of a tiny model's step.
  */
-const RERANK_EVERY_MS = 5;
+const RERANK_EVERY_MS = 10;
 const RERANK_MAX = 32;
+/** sd, falling back: how long a speculation probe that came due mid-generation waits for a generation start. */
+const SD_PROBE_DELAY = 4 * PROBE_CAP;
 
 export type ProfileLimits = {
     readonly gammaMax: number;
@@ -96,7 +98,8 @@ class Overhead {
     }
 }
 
-export type Choice = {readonly arm: Arm; readonly probe: boolean};
+/** An arm to run; a fallback exploited between rankings runs for `steps` steps in a row (otherwise 1). */
+export type Choice = {readonly arm: Arm; readonly probe: boolean; readonly steps: number};
 
 export class Profile {
     readonly acceptance = new DiscountedRate(ACCEPTANCE_HALF_LIFE);
@@ -119,6 +122,8 @@ export class Profile {
      * While falling back, the speculative neighbour is re-picked only then (acceptance moves slowly).
      */
     private earliestProbeDue = 0;
+    /** Whether the last speculation probe taken while falling back beat the fallback (probe again soon). */
+    private followingUpSpeculation = false;
     /** Decision from which the arms are ranked again (until then the exploited arm is kept, no probe being due). */
     private rerankDue = 0;
     /** The arms open under the last limits seen, fallbacks first. */
@@ -132,25 +137,28 @@ export class Profile {
      * Whether the next choice ranks the arms (or bootstraps, or follows up a probe) rather than repeating the
      * exploited arm: reports held back until then must be recorded first.
      */
-    get rankingDue(): boolean {
+    rankingDue(generationStart: boolean): boolean {
         const next = this.decisions + 1;
-        return this.exploited == null || this.lastProbe != null || next >= this.rerankDue || next >= this.earliestProbeDue;
+        return generationStart || this.exploited == null || this.lastProbe != null || next >= this.rerankDue || next >= this.earliestProbeDue;
     }
 
-    /** Picks the next arm. */
-    choose(limits: ProfileLimits): Choice {
+    /**
+     * Picks the next arm; `generationStart`: the generation's first round (it carries the prompt), the one
+     * place where sd's speculation probes come cheap while it falls back.
+     */
+    choose(limits: ProfileLimits, generationStart = false): Choice {
         this.decisions++;
         const kept = this.exploited;
-        if (kept != null && this.decisions < this.rerankDue && this.decisions < this.earliestProbeDue && this.isCandidate(kept, limits)) {
-            return {arm: kept.arm, probe: false};
+        if (kept != null && !generationStart && this.decisions < this.rerankDue && this.decisions < this.earliestProbeDue && this.isCandidate(kept, limits)) {
+            return this.exploit(kept);
         }
         const {fallbacks, speculative} = this.candidatesFor(limits);
 
         // Measure the two shapes the model needs before predicting: a fallback step (t_e, and t_a with cd)
         // and a short speculative round (a second batch size, acceptance).
-        if (fallbacks[0]!.wallMs.weight === 0) return {arm: fallbacks[0]!.arm, probe: true};
+        if (fallbacks[0]!.wallMs.weight === 0) return {arm: fallbacks[0]!.arm, probe: true, steps: 1};
         const first = this.record({kind: "speculate", gamma: Math.min(2, limits.gammaMax), sideBySide: limits.sideBySide});
-        if (first.wallMs.weight === 0) return {arm: first.arm, probe: true};
+        if (first.wallMs.weight === 0) return {arm: first.arm, probe: true, steps: 1};
 
         let best = fallbacks[0]!;
         for (const list of [fallbacks, speculative]) {
@@ -171,8 +179,10 @@ export class Profile {
         this.rerankDue = this.decisions + (roundMs > 0 ? Math.min(Math.max(Math.round(RERANK_EVERY_MS / roundMs), 1), RERANK_MAX) : 1);
 
         // Probing: nothing to do before the earliest probe time of the best arm's neighbours.
-        if (this.earliestProbeDue > this.decisions) return {arm: best.arm, probe: false};
+        // (At a generation's start sd's delayed speculation probe may be due: look at the neighbours.)
+        if (this.earliestProbeDue > this.decisions && !(generationStart && !this.shape.fallbackUsesAmateur)) return this.exploit(best);
         const neighbours: ArmRecord[] = [];
+        let delayed: ArmRecord | null = null;
         const arm = best.arm;
         if (arm.kind === "speculate") {
             if (arm.gamma > 1) neighbours.push(this.record({...arm, gamma: arm.gamma - 1}));
@@ -191,23 +201,43 @@ export class Profile {
                 if (rate > pickRate) [pick, pickRate] = [record, rate];
             }
             neighbours.push(pick);
+            // sd's fallback leaves the amateur idle, so a speculation probe first has it catch up on every token
+            // since it last ran, one batch costing about the same per token whenever it comes (on the demo pair
+            // ~4 ms for 64 tokens, 11 expert steps): mid-generation it is put off by SD_PROBE_DELAY decisions,
+            // and taken at the start of the next generation, where the amateur reads the prompt anyway.
+            // (Not while it follows up a speculation probe that beat the fallback.)
+            if (!this.shape.fallbackUsesAmateur && !generationStart && !this.followingUpSpeculation) delayed = pick;
         }
+        const dueOf = (record: ArmRecord) => (record === delayed ? record.probeDue + SD_PROBE_DELAY : record.probeDue);
         let probe: ArmRecord | null = null;
         for (const record of neighbours) {
-            if (record.probeDue <= this.decisions && (probe == null || record.probeDue < probe.probeDue)) probe = record;
+            if (dueOf(record) <= this.decisions && (probe == null || dueOf(record) < dueOf(probe))) probe = record;
         }
         if (probe == null) {
-            this.earliestProbeDue = Math.min(...neighbours.map((record) => record.probeDue));
-            return {arm: best.arm, probe: false};
+            this.earliestProbeDue = Math.min(...neighbours.map(dueOf));
+            return this.exploit(best);
         }
         const costRatio = this.predictedMs(probe.arm) / this.predictedMs(best.arm);
         // (capped: a stale prediction must not put a probe off for long)
         const interval = probe.probeInterval * Math.min(Math.max(costRatio, 1), 4) * (0.75 + 0.5 * this.rng.next());
         probe.probeDue = this.decisions + Math.round(interval);
         probe.probeInterval = Math.min(2 * probe.probeInterval, PROBE_CAP);
-        this.earliestProbeDue = Math.min(...neighbours.map((record) => record.probeDue));
+        this.earliestProbeDue = Math.min(...neighbours.map(dueOf));
         this.lastProbe = {record: probe, beatsRate: best.rate, switchesKind: probe.arm.kind !== arm.kind};
-        return {arm: probe.arm, probe: true};
+        return {arm: probe.arm, probe: true, steps: 1};
+    }
+
+    /**
+     * Runs the exploited arm. A fallback runs until the next ranking or probe is due (at most RERANK_MAX
+     * steps): the decoder then runs those steps back to back and reports them once, so on a tiny model the
+     * controller costs nothing per step (measured on the demo pair: any JavaScript work between two llama.cpp
+     * steps cost about twice its own time, through caches and scheduling). The decision clock counts steps.
+     */
+    private exploit(record: ArmRecord): Choice {
+        if (record.arm.kind !== "fallback") return {arm: record.arm, probe: false, steps: 1};
+        const steps = Math.min(Math.max(Math.min(this.rerankDue, this.earliestProbeDue) - this.decisions, 1), RERANK_MAX);
+        this.decisions += steps - 1;
+        return {arm: record.arm, probe: false, steps};
     }
 
     /**
@@ -222,8 +252,10 @@ export class Profile {
         if (probe != null) this.rerankDue = 0; // what a probe measured is weighed at the next decision
         if (wallMs == null) return;
         const record = this.record(arm);
-        if (probe?.record === record && probe.switchesKind && (1000 * tokens) / Math.max(wallMs, 1e-6) > probe.beatsRate) {
-            record.probeInterval = PROBE_BASE;
+        if (probe?.record === record && probe.switchesKind) {
+            const beat = (1000 * tokens) / Math.max(wallMs, 1e-6) > probe.beatsRate;
+            if (beat) record.probeInterval = PROBE_BASE;
+            this.followingUpSpeculation = beat && arm.kind === "speculate";
         }
         record.wallMs.fade(this.freshness(record));
         record.wallMs.record(wallMs);

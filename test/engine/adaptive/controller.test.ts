@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import {test} from "node:test";
-import {AdaptiveInputError, AdaptivePairState, type AdaptiveGenerationOptions, type RoundReport} from "../../../src-main/engine/adaptive/controller.ts";
+import {AdaptiveInputError, AdaptivePairState, type AdaptiveDecision, type AdaptiveGenerationOptions, type RoundReport} from "../../../src-main/engine/adaptive/controller.ts";
 import {armKey} from "../../../src-main/engine/adaptive/speedModel.ts";
 import {bruteForce, drive, mostChosen, SimulatedPair, type FixedRate, type Regime} from "./simulatedPair.ts";
 import {heavyL4, heavyTwin, tinyPair} from "./regimes.ts";
@@ -9,6 +9,15 @@ const GAMMA_MAX = 8;
 
 function options(mode: "scd" | "sd", overrides: Partial<AdaptiveGenerationOptions> = {}): AdaptiveGenerationOptions {
     return {mode, profile: "β=0.5 α=0.1 T=0", gammaMax: GAMMA_MAX, sideBySide: true, seed: 1, ...overrides};
+}
+
+/** Rounds a decision stands for: a fallback run of several steps counts each. */
+function stepsOf(decision: AdaptiveDecision): number {
+    return decision.kind === "fallback" ? decision.steps : 1;
+}
+
+function sum<T>(items: readonly T[], f: (item: T) => number): number {
+    return items.reduce((total, item) => total + f(item), 0);
 }
 
 const bruteForceCache = new Map<string, FixedRate[]>();
@@ -59,17 +68,18 @@ test("where speculation cannot win it falls back, and still probes speculation n
     const run = drive(generation, new SimulatedPair(tinyPair, 8), 12_000);
     const stats = generation.stats();
     assert.ok(stats.fallbackTokens >= 0.97 * run.tokens, `fallback tokens ${stats.fallbackTokens} of ${run.tokens}`);
-    assert.equal(stats.fallbackSteps, run.decisions.filter((d) => d.kind === "fallback").length);
+    assert.equal(stats.fallbackSteps, sum(run.decisions.filter((d) => d.kind === "fallback"), stepsOf));
+    assert.ok(run.decisions.some((d) => stepsOf(d) > 1), "fallback steps run back to back between rankings");
     const histogramTotal = Object.values(stats.gammaHistogram).reduce((a, b) => a + b, 0);
     assert.equal(histogramTotal, stats.speculativeRounds);
-    assert.equal(stats.speculativeRounds + stats.fallbackSteps, run.decisions.length);
+    assert.equal(stats.speculativeRounds + stats.fallbackSteps, sum(run.decisions, stepsOf));
     assert.deepEqual(stats.pick, {kind: "fallback", sideBySide: true});
     // Probes of speculation keep coming in the last third of the run, each a probe, at a backed-off pace.
     const lastThird = run.decisions.slice((2 * run.decisions.length) / 3);
     const speculativeLate = lastThird.filter((d) => d.kind === "speculate");
     assert.ok(speculativeLate.length >= 3, `${speculativeLate.length} speculative probes in the last third`);
     assert.ok(speculativeLate.every((d) => d.probe), "speculation runs only as a probe");
-    assert.ok(speculativeLate.length <= lastThird.length / 50, `${speculativeLate.length} of ${lastThird.length}`);
+    assert.ok(speculativeLate.length <= sum(lastThird, stepsOf) / 50, `${speculativeLate.length} of ${sum(lastThird, stepsOf)} rounds`);
 });
 
 test("exploration costs at most 3% of the time once bootstrapped, and probes are a small share of rounds", () => {
@@ -82,7 +92,8 @@ test("exploration costs at most 3% of the time once bootstrapped, and probes are
         for (const round of run.rounds) if (round.decision.probe) extraMs += round.ms - (1000 * round.tokens) / best;
         assert.ok(extraMs <= 0.03 * run.ms, `${regime.name}: probes cost ${((100 * extraMs) / run.ms).toFixed(1)}% of the time`);
         const probes = run.decisions.filter((d) => d.probe).length;
-        assert.ok(probes <= 0.05 * run.decisions.length, `${regime.name}: ${probes} probes in ${run.decisions.length} rounds`);
+        const rounds = sum(run.decisions, stepsOf);
+        assert.ok(probes <= 0.05 * rounds, `${regime.name}: ${probes} probes in ${rounds} rounds`);
         assert.equal(generation.stats().probes, probes);
     }
 });
@@ -125,6 +136,24 @@ test("sd, falling back to the expert (no acceptance signal), switches speculatio
     assert.match(mostChosen(after.decisions), /^speculate γ[678] /);
     const best = fixedRates(high)[0]!.tokensPerSecond;
     assert.ok(after.tokensPerSecond >= 0.9 * best, `${after.tokensPerSecond.toFixed(1)} tok/s against ${best.toFixed(1)}`);
+});
+
+test("sd, falling back: once backed off, speculation is probed at a generation's start (the amateur has only the prompt to read)", () => {
+    const state = new AdaptivePairState();
+    const sim = new SimulatedPair(tinySd, 15);
+    const late: number[] = [];
+    let probesAtStart = 0;
+    for (let g = 0; g < 40; g++) {
+        const run = drive(state.startGeneration(options("sd")), sim, 64);
+        run.decisions.forEach((decision, index) => {
+            if (decision.kind !== "speculate" || !decision.probe || g < 5) return;
+            if (index === 0) probesAtStart++;
+            // (Right after speculating, the amateur is up to date: probing γ ± 1 then costs no catch-up.)
+            else if (run.decisions[index - 1]!.kind === "fallback") late.push(index);
+        });
+    }
+    assert.ok(probesAtStart >= 1, `${probesAtStart} speculation probes at a generation's start`);
+    assert.deepEqual(late, [], "no speculation probe right after fallback steps mid-generation once backed off");
 });
 
 test("it leaves side-by-side calls when they start to contend (measured, not assumed)", () => {
@@ -232,6 +261,8 @@ test("bad options and reports are refused with one sentence naming the field", (
         [{kind: "fallback", sideBySide: false, tokens: 1, wallMs: 3, expertMs: NaN}, /expertMs must be a time in ms ≥ 0, not NaN/],
         [{kind: "fallback", sideBySide: false, tokens: 1, wallMs: 3, acceptance: 1.5}, /acceptance must be a probability from 0 to 1, not 1.5/],
         [{kind: "fallback", sideBySide: false, tokens: 0.5, wallMs: 3}, /tokens must be an integer ≥ 0, not 0.5/],
+        [{kind: "fallback", sideBySide: false, steps: 0, tokens: 0, wallMs: 3}, /steps must be an integer ≥ 1, not 0/],
+        [{kind: "fallback", sideBySide: false, steps: 2, tokens: 3, wallMs: 3}, /tokens \(3\) must be at most steps \(2\)/],
         [{kind: "draft", sideBySide: false, tokens: 1, wallMs: 3} as unknown as RoundReport, /kind must be speculate or fallback, not draft/]
     ];
     for (const [report, message] of bad) {
@@ -270,5 +301,5 @@ test("a pair remembers its 32 most recently used profiles", () => {
     for (const kept of ["T=0", "T=2", "T=31", "T=32"]) assert.ok(state.remembers("sd", kept), `${kept} is remembered`);
     // A forgotten profile starts over.
     const generation = state.startGeneration(options("sd", {profile: "T=1", sideBySide: false}));
-    assert.deepEqual(generation.decide(), {kind: "fallback", sideBySide: false, probe: true}, "T=1 starts over with the bootstrap");
+    assert.deepEqual(generation.decide(), {kind: "fallback", sideBySide: false, probe: true, steps: 1}, "T=1 starts over with the bootstrap");
 });

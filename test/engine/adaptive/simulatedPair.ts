@@ -54,8 +54,23 @@ export class SimulatedPair {
         this.rng = createRng(seed);
     }
 
-    /** Runs one round of `arm` and returns the decoder's report of it. */
-    run(arm: Arm): RoundReport {
+    /**
+     * Runs one round of `arm` (a fallback: `steps` steps back to back, reported together, as the decoder
+     * does) and returns the decoder's report of it.
+     */
+    run(arm: Arm & {readonly steps?: number}): RoundReport {
+        if (arm.kind === "fallback" && (arm.steps ?? 1) > 1) {
+            const reports = Array.from({length: arm.steps!}, () => this.run({kind: "fallback", sideBySide: arm.sideBySide}));
+            const total = (pick: (report: RoundReport & {kind: "fallback"}) => number | undefined) =>
+                reports.reduce((sum, report) => sum + (pick(report as RoundReport & {kind: "fallback"}) ?? 0), 0);
+            const first = reports[0] as RoundReport & {kind: "fallback"};
+            return {
+                kind: "fallback", sideBySide: arm.sideBySide, steps: arm.steps!, tokens: total((x) => x.tokens), wallMs: total((x) => x.wallMs ?? 0),
+                expertMs: total((x) => x.expertMs) / arm.steps!,
+                ...(first.amateurMs != null ? {amateurMs: total((x) => x.amateurMs) / arm.steps!} : {}),
+                ...(first.acceptance != null ? {acceptance: first.acceptance} : {})
+            };
+        }
         const r = this.regime;
         const slow = arm.sideBySide ? r.sideBySideSlowdown : 1;
         if (arm.kind === "fallback") {
