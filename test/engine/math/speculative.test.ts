@@ -25,24 +25,33 @@ function stepOutputLaw(target: SparseDistribution, proposal: SparseDistribution,
     return law;
 }
 
+/**
+ * A random small-vocabulary case for trial number `trial`: heads of both models, α, β and T cycling through
+ * their grids, and the contrastive target they give.
+ */
+function randomCase(trial: number, random: () => number) {
+    const n = 2 + Math.floor(random() * 7);
+    const expert = randomLogProbs(n, random);
+    const amateur = randomLogProbs(n, random);
+    const ids = expert.map((_, i) => i);
+    const alpha = [0, 0.1, 0.3, 1][trial % 4]!;
+    const beta = [0, 0.5, 1, 2][Math.floor(trial / 4) % 4]!;
+    const temperature = [0.5, 1, 2][Math.floor(trial / 16) % 3]!;
+    const amateurHead = headFromArrays(ids, amateur.map(Math.exp));
+    const target = contrastiveTarget(headFromArrays(ids, expert.map(Math.exp)), amateurHead, {alpha, beta, temperature}).distribution;
+    return {n, expert, amateur, ids, alpha, beta, temperature, amateurHead, target};
+}
+
 test("one SCD step (accept or resample) outputs exactly p_n, by enumeration", () => {
     const rng = createRng(11);
     const random = () => rng.next();
     for (let trial = 0; trial < 3000; trial++) {
-        const n = 2 + Math.floor(random() * 7);
-        const expert = randomLogProbs(n, random);
-        const amateur = randomLogProbs(n, random);
-        const ids = expert.map((_, i) => i);
-        const alpha = [0, 0.1, 0.3, 1][trial % 4]!;
-        const beta = [0, 0.5, 1, 2][Math.floor(trial / 4) % 4]!;
-        const temperature = [0.5, 1, 2][Math.floor(trial / 16) % 3]!;
-        const target = contrastiveTarget(headFromArrays(ids, expert.map(Math.exp)), headFromArrays(ids, amateur.map(Math.exp)),
-            {alpha, beta, temperature}).distribution;
+        const {n, expert, amateur, alpha, beta, temperature, amateurHead, target} = randomCase(trial, random);
         const reference = referenceContrast(expert, amateur, alpha, beta, temperature);
         // The draft comes from the amateur at the same temperature, or (every third trial) a one-hot proposal.
         const proposal = trial % 3 === 2
             ? oneHot(Math.floor(random() * n))
-            : headDistribution(headFromArrays(ids, amateur.map(Math.exp)), temperature);
+            : headDistribution(amateurHead, temperature);
         const law = stepOutputLaw(target, proposal, n);
         for (let y = 0; y < n; y++) {
             assert.ok(Math.abs(law[y]! - reference[y]!) < 1e-12, `trial ${trial}, token ${y}: ${law[y]} vs ${reference[y]}`);
@@ -135,15 +144,7 @@ test("coupledToken is exactly p_n: every cell of its three uniforms enumerated a
     const rng = createRng(13);
     const random = () => rng.next();
     for (let trial = 0; trial < 2000; trial++) {
-        const n = 2 + Math.floor(random() * 7);
-        const expert = randomLogProbs(n, random);
-        const amateur = randomLogProbs(n, random);
-        const ids = expert.map((_, i) => i);
-        const alpha = [0, 0.1, 0.3, 1][trial % 4]!;
-        const beta = [0, 0.5, 1, 2][Math.floor(trial / 4) % 4]!;
-        const temperature = [0.5, 1, 2][Math.floor(trial / 16) % 3]!;
-        const amateurHead = headFromArrays(ids, amateur.map(Math.exp));
-        const target = contrastiveTarget(headFromArrays(ids, expert.map(Math.exp)), amateurHead, {alpha, beta, temperature}).distribution;
+        const {n, expert, amateur, alpha, beta, temperature, amateurHead, target} = randomCase(trial, random);
         const proposal = headDistribution(amateurHead, temperature);
         const p = referenceContrast(expert, amateur, alpha, beta, temperature);
         const q = softmaxDense(amateur, temperature);
