@@ -417,9 +417,13 @@ class GenerationRun {
         const tokensBefore = this.tokens.length;
         let report: RoundReport;
         if (decision.kind === "fallback") {
-            if (this.stream != null) await this.dropStream();
+            // Leaving speculation costs a cache edit and one re-evaluated amateur token: not a fallback step's
+            // cost, so after a switch the clock starts from the second step (one step alone goes untimed).
+            const switched = this.stream != null;
+            if (switched) await this.dropStream();
             // A call carrying several pending tokens (the prompt, the amateur catching up) is not a step's cost.
             const untimed = this.pendingExpert.length > 1 || (this.params.mode === "scd" && this.pendingAmateur.length > 1);
+            let clockFrom = started;
             const sideBySide = this.params.mode === "scd" && decision.sideBySide && this.sideBySide;
             let steps = 0, expertMs = 0, amateurMs = 0;
             let acceptance: number | undefined;
@@ -437,6 +441,7 @@ class GenerationRun {
                     expertMs += callMs;
                 }
                 steps++;
+                if (switched && steps === 1) clockFrom = performance.now();
             }
             if (steps === 0) return; // nothing ran: the generation ends here
             const tokens = this.tokens.length - tokensBefore;
@@ -444,7 +449,10 @@ class GenerationRun {
             const times = this.params.mode === "scd"
                 ? {expertMs: expertMs / steps, amateurMs: amateurMs / steps, ...(acceptance != null ? {acceptance} : {})}
                 : {expertMs: expertMs / steps};
-            report = {kind: "fallback", sideBySide, steps, tokens, wallMs: untimed ? null : performance.now() - started, ...(untimed ? {} : times)};
+            const timedSteps = switched ? steps - 1 : steps;
+            report = untimed || timedSteps === 0
+                ? {kind: "fallback", sideBySide, steps, tokens, wallMs: null}
+                : {kind: "fallback", sideBySide, steps, timedSteps, tokens, wallMs: performance.now() - clockFrom, ...times};
         } else {
             const round = await this.speculativeRound(Math.min(decision.gamma, AUTO_GAMMA_MAX), decision.sideBySide && this.sideBySide);
             if (round == null) return;

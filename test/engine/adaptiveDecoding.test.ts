@@ -66,6 +66,17 @@ describe("greedy γ auto with a planner that switches every round", () => {
                     if (mode === "scd") {
                         assert.ok(planner!.reports.some((r) => r.kind === "fallback" && r.acceptance != null), "cd steps report acceptance");
                     }
+                    // Fallback runs: each reports its steps; where it had to drop the amateur's drafts (after
+                    // speculation) its first step goes untimed.
+                    const decided = planner!.reports.map((report, i) => ({report, before: planner!.reports[i - 1]}));
+                    for (const {report, before} of decided) {
+                        if (report.kind !== "fallback" || report.wallMs == null) continue;
+                        const steps = report.steps ?? 1;
+                        assert.ok(report.tokens <= steps);
+                        if (before?.kind === "speculate") assert.ok(report.timedSteps === steps - 1 || report.timedSteps === steps);
+                        else assert.equal(report.timedSteps, steps);
+                    }
+                    assert.ok(planner!.reports.some((r) => r.kind === "fallback" && (r.steps ?? 1) > 1), "a run of several fallback steps");
                 }
             });
         }

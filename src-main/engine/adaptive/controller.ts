@@ -73,8 +73,10 @@ export type RoundReport =
         readonly steps?: number;
         /** Tokens committed: one per step, fewer when a step ended the generation. */
         readonly tokens: number;
-        /** All the steps together. */
+        /** The last `timedSteps` steps together (all of them unless `timedSteps` says fewer). */
         readonly wallMs: number | null;
+        /** How many of the steps `wallMs` covers (the first after leaving speculation is left out); default `steps`. */
+        readonly timedSteps?: number;
         /** The expert's single-token call and (cd) the amateur's, each timed on its own: the mean over the steps. */
         readonly expertMs?: number;
         readonly amateurMs?: number;
@@ -209,8 +211,8 @@ export class AdaptiveGeneration {
             if (report.amateurMs != null) this.costs.recordAmateurStep(report.sideBySide, report.amateurMs);
             if (report.acceptance != null) this.profile.acceptance.record(report.acceptance, 1 - report.acceptance);
             // A run of steps is recorded as one step of its mean cost.
-            const steps = report.steps ?? 1;
-            this.profile.recordRound(arm, report.tokens / steps, report.wallMs == null ? null : report.wallMs / steps);
+            const steps = report.steps ?? 1, timed = report.timedSteps ?? steps;
+            this.profile.recordRound(arm, report.tokens / steps, report.wallMs == null ? null : report.wallMs / timed);
         }
     }
 
@@ -258,6 +260,9 @@ function checkReport(report: RoundReport, mode: "scd" | "sd", limits: ProfileLim
         const steps = report.steps ?? 1;
         if (!(Number.isInteger(steps) && steps >= 1)) problems.push(`steps must be an integer ≥ 1, not ${String(report.steps)}`);
         else if (report.tokens > steps) problems.push(`tokens (${report.tokens}) must be at most steps (${steps})`);
+        else if (report.timedSteps !== undefined && !(Number.isInteger(report.timedSteps) && report.timedSteps >= 1 && report.timedSteps <= steps)) {
+            problems.push(`timedSteps must be an integer from 1 to steps (${steps}), not ${String(report.timedSteps)}`);
+        }
         ms("expertMs", report.expertMs);
         ms("amateurMs", report.amateurMs);
         if (report.acceptance !== undefined && !(report.acceptance >= 0 && report.acceptance <= 1)) {

@@ -224,7 +224,8 @@ export class Profile {
         probe.probeInterval = Math.min(2 * probe.probeInterval, PROBE_CAP);
         this.earliestProbeDue = Math.min(...neighbours.map(dueOf));
         this.lastProbe = {record: probe, beatsRate: best.rate, switchesKind: probe.arm.kind !== arm.kind};
-        return {arm: probe.arm, probe: true, steps: 1};
+        // A fallback probe from speculation runs two steps: the first, after leaving speculation, goes untimed.
+        return {arm: probe.arm, probe: true, steps: probe.arm.kind === "fallback" && arm.kind === "speculate" ? 2 : 1};
     }
 
     /**

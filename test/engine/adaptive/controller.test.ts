@@ -126,13 +126,19 @@ test("it adapts when acceptance collapses: speculation that stops paying gives w
 test("sd, falling back to the expert (no acceptance signal), switches speculation back on when acceptance rises", () => {
     const low: Regime = {...heavyTwin, name: "sd, twin costs, acceptance 0.02", mode: "sd", acceptance: 0.02};
     const high: Regime = {...heavyTwin, name: "sd, twin", mode: "sd"};
-    const generation = new AdaptivePairState().startGeneration(options("sd"));
+    const state = new AdaptivePairState();
     const sim = new SimulatedPair(low, 12);
-    const before = drive(generation, sim, 3000);
+    // Generations of 256 tokens (the app's default answer length): sd's speculation probes wait for their starts.
+    const generations = (tokens: number) => {
+        const runs = Array.from({length: tokens / 256}, () => drive(state.startGeneration(options("sd")), sim, 256));
+        const ms = runs.reduce((total, run) => total + run.ms, 0), committed = runs.reduce((total, run) => total + run.tokens, 0);
+        return {decisions: runs.flatMap((run) => run.decisions), tokensPerSecond: (1000 * committed) / ms};
+    };
+    const before = generations(3072);
     assert.equal(mostChosen(before.decisions), "fallback serial");
     sim.regime = high;
-    drive(generation, sim, 1500);
-    const after = drive(generation, sim, 3000);
+    generations(1536);
+    const after = generations(3072);
     assert.match(mostChosen(after.decisions), /^speculate γ[678] /);
     const best = fixedRates(high)[0]!.tokensPerSecond;
     assert.ok(after.tokensPerSecond >= 0.9 * best, `${after.tokensPerSecond.toFixed(1)} tok/s against ${best.toFixed(1)}`);
@@ -263,6 +269,7 @@ test("bad options and reports are refused with one sentence naming the field", (
         [{kind: "fallback", sideBySide: false, tokens: 0.5, wallMs: 3}, /tokens must be an integer ≥ 0, not 0.5/],
         [{kind: "fallback", sideBySide: false, steps: 0, tokens: 0, wallMs: 3}, /steps must be an integer ≥ 1, not 0/],
         [{kind: "fallback", sideBySide: false, steps: 2, tokens: 3, wallMs: 3}, /tokens \(3\) must be at most steps \(2\)/],
+        [{kind: "fallback", sideBySide: false, steps: 2, timedSteps: 3, tokens: 2, wallMs: 3}, /timedSteps must be an integer from 1 to steps \(2\), not 3/],
         [{kind: "draft", sideBySide: false, tokens: 1, wallMs: 3} as unknown as RoundReport, /kind must be speculate or fallback, not draft/]
     ];
     for (const [report, message] of bad) {
