@@ -169,7 +169,7 @@ export class AdaptiveGeneration {
 
     decide(): AdaptiveDecision {
         const generationStart = this.decisions++ === 0;
-        if (this.held.length > 0 && this.profile.rankingDue(generationStart)) this.recordHeld();
+        if (this.held.length > 0 && this.profile.rankingDue(generationStart, this.limits)) this.recordHeld();
         const {arm, probe, steps} = this.profile.choose(this.limits, generationStart);
         if (probe) this.probes++;
         return arm.kind === "fallback" ? {...arm, probe, steps} : {...arm, probe};

@@ -137,9 +137,10 @@ export class Profile {
      * Whether the next choice ranks the arms (or bootstraps, or follows up a probe) rather than repeating the
      * exploited arm: reports held back until then must be recorded first.
      */
-    rankingDue(generationStart: boolean): boolean {
+    rankingDue(generationStart: boolean, limits: ProfileLimits): boolean {
         const next = this.decisions + 1;
-        return generationStart || this.exploited == null || this.lastProbe != null || next >= this.rerankDue || next >= this.earliestProbeDue;
+        return generationStart || this.exploited == null || !this.isCandidate(this.exploited, limits) || this.lastProbe != null ||
+            next >= this.rerankDue || next >= this.earliestProbeDue;
     }
 
     /**
@@ -147,11 +148,10 @@ export class Profile {
      * place where sd's speculation probes come cheap while it falls back.
      */
     choose(limits: ProfileLimits, generationStart = false): Choice {
-        this.decisions++;
         const kept = this.exploited;
-        if (kept != null && !generationStart && this.decisions < this.rerankDue && this.decisions < this.earliestProbeDue && this.isCandidate(kept, limits)) {
-            return this.exploit(kept);
-        }
+        const ranking = this.rankingDue(generationStart, limits);
+        this.decisions++;
+        if (!ranking) return this.exploit(kept!);
         const {fallbacks, speculative} = this.candidatesFor(limits);
 
         // Measure the two shapes the model needs before predicting: a fallback step (t_e, and t_a with cd)

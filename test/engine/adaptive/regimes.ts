@@ -34,17 +34,14 @@ export const heavyL4: Regime = {
     stallRate: 0.005
 };
 
-/** Heavy expert + its twin (near-total acceptance), with batch costs that grow slowly in n (as on a GPU). */
+/**
+ * Heavy expert + its twin (near-total acceptance), with batch costs that grow slowly in n (as on a GPU); the
+ * machine's overheads, noise and stalls are heavy-L4's.
+ */
 export const heavyTwin: Regime = {
+    ...heavyL4,
     name: "heavy expert + twin",
-    mode: "scd",
     acceptance: 0.97,
     amateurMs: 0.28,
-    expertMs: batchCost([[1, 12], [9, 21.6]]),
-    sideBySideSlowdown: 1.05,
-    roundOverheadMs: 0.15,
-    stepOverheadMs: 0.05,
-    tokenOverheadMs: 0.02,
-    noise: 0.08,
-    stallRate: 0.005
+    expertMs: batchCost([[1, 12], [9, 21.6]])
 };
