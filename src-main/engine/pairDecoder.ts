@@ -51,7 +51,7 @@ import {contrastiveTarget, type ContrastParams} from "./math/contrast.ts";
 import {headDistribution, sample, type SparseDistribution} from "./math/distribution.ts";
 import type {Head} from "./math/head.ts";
 import {couplingRngs, positionRng} from "./math/rng.ts";
-import {coupledToken} from "./math/speculative.ts";
+import {coupledToken, expectedAcceptance} from "./math/speculative.ts";
 import {CacheLock} from "./cacheLock.ts";
 import {DraftStream} from "./draftStream.ts";
 import {resolveDecodingParams} from "./decodingParams.ts";
@@ -398,7 +398,7 @@ class GenerationRun {
         const target = this.target(expertHead!, amateurHead!);
         const sampled = this.params.temperature > 0;
         const proposal = sampled || measureAcceptance ? headDistribution(amateurHead!, this.params.temperature) : null;
-        const acceptance = measureAcceptance ? overlap(target, proposal!) : null;
+        const acceptance = measureAcceptance ? expectedAcceptance(target, proposal!) : null;
         // Greedy: the target is one-hot on p_n's argmax.
         const token = sampled ? this.coupled(target, {proposal: proposal!}, this.position).token : target.ids[0]!;
         this.pendingExpert = [token];
@@ -687,15 +687,6 @@ type SpeculativeRoundReport = Omit<Extract<RoundReport, {kind: "speculate"}>, "t
 
 /** What a position's coupling verifies: a draft stream's step (proposal and drawn token), or a bare proposal (a cd step). */
 type CouplingDraft = {readonly proposal: SparseDistribution; readonly token?: Token};
-
-/** Σ_x min(p(x), q(x)): the probability that a draft from q is accepted against target p. */
-function overlap(p: SparseDistribution, q: SparseDistribution): number {
-    const qById = new Map<number, number>();
-    for (let i = 0; i < q.ids.length; i++) qById.set(q.ids[i]!, q.probs[i]!);
-    let sum = 0;
-    for (let i = 0; i < p.ids.length; i++) sum += Math.min(p.probs[i]!, qById.get(p.ids[i]!) ?? 0);
-    return Math.min(1, sum);
-}
 
 /** Exponential moving average of a timing; NaN until the first sample. */
 class MovingAverage {

@@ -23,11 +23,12 @@ export function acceptanceProbability(target: SparseDistribution, proposal: Spar
 
 /** Σ_x min(p(x), q(x)): the probability that a draft drawn from q is accepted. */
 export function expectedAcceptance(target: SparseDistribution, proposal: SparseDistribution): number {
+    // One pass over each (a lookup per id would be quadratic in the head size).
+    const proposed = new Map<number, number>();
+    for (let i = 0; i < proposal.ids.length; i++) proposed.set(proposal.ids[i]!, proposal.probs[i]!);
     let total = 0;
-    for (let i = 0; i < proposal.ids.length; i++) {
-        total += Math.min(proposal.probs[i]!, probabilityOf(target, proposal.ids[i]!));
-    }
-    return total;
+    for (let i = 0; i < target.ids.length; i++) total += Math.min(target.probs[i]!, proposed.get(target.ids[i]!) ?? 0);
+    return Math.min(1, total); // (rounding can carry a sum of probabilities past 1)
 }
 
 export type Residual = {
