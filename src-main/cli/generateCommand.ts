@@ -2,8 +2,8 @@
 import os from "node:os";
 import path from "node:path";
 import type {DecodeMode, GenerationResult} from "../engine/index.ts";
-import {chatPrompt, loadModelPair, rawPrompt, type ChatMessage, type ModelPair} from "../models/index.ts";
-import {optionDefaults, optionSpec, type OptionKey} from "../options/optionTable.ts";
+import {chatPrompt, loadModelPair, rawPrompt, type ChatMessage, type ModelPair} from "../models/runtime/index.ts";
+import {optionDefaults, optionSpec, type OptionKey} from "../../src-shared/index.ts";
 import {helpText, parseFlags, usageLine, type Command, type Flag, type FlagValues} from "./flags.ts";
 import {UsageError} from "./options.ts";
 

@@ -4,7 +4,7 @@
  * `utilityProcess` port. Every request carries an id; every reply names the request it belongs to. A request
  * ends with exactly one `done` or `error` reply; `progress`, `prompt` and `tokens` may come before it.
  */
-import type {Backend, TokenRun} from "../contract/api.ts";
+import type {Backend, TokenRun} from "../../src-shared/index.ts";
 import type {DecodingParams, GenerationStats} from "../engine/index.ts";
 
 /** One message of the conversation as the models will see it (the service's store shape, reduced). */

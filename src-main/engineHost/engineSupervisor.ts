@@ -5,7 +5,7 @@
  * message when it printed one). The next request starts a fresh process.
  */
 import os from "node:os";
-import {ServiceError} from "../contract/schemas.ts";
+import {ServiceError} from "../../src-shared/index.ts";
 import type {EngineLauncher, EngineExit, EngineProcess} from "./engineLauncher.ts";
 import type {EngineReply, EngineRequest, EngineResults} from "./engineProtocol.ts";
 

@@ -4,9 +4,10 @@
  * (Node IPC or Electron's port; see engineMain.ts). One load/generate/calibrate/unload at a time; `abort`
  * and `countTokens` are answered at any time.
  */
-import type {Backend} from "../contract/api.ts";
+import type {Backend} from "../../src-shared/index.ts";
 import {InvalidPromptError, PromptTooLongError, type Token} from "../engine/index.ts";
-import {chatPrompt, getRuntime, GgufError, hasChatTemplate, IncompatiblePairError, loadModelPair, rawPrompt, type FormattedPrompt, type ModelPair} from "../models/index.ts";
+import {chatPrompt, getRuntime, hasChatTemplate, loadModelPair, rawPrompt, type FormattedPrompt, type ModelPair} from "../models/runtime/index.ts";
+import {GgufError, IncompatiblePairError} from "../models/header/index.ts";
 import type {
     EngineChatMessage, EngineErrorKind, EngineReply, EngineRequest, EngineRequestType, EngineResults, LoadResult
 } from "./engineProtocol.ts";

@@ -2,9 +2,8 @@
  * Batches the decoder's streamed events into `tokens` replies: text and its provenance runs are collected
  * and sent at most every `intervalMs` (one IPC message per batch instead of one per token).
  */
-import type {TokenRun, TokenSourceName} from "../contract/api.ts";
+import {pushRun, type TokenRun, type TokenSourceName} from "../../src-shared/index.ts";
 import type {DecodeEvent} from "../engine/index.ts";
-import {pushRun} from "../contract/tokenRuns.ts";
 
 export class TokenBatcher {
     private text = "";

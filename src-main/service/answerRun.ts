@@ -6,7 +6,7 @@
  * with its stats and token runs. An engine crash ends it as error with the crash's reason; the text so far
  * is kept.
  */
-import type {Message, PairRef, ServiceEvent, Settings} from "../contract/api.ts";
+import type {Message, PairRef, ServiceEvent, Settings} from "../../src-shared/index.ts";
 import type {EngineChatMessage, EngineLoadOptions} from "../engineHost/engineProtocol.ts";
 import type {EngineSupervisor} from "../engineHost/engineSupervisor.ts";
 import type {ChatStore} from "../store/chatStore.ts";

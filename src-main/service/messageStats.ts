@@ -1,5 +1,5 @@
 /** The stats footer of an answer, from the engine's statistics and the measured expert-alone baseline. Pure. */
-import type {MessageStats, SpeedBaseline} from "../contract/api.ts";
+import type {MessageStats, SpeedBaseline} from "../../src-shared/index.ts";
 import type {GenerationStats} from "../engine/index.ts";
 
 export function messageStats(stats: GenerationStats, promptTokens: number, droppedTurns: number, baseline: SpeedBaseline | null): MessageStats {

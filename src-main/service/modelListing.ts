@@ -5,8 +5,8 @@
  */
 import {readdir, realpath, stat} from "node:fs/promises";
 import path from "node:path";
-import type {ModelEntry, ModelSource, PairRef} from "../contract/api.ts";
-import {getArchitecture, getString, getStringArray, readGguf} from "../models/gguf/ggufReader.ts";
+import type {ModelEntry, ModelSource, PairRef} from "../../src-shared/index.ts";
+import {getArchitecture, getString, getStringArray, readGguf} from "../models/header/index.ts";
 
 /** The demo pair's files in the demo folder (resources/models/): the story model and its 4-block early exit. */
 export const DEMO_EXPERT_FILE = "stories260K.gguf";

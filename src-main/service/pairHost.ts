@@ -4,15 +4,11 @@
  * and measures the expert-alone speed (calibration) once per pair and device, storing it with its date.
  */
 import path from "node:path";
-import type {AppStatus, CompatibilityCheck, EngineState, PairRef, SpeedBaseline} from "../contract/api.ts";
-import {ServiceError} from "../contract/schemas.ts";
+import {ServiceError, type AppStatus, type CompatibilityCheck, type EngineState, type PairRef, type SpeedBaseline} from "../../src-shared/index.ts";
 import type {EngineLoadOptions, LoadResult} from "../engineHost/engineProtocol.ts";
 import type {EngineSupervisor} from "../engineHost/engineSupervisor.ts";
-import {checkPairCompatibility, type CompatibilityReport} from "../models/compatibility.ts";
-import {GgufError, readGguf} from "../models/gguf/ggufReader.ts";
+import {checkPairCompatibility, GgufError, readGguf, inspectPair, tokenizerFacts, type CompatibilityReport} from "../models/header/index.ts";
 // Header-only: the service process never loads node-llama-cpp.
-import {inspectPair} from "../models/pairInspection.ts";
-import {tokenizerFacts} from "../models/tokenizerFacts.ts";
 import type {ChatStore} from "../store/chatStore.ts";
 import {sameLoadOptions} from "./settingsResolver.ts";
 

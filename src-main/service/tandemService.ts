@@ -5,11 +5,7 @@
  * functions; a future model library or local server builds on the same pieces.
  */
 import {readFileSync} from "node:fs";
-import type {
-    AppStatus, CompatibilityCheck, Conversation, ConversationWithMessages, ExportFormat, ExportedConversation, Message, ModelEntry,
-    PairRef, SearchHit, ServiceApi, ServiceEvent, Settings, SettingsOverrides, SpeedBaseline
-} from "../contract/api.ts";
-import {ServiceError} from "../contract/schemas.ts";
+import {ServiceError, type AppStatus, type CompatibilityCheck, type Conversation, type ConversationWithMessages, type ExportFormat, type ExportedConversation, type Message, type ModelEntry, type PairRef, type SearchHit, type ServiceApi, type ServiceEvent, type Settings, type SettingsOverrides, type SpeedBaseline} from "../../src-shared/index.ts";
 import type {EngineSupervisor} from "../engineHost/engineSupervisor.ts";
 import {type ChatStore, StoreError} from "../store/chatStore.ts";
 import {AnswerRun} from "./answerRun.ts";

@@ -3,10 +3,7 @@
  * the chat history, settings and speed baselines. The SQLite implementation is sqliteStore.ts. Calls are
  * synchronous (better-sqlite3); every failure is a StoreError whose message a user can read.
  */
-import type {
-    Conversation, ExportFormat, ExportedConversation, Message, MessageRole, MessageStats, MessageStatus, PairRef, SearchHit,
-    SettingsOverrides, SpeedBaseline, TokenRun
-} from "../contract/api.ts";
+import type {Conversation, ExportFormat, ExportedConversation, Message, MessageRole, MessageStats, MessageStatus, PairRef, SearchHit, SettingsOverrides, SpeedBaseline, TokenRun} from "../../src-shared/index.ts";
 
 /**
  * What went wrong, for the caller to act on: notFound (no such id), diskFull (SQLITE_FULL), readOnly (the file

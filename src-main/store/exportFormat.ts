@@ -2,7 +2,7 @@
  * A conversation as a file the user can keep: Markdown (title, then each message under its role, with a stats
  * line under each answer) or JSON (the conversation and its messages exactly as stored). Pure: no I/O.
  */
-import type {Conversation, ExportFormat, ExportedConversation, Message, MessageStats} from "../contract/api.ts";
+import type {Conversation, ExportFormat, ExportedConversation, Message, MessageStats} from "../../src-shared/index.ts";
 
 /** Identifies Tandem's JSON export and its layout version. */
 export const JSON_EXPORT_FORMAT = "tandem-conversation";

@@ -3,8 +3,7 @@
  * here; settings read back are kept only where the option table still knows the key and accepts the value, so
  * a setting removed or narrowed by a later version never reaches the engine. Pure: no I/O.
  */
-import type {Conversation, Message, MessageRole, MessageStats, MessageStatus, SettingsOverrides, SpeedBaseline, TokenRun} from "../contract/api.ts";
-import {optionProblem, optionTable} from "../options/optionTable.ts";
+import {optionProblem, optionTable, type Conversation, type Message, type MessageRole, type MessageStats, type MessageStatus, type SettingsOverrides, type SpeedBaseline, type TokenRun} from "../../src-shared/index.ts";
 
 export type ConversationRow = {
     readonly id: string;

@@ -7,10 +7,7 @@
 import {randomUUID} from "node:crypto";
 import path from "node:path";
 import type Database from "better-sqlite3";
-import type {
-    Conversation, ExportFormat, ExportedConversation, Message, PairRef, SearchHit, SettingsOverrides, SpeedBaseline
-} from "../contract/api.ts";
-import {optionProblems} from "../options/optionTable.ts";
+import {optionProblems, type Conversation, type ExportFormat, type ExportedConversation, type Message, type PairRef, type SearchHit, type SettingsOverrides, type SpeedBaseline} from "../../src-shared/index.ts";
 import {type ChatStore, type MessagePatch, type NewMessage, StoreError} from "./chatStore.ts";
 import {openDatabase} from "./database.ts";
 import {exportConversationAs} from "./exportFormat.ts";

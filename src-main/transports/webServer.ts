@@ -8,7 +8,7 @@ import {createServer, type IncomingMessage, type ServerResponse} from "node:http
 import type {Duplex} from "node:stream";
 import {WebSocketServer} from "ws";
 import {serveApi, type ServableService, type ServedChannel} from "./serveApi.ts";
-import {webSocketChannel, type SocketLike} from "./webSocketChannel.ts";
+import {webSocketChannel, type SocketLike} from "../../src-shared/index.ts";
 import {
     contentSecurityPolicy, contentTypeFor, hostAllowed, LISTEN_HOST, originAllowed, staticFilePath, tokenMatches
 } from "./webSecurity.ts";

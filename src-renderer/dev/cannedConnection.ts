@@ -2,10 +2,7 @@
  * A made-up service for the screenshot harness only: fixed models, a status, chats with Markdown answers,
  * provenance runs and stats, and a fake stream at ~2000 tok/s for sendMessage. Not used by any test.
  */
-import type {
-    AppStatus, CompatibilityCheck, Conversation, Message, ModelEntry, ServiceApi, ServiceEvent, Settings, TokenRun, MessageStats
-} from "../../src-main/contract/api.ts";
-import {optionDefaults} from "../../src-main/options/optionTable.ts";
+import {optionDefaults, type AppStatus, type CompatibilityCheck, type Conversation, type Message, type ModelEntry, type ServiceApi, type ServiceEvent, type Settings, type TokenRun, type MessageStats} from "../../src-shared/index.ts";
 import type {Connection} from "../transport/index.ts";
 
 const now = Date.now();

@@ -4,10 +4,7 @@
  * Connection from `connect()`; streamed text is batched per animation frame (DeltaBatcher). Failed actions
  * become sentences in `errors` (shown as dismissable alerts), never silent.
  */
-import type {
-    AppStatus, Conversation, ExportFormat, GenerationEvent, Message, ModelEntry, PairRef, SearchHit, ServiceApi, ServiceEvent, Settings,
-    SettingsOverrides, TokenRun, CompatibilityCheck
-} from "../../src-main/contract/api.ts";
+import type {AppStatus, Conversation, ExportFormat, GenerationEvent, Message, ModelEntry, PairRef, SearchHit, ServiceApi, ServiceEvent, Settings, SettingsOverrides, TokenRun, CompatibilityCheck} from "../../src-shared/index.ts";
 import type {Connection} from "../transport/index.ts";
 import {DeltaBatcher, type PendingDelta} from "./deltaBatcher.ts";
 import {appendRunsInPlace} from "./tokenRuns.ts";
@@ -354,6 +351,7 @@ export class AppState {
         const conversation = this.current;
         if (conversation == null) return false;
         const index = this.messages.findIndex((m) => m.id === messageId);
+        // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, not state
         const later = new Set(this.messages.slice(index + 1).map((m) => m.id));
         return this.run("resend the edited message", async () => {
             const {userMessage, assistantMessageId} = await this.api.editAndResend({conversationId: conversation.id, messageId, text});

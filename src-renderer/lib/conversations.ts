@@ -1,5 +1,5 @@
 /** Sidebar helpers: conversation order, search snippets, titles for new chats. Pure. */
-import type {Conversation} from "../../src-main/contract/api.ts";
+import type {Conversation} from "../../src-shared/index.ts";
 
 /** Most recently updated first; ties by creation time, then id, so the order is stable. */
 export function sortConversations(conversations: readonly Conversation[]): Conversation[] {

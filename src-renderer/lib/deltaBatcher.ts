@@ -4,7 +4,7 @@
  * arrival order (text and runs alike); nothing is dropped. The frame scheduler is injected (requestAnimationFrame
  * in the page), which keeps this module free of the DOM.
  */
-import type {TokenRun} from "../../src-main/contract/api.ts";
+import type {TokenRun} from "../../src-shared/index.ts";
 import {appendRuns} from "./tokenRuns.ts";
 
 export type PendingDelta = {readonly conversationId: string; readonly text: string; readonly runs: readonly TokenRun[]};

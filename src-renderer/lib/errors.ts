@@ -2,7 +2,7 @@
  * Errors in words: whatever a failed request throws (a ServiceError carried by a transport, a plain Error, a
  * string), the UI shows one sentence, with a hint for the codes a user can act on.
  */
-import type {ServiceErrorCode} from "../../src-main/contract/api.ts";
+import type {ServiceErrorCode} from "../../src-shared/index.ts";
 
 // Every code of the contract (a new code fails to compile here until it is listed).
 const knownCodes = {invalidRequest: true, busy: true, notFound: true, incompatiblePair: true, noPair: true, engineCrashed: true, storage: true,

@@ -2,7 +2,7 @@
  * Words and numbers for the stats footer under an answer and for the status line. Pure: no DOM, no clock
  * (dates are formatted in the local time zone of the caller's Date).
  */
-import type {MessageStats, SpeedBaseline} from "../../src-main/contract/api.ts";
+import type {MessageStats, SpeedBaseline} from "../../src-shared/index.ts";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 

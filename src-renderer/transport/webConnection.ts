@@ -4,10 +4,7 @@
  * after reconnecting pushes a fresh "status" and a "conversations" event so the UI refreshes what it shows.
  * Calls made while disconnected fail at once with ServiceError("disconnected").
  */
-import type {ServiceApi, ServiceEvent} from "../../src-main/contract/api.ts";
-import {ServiceError, serviceFunctionNames} from "../../src-main/contract/schemas.ts";
-import {createApiClient, type ApiClient} from "../../src-main/transports/rpcClient.ts";
-import {webSocketChannel, type SocketLike} from "../../src-main/transports/webSocketChannel.ts";
+import {ServiceError, serviceFunctionNames, createApiClient, webSocketChannel, type ServiceApi, type ServiceEvent, type ApiClient, type SocketLike} from "../../src-shared/index.ts";
 import type {Connection} from "./connection.ts";
 
 /** Delays before each reconnection attempt, in ms; the last repeats. */

@@ -12,8 +12,7 @@ import path from "node:path";
 import {fileURLToPath} from "node:url";
 import {chromium, type Browser, type Locator, type Page} from "playwright-core";
 import WebSocket from "ws";
-import {createApiClient, type ApiClient} from "../../src-main/transports/rpcClient.ts";
-import {webSocketChannel, type SocketLike} from "../../src-main/transports/webSocketChannel.ts";
+import {createApiClient, webSocketChannel, type ApiClient, type SocketLike} from "../../src-shared/index.ts";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const serveScript = path.join(repoRoot, "scripts", "serve.mjs");

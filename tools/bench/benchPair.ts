@@ -2,9 +2,7 @@
  * One pair's benchmark: load it, measure the primitives, run every mode greedy and sampled, and derive the
  * predicted speeds, efficiencies, engine overhead and the headline ratios.
  */
-import {loadModelPair, type ModelPair} from "../../src-main/models/modelPair.ts";
-import {rawPrompt} from "../../src-main/models/promptFormat.ts";
-import type {GpuChoice} from "../../src-main/models/llamaRuntime.ts";
+import {loadModelPair, rawPrompt, type ModelPair, type GpuChoice} from "../../src-main/models/runtime/index.ts";
 import type {PairSpec} from "./benchPairs.ts";
 import {benchModes, runModes, samplings, type BenchMode, type ModeSummary, type Workload} from "./modeRuns.ts";
 import {NlcSpeculative} from "./nlcSpeculative.ts";

@@ -8,10 +8,8 @@
  * against whichever mode runs first. γ auto then forgets what it learnt there, so its measured runs include
  * learning from a cold start.
  */
-import type {Arm} from "../../src-main/engine/adaptive/controller.ts";
-import type {DecodeMode, GenerationStats} from "../../src-main/engine/types.ts";
-import type {ModelPair} from "../../src-main/models/modelPair.ts";
-import {rawPrompt} from "../../src-main/models/promptFormat.ts";
+import type {Arm, DecodeMode, GenerationStats} from "../../src-main/engine/index.ts";
+import {rawPrompt, type ModelPair} from "../../src-main/models/runtime/index.ts";
 import type {NlcSpeculative} from "./nlcSpeculative.ts";
 import {perDraftAcceptance} from "./prediction.ts";
 import {mean, spread, type Spread} from "./summary.ts";

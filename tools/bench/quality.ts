@@ -3,9 +3,8 @@
  * repeated 4-grams), distinct-2/3, the share of outputs ending in a loop, and the expert's mean
  * log-likelihood per token of the generated text (read from full-vocabulary expert heads).
  */
-import type {DecodeMode} from "../../src-main/engine/types.ts";
-import type {ModelPair} from "../../src-main/models/modelPair.ts";
-import {rawPrompt} from "../../src-main/models/promptFormat.ts";
+import type {DecodeMode} from "../../src-main/engine/index.ts";
+import {rawPrompt, type ModelPair} from "../../src-main/models/runtime/index.ts";
 import {summarizeQuality, type QualitySummary} from "./qualityMetrics.ts";
 
 const names = ["Lily", "Ben", "Tom", "Sue", "Max", "Anna", "Tim", "Mia"];

@@ -5,10 +5,8 @@
  * keeps what it learns across the prompts, as the app keeps it across messages. The table and the plot
  * mark its speed at the γ it settled on (x = 0 where it settled on falling back to cd).
  */
-import type {DecodeMode} from "../../src-main/engine/types.ts";
-import type {ModelPair} from "../../src-main/models/modelPair.ts";
-import {rawPrompt} from "../../src-main/models/promptFormat.ts";
-import type {Arm} from "../../src-main/engine/adaptive/controller.ts";
+import type {DecodeMode, Arm} from "../../src-main/engine/index.ts";
+import {rawPrompt, type ModelPair} from "../../src-main/models/runtime/index.ts";
 import {armText, warmUp} from "./modeRuns.ts";
 import {renderLinePlot} from "./svgPlot.ts";
 

@@ -17,7 +17,7 @@
  */
 import {parseArgs} from "node:util";
 import type {Page} from "playwright-core";
-import type {Message} from "../../src-main/contract/api.ts";
+import type {Message} from "../../src-shared/index.ts";
 import {answersOn, connectApi, demoAmateurFile, demoExpertFile, ensureUiBuilt, launchChromium, startServe} from "../../test/helpers/webApp.ts";
 
 type View = "markdown" | "highlight";

@@ -3,10 +3,8 @@
  * turn a whole file's tensors into lazy writer inputs (for rewriting a model without loading it).
  */
 import {open} from "node:fs/promises";
-import type {GgufFile, GgufTensorInfo} from "../../src-main/models/gguf/ggufReader.ts";
+import {ggmlTypeName, GgufError, type GgufFile, type GgufTensorInfo} from "../../src-main/models/header/index.ts";
 import type {GgufWriteTensor} from "./ggufWriter.ts";
-import {ggmlTypeName} from "../../src-main/models/gguf/ggufTypes.ts";
-import {GgufError} from "../../src-main/models/gguf/ggufErrors.ts";
 
 const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
 

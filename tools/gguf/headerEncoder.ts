@@ -2,9 +2,7 @@
  * Encodes GGUF header pieces (strings, typed metadata values, tensor infos) little-endian into a growing
  * buffer, checking that every value fits the GGUF type it is to be stored as.
  */
-import {GgufValueType, ggufValueTypeName, ggufValueTypeSize, isGgufValueType} from "../../src-main/models/gguf/ggufTypes.ts";
-import {describeValueShape, isGgufArray} from "../../src-main/models/gguf/ggufValues.ts";
-import type {GgufArray, GgufTypedValue, GgufValue} from "../../src-main/models/gguf/ggufValues.ts";
+import {GgufValueType, ggufValueTypeName, ggufValueTypeSize, isGgufValueType, describeValueShape, isGgufArray, type GgufArray, type GgufTypedValue, type GgufValue} from "../../src-main/models/header/index.ts";
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
