@@ -34,4 +34,13 @@ export {BRIDGE_GLOBAL, settle, unsettle, type BridgeFunctions, type BridgeResult
 export type {FrameChannel} from "./transport/frameChannel.ts";
 export {createApiClient, type ApiClient} from "./transport/rpcClient.ts";
 export {webSocketChannel, type SocketLike, type WebSocketChannelOptions} from "./transport/webSocketChannel.ts";
-export {checkFrame, fromWireError, refusalFrame, toWireError, type FrameCheck, type RpcRequestFrame, type RpcResponseFrame, type WireError} from "./transport/wire.ts";
+export {
+    checkFrame,
+    fromWireError,
+    refusalFrame,
+    toWireError,
+    type FrameCheck,
+    type RpcRequestFrame,
+    type RpcResponseFrame,
+    type WireError
+} from "./transport/wire.ts";

@@ -162,7 +162,11 @@ export function textFlagCommand(name: string, summary: string, options: TextFlag
     const flags: Flag[] = Object.entries(options).map(([key, option]) =>
         option.type === "boolean"
             ? {key, spec: {flag: `--${key}`, kind: "boolean", default: false, help: option.help}}
-            : {key, valueName: option.valueName, spec: {flag: `--${key}`, kind: "string", default: option.default ?? "", maxLength: 1_000_000, help: option.help}}
+            : {
+                  key,
+                  valueName: option.valueName,
+                  spec: {flag: `--${key}`, kind: "string", default: option.default ?? "", maxLength: 1_000_000, help: option.help}
+              }
     );
     return {name, summary, flags};
 }
@@ -171,7 +175,11 @@ export function textFlagCommand(name: string, summary: string, options: TextFlag
  * parseArgs's shape with this module's rules: `--beta -1` hands "-1" to the caller's range check instead of
  * Node's "ambiguous" message, a value is never another flag, unknown and repeated flags are one sentence.
  */
-export function parseTextFlags<const O extends TextFlagOptions>(command: Command, argv: readonly string[], options: O): TextFlagValues<O> & {help: boolean} {
+export function parseTextFlags<const O extends TextFlagOptions>(
+    command: Command,
+    argv: readonly string[],
+    options: O
+): TextFlagValues<O> & {help: boolean} {
     const parsed = parseFlags(command, argv);
     const values: Record<string, unknown> = {help: parsed.get("help") === true};
     for (const [key, option] of Object.entries(options)) {

@@ -4,5 +4,15 @@
  * command shares, so a command outside this folder (tools/bench) parses and explains its flags the same way.
  */
 export {main, type CliCommand} from "./main.ts";
-export {helpText, parseFlags, parseTextFlags, textFlagCommand, usageLine, type Command, type Flag, type FlagValues, type TextFlagOptions} from "./flags.ts";
+export {
+    helpText,
+    parseFlags,
+    parseTextFlags,
+    textFlagCommand,
+    usageLine,
+    type Command,
+    type Flag,
+    type FlagValues,
+    type TextFlagOptions
+} from "./flags.ts";
 export {parseIntegerOption, parseNumberOption, UsageError} from "./options.ts";

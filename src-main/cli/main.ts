@@ -38,7 +38,8 @@ export async function main(argv: string[], extra: readonly CliCommand[] = []): P
     try {
         const command = commands.find((c) => c.name === name);
         if (command != null) return await command.run(rest);
-        if (name === undefined) throw new UsageError(`no command given: tandem ${commands.map((c) => c.name).join(" or tandem ")} (tandem --help shows them)`);
+        if (name === undefined)
+            throw new UsageError(`no command given: tandem ${commands.map((c) => c.name).join(" or tandem ")} (tandem --help shows them)`);
         if (isHelp(name)) {
             const list = commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary} (tandem ${c.name} --help)`).join("\n");
             const usages = await Promise.all(commands.map((c) => c.usage()));

@@ -12,7 +12,10 @@ export class TokenBatcher {
     /** Source of the latest token: text the assembler held back and releases later belongs to it. */
     private lastSource: TokenSourceName = "direct";
 
-    constructor(private readonly flushTo: (text: string, runs: readonly TokenRun[]) => void, private readonly intervalMs = 16) {}
+    constructor(
+        private readonly flushTo: (text: string, runs: readonly TokenRun[]) => void,
+        private readonly intervalMs = 16
+    ) {}
 
     add(event: DecodeEvent): void {
         if (event.kind === "token") this.lastSource = event.source;

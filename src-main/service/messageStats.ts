@@ -15,9 +15,10 @@ export function messageStats(stats: GenerationStats, promptTokens: number, dropp
         promptTokens,
         droppedTurns,
         // Measured against measured: never a formula. No baseline yet (calibration pending or failed): null.
-        speedup: baseline != null && baseline.expertTokensPerSecond > 0 && stats.generatedTokens > 0
-            ? {ratio: stats.tokensPerSecond / baseline.expertTokensPerSecond, baseline}
-            : null,
+        speedup:
+            baseline != null && baseline.expertTokensPerSecond > 0 && stats.generatedTokens > 0
+                ? {ratio: stats.tokensPerSecond / baseline.expertTokensPerSecond, baseline}
+                : null,
         engine: {...stats}
     };
 }

@@ -48,8 +48,12 @@ export class PairHost {
      * @param skipPreflight tests only: check compatibility but let files the header preflight refuses reach
      *   llama.cpp in the engine process (see EngineLoadOptions.skipPreflight).
      */
-    constructor(private readonly supervisor: EngineSupervisor, private readonly store: ChatStore, private readonly changed: () => void,
-                private readonly skipPreflight = false) {}
+    constructor(
+        private readonly supervisor: EngineSupervisor,
+        private readonly store: ChatStore,
+        private readonly changed: () => void,
+        private readonly skipPreflight = false
+    ) {}
 
     get engine(): EngineState {
         return this.engineState;
@@ -111,17 +115,30 @@ export class PairHost {
             this.loadedPair = null;
             this.setCalibration({state: "none"});
             this.setEngine({state: "loading", pair, progress: 0});
-            const {result} = this.supervisor.request({type: "load", expertPath: pair.expertPath, amateurPath: pair.amateurPath,
-                options: this.skipPreflight ? {...options, skipPreflight: true} : options},
+            const {result} = this.supervisor.request(
+                {
+                    type: "load",
+                    expertPath: pair.expertPath,
+                    amateurPath: pair.amateurPath,
+                    options: this.skipPreflight ? {...options, skipPreflight: true} : options
+                },
                 `loading the pair ${describePair(pair)}`,
                 (event) => {
-                    if (event.type === "progress" && this.engineState.state === "loading") this.setEngine({state: "loading", pair, progress: event.progress});
-                });
+                    if (event.type === "progress" && this.engineState.state === "loading")
+                        this.setEngine({state: "loading", pair, progress: event.progress});
+                }
+            );
             const loadResult = await result;
             const loaded = {pair, options, result: loadResult};
             this.loadedPair = loaded;
             this.crash = undefined;
-            this.setEngine({state: "ready", pair, backend: loadResult.backend, contextSize: loadResult.contextSize, memoryBytes: loadResult.memoryBytes});
+            this.setEngine({
+                state: "ready",
+                pair,
+                backend: loadResult.backend,
+                contextSize: loadResult.contextSize,
+                memoryBytes: loadResult.memoryBytes
+            });
             const baseline = this.baseline();
             if (baseline != null) this.setCalibration({state: "done", baseline});
             else void this.calibrate().catch(() => undefined);
@@ -173,8 +190,10 @@ export class PairHost {
     private async measure(loaded: LoadedPair): Promise<SpeedBaseline> {
         this.setCalibration({state: "running"});
         try {
-            const {id, result} = this.supervisor.request({type: "calibrate", maxTokens: CALIBRATION_TOKENS, runs: CALIBRATION_RUNS},
-                `measuring the expert alone on ${describePair(loaded.pair)}`);
+            const {id, result} = this.supervisor.request(
+                {type: "calibrate", maxTokens: CALIBRATION_TOKENS, runs: CALIBRATION_RUNS},
+                `measuring the expert alone on ${describePair(loaded.pair)}`
+            );
             this.calibrationRequest = id;
             const measured = await result.finally(() => {
                 this.calibrationRequest = null;
@@ -199,8 +218,10 @@ export class PairHost {
         try {
             const report = this.skipPreflight ? await compatibilityOnly(pair) : (await inspectPair(pair.expertPath, pair.amateurPath)).report;
             if (!report.compatible) {
-                throw new ServiceError("incompatiblePair",
-                    `${describePair(pair)} cannot decode together: ${report.failures.map((f) => `${f.rule}: ${f.message}`).join("; ")}`);
+                throw new ServiceError(
+                    "incompatiblePair",
+                    `${describePair(pair)} cannot decode together: ${report.failures.map((f) => `${f.rule}: ${f.message}`).join("; ")}`
+                );
             }
         } catch (error) {
             if (error instanceof GgufError) {

@@ -21,8 +21,11 @@ export class AnswerWriter {
     private failure: unknown = null;
     private finished = false;
 
-    constructor(private readonly store: Pick<ChatStore, "updateMessage">, private readonly message: Message,
-                private readonly intervalMs = DEFAULT_WRITE_INTERVAL_MS) {
+    constructor(
+        private readonly store: Pick<ChatStore, "updateMessage">,
+        private readonly message: Message,
+        private readonly intervalMs = DEFAULT_WRITE_INTERVAL_MS
+    ) {
         this.content = message.content;
         this.runs = [...(message.runs ?? [])];
     }

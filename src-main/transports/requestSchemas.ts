@@ -38,16 +38,27 @@ function isOptionKey(key: string): boolean {
 /** Settings changes: known keys only, each value checked against the option table. */
 function settingsChanges(field: string) {
     return v.pipe(
-        v.custom<Record<string, unknown>>((value) => typeof value === "object" && value != null && !Array.isArray(value), `${field} must be an object`),
+        v.custom<Record<string, unknown>>(
+            (value) => typeof value === "object" && value != null && !Array.isArray(value),
+            `${field} must be an object`
+        ),
         v.rawCheck(({dataset, addIssue}) => {
             if (!dataset.typed) return;
             const unknown = Object.keys(dataset.value).filter((key) => !isOptionKey(key));
             if (unknown.length > 0) {
-                addIssue({message: `unknown setting ${unknown.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 40))).join(", ")}`});
+                addIssue({
+                    message: `unknown setting ${unknown
+                        .slice(0, 5)
+                        .map((k) => JSON.stringify(k.slice(0, 40)))
+                        .join(", ")}`
+                });
                 return;
             }
             for (const [key, value] of Object.entries(dataset.value)) {
-                const problem = optionProblem(optionTable.find((o) => o.key === key)!, value);
+                const problem = optionProblem(
+                    optionTable.find((o) => o.key === key)!,
+                    value
+                );
                 if (problem != null) addIssue({message: problem});
             }
         }),

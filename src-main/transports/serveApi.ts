@@ -5,7 +5,18 @@
  * WebSocket, the Electron main process one per window.
  */
 import {createBirpc} from "birpc";
-import {ServiceError, serviceFunctionNames, checkFrame, refusalFrame, toWireError, type ClientApi, type ServiceApi, type ServiceEvent, type ServiceFunctionName, type FrameChannel} from "../../src-shared/index.ts";
+import {
+    ServiceError,
+    serviceFunctionNames,
+    checkFrame,
+    refusalFrame,
+    toWireError,
+    type ClientApi,
+    type ServiceApi,
+    type ServiceEvent,
+    type ServiceFunctionName,
+    type FrameChannel
+} from "../../src-shared/index.ts";
 import {validateRequest} from "./requestSchemas.ts";
 
 /** What serveApi serves: the contract's functions plus a way to hear the service's events. */
@@ -34,7 +45,7 @@ export function serveApi(service: ServableService, channel: FrameChannel, option
                 return await method.apply(service, valid);
             } catch (error) {
                 const wire = toWireError(error);
-                if (wire.code === "internal") log(`${name} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+                if (wire.code === "internal") log(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
                 // A plain object survives JSON and structured cloning; the client turns it back into a ServiceError.
                 throw wire;
             }
@@ -47,9 +58,12 @@ export function serveApi(service: ServableService, channel: FrameChannel, option
         on: (listener) => {
             deliver = listener;
         },
-        resolver: (name, resolved) => Object.hasOwn(functions, name) ? resolved as never : async () => {
-            throw toWireError(new ServiceError("invalidRequest", `unknown request ${JSON.stringify(name.slice(0, 60))}`));
-        },
+        resolver: (name, resolved) =>
+            Object.hasOwn(functions, name)
+                ? (resolved as never)
+                : async () => {
+                      throw toWireError(new ServiceError("invalidRequest", `unknown request ${JSON.stringify(name.slice(0, 60))}`));
+                  },
         eventNames: ["onEvent"],
         // The client never answers events, and a call never waits on the client.
         timeout: -1,

@@ -4,7 +4,22 @@
  * Connection from `connect()`; streamed text is batched per animation frame (DeltaBatcher). Failed actions
  * become sentences in `errors` (shown as dismissable alerts), never silent.
  */
-import type {AppStatus, Conversation, ExportFormat, GenerationEvent, Message, ModelEntry, PairRef, SearchHit, ServiceApi, ServiceEvent, Settings, SettingsOverrides, TokenRun, CompatibilityCheck} from "../../src-shared/index.ts";
+import type {
+    AppStatus,
+    Conversation,
+    ExportFormat,
+    GenerationEvent,
+    Message,
+    ModelEntry,
+    PairRef,
+    SearchHit,
+    ServiceApi,
+    ServiceEvent,
+    Settings,
+    SettingsOverrides,
+    TokenRun,
+    CompatibilityCheck
+} from "../../src-shared/index.ts";
 import type {Connection} from "../transport/index.ts";
 import {DeltaBatcher, type PendingDelta} from "./deltaBatcher.ts";
 import {appendRunsInPlace} from "./tokenRuns.ts";
@@ -319,7 +334,7 @@ export class AppState {
 
     /** Sends `text` in the open chat (starting one when none is open); false when it was not sent. */
     async send(text: string): Promise<boolean> {
-        const conversation = this.current ?? await this.newConversation(titleFromMessage(text));
+        const conversation = this.current ?? (await this.newConversation(titleFromMessage(text)));
         if (conversation == null) return false;
         return this.run("send the message", async () => {
             const {userMessage, assistantMessageId} = await this.api.sendMessage({conversationId: conversation.id, text});

@@ -17,13 +17,19 @@ export class DeltaBatcher {
     private pending = new Map<string, PendingDelta>();
     private scheduled = false;
 
-    constructor(private readonly schedule: FrameScheduler, private readonly sink: DeltaSink) {}
+    constructor(
+        private readonly schedule: FrameScheduler,
+        private readonly sink: DeltaSink
+    ) {}
 
     push(conversationId: string, messageId: string, text: string, runs: readonly TokenRun[]): void {
         const before = this.pending.get(messageId);
-        this.pending.set(messageId, before == null
-            ? {conversationId, text, runs: appendRuns([], runs)}
-            : {conversationId, text: before.text + text, runs: appendRuns(before.runs, runs)});
+        this.pending.set(
+            messageId,
+            before == null
+                ? {conversationId, text, runs: appendRuns([], runs)}
+                : {conversationId, text: before.text + text, runs: appendRuns(before.runs, runs)}
+        );
         if (!this.scheduled) {
             this.scheduled = true;
             this.schedule(() => {

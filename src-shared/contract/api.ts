@@ -215,4 +215,5 @@ export type ServiceFunctionName = keyof ServiceApi;
 
 /** Error codes a request can fail with; the message is always a sentence a user can read. */
 /** "disconnected": raised on the UI side only, when the transport to the service closed mid-call. */
-export type ServiceErrorCode = "invalidRequest" | "busy" | "notFound" | "incompatiblePair" | "noPair" | "engineCrashed" | "storage" | "internal" | "disconnected";
+export type ServiceErrorCode =
+    "invalidRequest" | "busy" | "notFound" | "incompatiblePair" | "noPair" | "engineCrashed" | "storage" | "internal" | "disconnected";

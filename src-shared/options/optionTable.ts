@@ -34,8 +34,19 @@ export type IntegerOption = Common & {
     /** The value "auto" is accepted besides whole numbers. */
     readonly acceptsAuto?: boolean;
 };
-export type NumberOption = Common & {readonly kind: "number"; readonly default: number; readonly min: number; readonly max: number; readonly step: number};
-export type EnumOption = Common & {readonly kind: "enum"; readonly default: string; readonly choices: readonly string[]; readonly choiceHelp?: Readonly<Record<string, string>>};
+export type NumberOption = Common & {
+    readonly kind: "number";
+    readonly default: number;
+    readonly min: number;
+    readonly max: number;
+    readonly step: number;
+};
+export type EnumOption = Common & {
+    readonly kind: "enum";
+    readonly default: string;
+    readonly choices: readonly string[];
+    readonly choiceHelp?: Readonly<Record<string, string>>;
+};
 export type BooleanOption = Common & {readonly kind: "boolean"; readonly default: boolean};
 export type StringOption = Common & {readonly kind: "string"; readonly default: string; readonly maxLength: number};
 
@@ -49,7 +60,14 @@ export const MAX_TOKENS_LIMIT = 32768;
 export const CONTEXT_SIZE_LIMIT = 131072;
 
 export const optionTable = [
-    {key: "mode", flag: "--mode", scope: "decoding", kind: "enum", label: "Mode", default: "scd", choices: decodeModeChoices,
+    {
+        key: "mode",
+        flag: "--mode",
+        scope: "decoding",
+        kind: "enum",
+        label: "Mode",
+        default: "scd",
+        choices: decodeModeChoices,
         help: "how the pair decodes",
         choiceHelp: {
             scd: "speculative contrastive decoding: amateur drafts, expert verifies against the contrastive target",
@@ -57,31 +75,139 @@ export const optionTable = [
             cd: "contrastive decoding, both models on every token",
             expert: "the expert alone",
             amateur: "the amateur alone"
-        }},
-    {key: "gamma", flag: "--gamma", scope: "decoding", kind: "integer", label: "Draft length γ", default: "auto", min: 1, max: 64, acceptsAuto: true,
-        help: "tokens the amateur drafts per round (scd, sd); auto picks γ each round from measured speed and runs the non-speculative mode when that is faster"},
-    {key: "alpha", flag: "--alpha", scope: "decoding", kind: "number", label: "Plausibility α", default: 0.1, min: 0, max: 1, step: 0.01,
-        help: "plausibility cutoff: only tokens with p_expert ≥ α·max p_expert can be chosen (scd, cd)"},
-    {key: "beta", flag: "--beta", scope: "decoding", kind: "number", label: "Contrast β", default: 0.5, min: 0, max: 10, step: 0.05,
-        help: "contrast strength: how much the amateur's preferences are subtracted (scd, cd)"},
-    {key: "temperature", flag: "--temperature", scope: "decoding", kind: "number", label: "Temperature", default: 0, min: 0, max: 10, step: 0.05,
-        help: "sampling temperature; 0 is greedy"},
-    {key: "maxTokens", flag: "--max-tokens", scope: "decoding", kind: "integer", label: "Max tokens", default: 256, min: 1, max: MAX_TOKENS_LIMIT,
-        help: "most tokens in one answer"},
-    {key: "seed", flag: "--seed", scope: "decoding", kind: "integer", label: "Seed", default: null, min: 0, max: 2 ** 32 - 1,
-        help: "random seed; the same seed gives the same answer (γ auto: only with --exact, not sampled sd) (default: a new one each time)"},
-    {key: "topK", flag: "--top-k", scope: "load", kind: "integer", label: "Head size K", default: 64, min: 1, max: 1_000_000,
-        help: "tokens read per position from each model; ≥ the vocabulary size is exact"},
-    {key: "contextSize", flag: "--context-size", scope: "load", kind: "integer", label: "Context size", default: 2048, min: 16, max: CONTEXT_SIZE_LIMIT,
-        help: "tokens each model's context holds (capped at the model's training context)"},
-    {key: "threads", flag: "--threads", scope: "load", kind: "integer", label: "Threads", default: null, min: 1, max: 256,
-        help: "llama.cpp threads per model (default: half the cores; more than the cores is refused)"},
-    {key: "exact", flag: "--exact", scope: "load", kind: "boolean", label: "Exact numerics", default: false,
-        help: "flash attention off and an F32 KV cache, so batched and single-token logits agree (slower)"},
-    {key: "cpu", flag: "--cpu", scope: "load", kind: "boolean", label: "CPU only", default: false,
-        help: "skip GPU detection (Metal, CUDA, Vulkan are used automatically otherwise)"},
-    {key: "systemPrompt", flag: "--system", scope: "chat", kind: "string", label: "System prompt", default: "", maxLength: 100_000,
-        help: "instructions placed before the chat (models with a chat template)"}
+        }
+    },
+    {
+        key: "gamma",
+        flag: "--gamma",
+        scope: "decoding",
+        kind: "integer",
+        label: "Draft length γ",
+        default: "auto",
+        min: 1,
+        max: 64,
+        acceptsAuto: true,
+        help: "tokens the amateur drafts per round (scd, sd); auto picks γ each round from measured speed and runs the non-speculative mode when that is faster"
+    },
+    {
+        key: "alpha",
+        flag: "--alpha",
+        scope: "decoding",
+        kind: "number",
+        label: "Plausibility α",
+        default: 0.1,
+        min: 0,
+        max: 1,
+        step: 0.01,
+        help: "plausibility cutoff: only tokens with p_expert ≥ α·max p_expert can be chosen (scd, cd)"
+    },
+    {
+        key: "beta",
+        flag: "--beta",
+        scope: "decoding",
+        kind: "number",
+        label: "Contrast β",
+        default: 0.5,
+        min: 0,
+        max: 10,
+        step: 0.05,
+        help: "contrast strength: how much the amateur's preferences are subtracted (scd, cd)"
+    },
+    {
+        key: "temperature",
+        flag: "--temperature",
+        scope: "decoding",
+        kind: "number",
+        label: "Temperature",
+        default: 0,
+        min: 0,
+        max: 10,
+        step: 0.05,
+        help: "sampling temperature; 0 is greedy"
+    },
+    {
+        key: "maxTokens",
+        flag: "--max-tokens",
+        scope: "decoding",
+        kind: "integer",
+        label: "Max tokens",
+        default: 256,
+        min: 1,
+        max: MAX_TOKENS_LIMIT,
+        help: "most tokens in one answer"
+    },
+    {
+        key: "seed",
+        flag: "--seed",
+        scope: "decoding",
+        kind: "integer",
+        label: "Seed",
+        default: null,
+        min: 0,
+        max: 2 ** 32 - 1,
+        help: "random seed; the same seed gives the same answer (γ auto: only with --exact, not sampled sd) (default: a new one each time)"
+    },
+    {
+        key: "topK",
+        flag: "--top-k",
+        scope: "load",
+        kind: "integer",
+        label: "Head size K",
+        default: 64,
+        min: 1,
+        max: 1_000_000,
+        help: "tokens read per position from each model; ≥ the vocabulary size is exact"
+    },
+    {
+        key: "contextSize",
+        flag: "--context-size",
+        scope: "load",
+        kind: "integer",
+        label: "Context size",
+        default: 2048,
+        min: 16,
+        max: CONTEXT_SIZE_LIMIT,
+        help: "tokens each model's context holds (capped at the model's training context)"
+    },
+    {
+        key: "threads",
+        flag: "--threads",
+        scope: "load",
+        kind: "integer",
+        label: "Threads",
+        default: null,
+        min: 1,
+        max: 256,
+        help: "llama.cpp threads per model (default: half the cores; more than the cores is refused)"
+    },
+    {
+        key: "exact",
+        flag: "--exact",
+        scope: "load",
+        kind: "boolean",
+        label: "Exact numerics",
+        default: false,
+        help: "flash attention off and an F32 KV cache, so batched and single-token logits agree (slower)"
+    },
+    {
+        key: "cpu",
+        flag: "--cpu",
+        scope: "load",
+        kind: "boolean",
+        label: "CPU only",
+        default: false,
+        help: "skip GPU detection (Metal, CUDA, Vulkan are used automatically otherwise)"
+    },
+    {
+        key: "systemPrompt",
+        flag: "--system",
+        scope: "chat",
+        kind: "string",
+        label: "System prompt",
+        default: "",
+        maxLength: 100_000,
+        help: "instructions placed before the chat (models with a chat template)"
+    }
 ] as const satisfies readonly OptionSpec[];
 
 export type OptionKey = (typeof optionTable)[number]["key"];

@@ -18,11 +18,16 @@ export type ParsedOption = {readonly ok: true; readonly value: number | string |
 /** "a whole number from 1 to 64", "one of scd, sd, cd", ...: what `spec` accepts, for messages and help. */
 export function acceptedText(spec: ValueSpec): string {
     switch (spec.kind) {
-        case "integer": return `${spec.acceptsAuto === true ? "auto or " : ""}a whole number${rangeText(spec.min, spec.max)}`;
-        case "number": return `a number${rangeText(spec.min, spec.max)}`;
-        case "enum": return `one of ${spec.choices.join(", ")}`;
-        case "boolean": return "true or false";
-        case "string": return `text of at most ${spec.maxLength} characters`;
+        case "integer":
+            return `${spec.acceptsAuto === true ? "auto or " : ""}a whole number${rangeText(spec.min, spec.max)}`;
+        case "number":
+            return `a number${rangeText(spec.min, spec.max)}`;
+        case "enum":
+            return `one of ${spec.choices.join(", ")}`;
+        case "boolean":
+            return "true or false";
+        case "string":
+            return `text of at most ${spec.maxLength} characters`;
     }
 }
 

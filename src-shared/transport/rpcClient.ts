@@ -43,7 +43,7 @@ export function createApiClient(channel: FrameChannel): ApiClient {
         // Loading a large pair or calibrating may take minutes; a closed channel rejects pending calls instead.
         timeout: -1,
         // Only onEvent is callable here; the service never calls with an id, so nothing else needs an answer.
-        resolver: (name, resolved) => name === "onEvent" ? resolved as never : undefined
+        resolver: (name, resolved) => (name === "onEvent" ? (resolved as never) : undefined)
     });
     channel.onFrame((data) => {
         const checked = checkFrame(data);

@@ -11,7 +11,15 @@ import {ServiceError} from "../contract/serviceError.ts";
 export type WireError = {readonly code: ServiceErrorCode; readonly message: string};
 
 const errorCodes: ReadonlySet<string> = new Set<ServiceErrorCode>([
-    "invalidRequest", "busy", "notFound", "incompatiblePair", "noPair", "engineCrashed", "storage", "internal", "disconnected"
+    "invalidRequest",
+    "busy",
+    "notFound",
+    "incompatiblePair",
+    "noPair",
+    "engineCrashed",
+    "storage",
+    "internal",
+    "disconnected"
 ]);
 
 const MAX_MESSAGE = 2000;
@@ -74,7 +82,7 @@ export function checkFrame(data: unknown): FrameCheck {
     const id = usableId(frame.i) ? frame.i : null;
     if (frame.i !== undefined && id == null) return {ok: false, id: null, message: `a message id must be text of 1 to ${MAX_ID} characters`};
     if (frame.t === "q") {
-        if (typeof frame.m !== "string") return {ok: false, id, message: "a request must name its function in \"m\""};
+        if (typeof frame.m !== "string") return {ok: false, id, message: 'a request must name its function in "m"'};
         if (!Array.isArray(frame.a)) return {ok: false, id, message: `${frame.m.slice(0, 60)}: the arguments must be a list`};
         return {ok: true, frame: {t: "q", m: frame.m, a: frame.a, ...(id != null ? {i: id} : {})}};
     }
@@ -82,7 +90,7 @@ export function checkFrame(data: unknown): FrameCheck {
         if (id == null) return {ok: false, id: null, message: "a response must carry the id of its request"};
         return {ok: true, frame: {t: "s", i: id, ...("r" in frame ? {r: frame.r} : {}), ...("e" in frame ? {e: frame.e} : {})}};
     }
-    return {ok: false, id, message: "a message must be a request (t: \"q\") or a response (t: \"s\")"};
+    return {ok: false, id, message: 'a message must be a request (t: "q") or a response (t: "s")'};
 }
 
 /** The response that answers a request whose envelope was refused. */

@@ -25,12 +25,23 @@ let browser: Browser;
 before(async () => {
     staticDir = mkdtempSync(path.join(tmpdir(), "tandem-page-"));
     await build({
-        entryPoints: [path.join(here, "..", "helpers", "browserEntry.ts")], bundle: true, format: "iife", platform: "browser",
-        target: "chrome120", outfile: path.join(staticDir, "app.js"), logLevel: "warning"
+        entryPoints: [path.join(here, "..", "helpers", "browserEntry.ts")],
+        bundle: true,
+        format: "iife",
+        platform: "browser",
+        target: "chrome120",
+        outfile: path.join(staticDir, "app.js"),
+        logLevel: "warning"
     });
-    writeFileSync(path.join(staticDir, "index.html"), "<!doctype html><meta charset=utf-8><link rel=icon href=\"data:,\"><title>Tandem test</title><script src=\"./app.js\"></script>");
+    writeFileSync(
+        path.join(staticDir, "index.html"),
+        '<!doctype html><meta charset=utf-8><link rel=icon href="data:,"><title>Tandem test</title><script src="./app.js"></script>'
+    );
     server = await startTestServer(createMemoryService(), staticDir);
-    browser = await chromium.launch({executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]});
+    browser = await chromium.launch({
+        executablePath: "/usr/bin/chromium",
+        args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    });
 });
 after(async () => {
     await browser?.close();
@@ -57,7 +68,9 @@ test("the printed address connects, hides the token, keeps it for a reload, and 
 
         const status = await run<{version: string}>(page, "return tandemTest.connection.api.getStatus();");
         assert.equal(status.version, "test");
-        const finished = await run<{content: string; deltas: string}>(page, `
+        const finished = await run<{content: string; deltas: string}>(
+            page,
+            `
             const api = tandemTest.connection.api;
             const {id} = await api.createConversation({title: "From the browser"});
             await api.sendMessage({conversationId: id, text: "Once"});
@@ -65,14 +78,21 @@ test("the printed address connects, hides the token, keeps it for a reload, and 
                 await new Promise((r) => setTimeout(r, 10));
             }
             const gen = tandemTest.events.filter((e) => e.type === "generation").map((e) => e.event);
-            return {content: gen.at(-1).message.content, deltas: gen.filter((e) => e.kind === "delta").map((e) => e.text).join("")};`);
+            return {content: gen.at(-1).message.content, deltas: gen.filter((e) => e.kind === "delta").map((e) => e.text).join("")};`
+        );
         assert.equal(finished.content, "Once upon a time");
         assert.equal(finished.deltas, finished.content);
 
-        assert.deepEqual(await run(page, callAndCatch("getConversation({id: 'nope'})")),
-            {name: "ServiceError", code: "notFound", message: "there is no conversation nope"});
-        assert.deepEqual(await run(page, callAndCatch("sendMessage({conversationId: 'c1'})")),
-            {name: "ServiceError", code: "invalidRequest", message: "sendMessage: text is missing"});
+        assert.deepEqual(await run(page, callAndCatch("getConversation({id: 'nope'})")), {
+            name: "ServiceError",
+            code: "notFound",
+            message: "there is no conversation nope"
+        });
+        assert.deepEqual(await run(page, callAndCatch("sendMessage({conversationId: 'c1'})")), {
+            name: "ServiceError",
+            code: "invalidRequest",
+            message: "sendMessage: text is missing"
+        });
 
         await page.reload();
         assert.equal(await run(page, "return tandemTest.connect();"), "web", "a reload reconnects with the stored token");
@@ -88,10 +108,16 @@ test("without a token, or with a wrong one, connect() fails with a sentence", as
     try {
         const page = await context.newPage();
         await page.goto(`${server.origin}/`);
-        const missing = await run<{message: string}>(page, "try { await tandemTest.connect(); return {}; } catch (e) { return {code: e.code, message: e.message}; }");
+        const missing = await run<{message: string}>(
+            page,
+            "try { await tandemTest.connect(); return {}; } catch (e) { return {code: e.code, message: e.message}; }"
+        );
         assert.match(missing.message, /^no access token: open the address Tandem printed/);
         await page.goto(`${server.origin}/#token=wrong-token-0000000000`);
-        const wrong = await run<{code: string; message: string}>(page, "try { await tandemTest.connect(); return {}; } catch (e) { return {code: e.code, message: e.message}; }");
+        const wrong = await run<{code: string; message: string}>(
+            page,
+            "try { await tandemTest.connect(); return {}; } catch (e) { return {code: e.code, message: e.message}; }"
+        );
         assert.equal(wrong.code, "disconnected");
         assert.match(wrong.message, /^could not connect to Tandem's API/);
     } finally {
@@ -106,13 +132,16 @@ test("after the server restarts the page reconnects by itself and says so", asyn
         await run(page, "return tandemTest.connect();");
         const port = server.port;
         await server.close();
-        const notice = await run<string>(page, `
+        const notice = await run<string>(
+            page,
+            `
             for (let i = 0; i < 300; i++) {
                 const n = tandemTest.events.find((e) => e.type === "notice");
                 if (n) return n.text;
                 await new Promise((r) => setTimeout(r, 10));
             }
-            return null;`);
+            return null;`
+        );
         assert.equal(notice, "The connection to Tandem was lost; reconnecting…");
         const offline = await run<{code: string}>(page, callAndCatch("getStatus()"));
         assert.equal(offline.code, "disconnected");
@@ -120,12 +149,15 @@ test("after the server restarts the page reconnects by itself and says so", asyn
         const logs: string[] = [];
         const restarted = await startWebServer({service: createMemoryService(), staticDir, token: TEST_TOKEN, port, log: (l) => logs.push(l)});
         server = Object.assign(restarted, {logs});
-        const back = await run<string[]>(page, `
+        const back = await run<string[]>(
+            page,
+            `
             for (let i = 0; i < 1000; i++) {
                 if (tandemTest.events.some((e) => e.type === "conversations")) break;
                 await new Promise((r) => setTimeout(r, 10));
             }
-            return tandemTest.events.map((e) => e.type === "notice" ? e.text : e.type);`);
+            return tandemTest.events.map((e) => e.type === "notice" ? e.text : e.type);`
+        );
         assert.deepEqual(back, ["The connection to Tandem was lost; reconnecting…", "Reconnected to Tandem.", "status", "conversations"]);
         assert.equal((await run<{ok: {version: string}}>(page, callAndCatch("getStatus()"))).ok.version, "test");
     } finally {

@@ -15,7 +15,16 @@ import {after, before, test} from "node:test";
 import type {Browser, Page} from "playwright-core";
 import type {Message, ApiClient} from "../../src-shared/index.ts";
 import {modelsDir} from "../helpers/models.ts";
-import {answersOn, connectApi, ensureUiBuilt, launchChromium, loadDemoPairInUi, setSettingsInUi, startServe, type ServeProcess} from "../helpers/webApp.ts";
+import {
+    answersOn,
+    connectApi,
+    ensureUiBuilt,
+    launchChromium,
+    loadDemoPairInUi,
+    setSettingsInUi,
+    startServe,
+    type ServeProcess
+} from "../helpers/webApp.ts";
 
 let serve: ServeProcess;
 let client: ApiClient;
@@ -75,7 +84,7 @@ test("the demo pair is picked by file name and loaded; the expert alone is measu
 });
 
 test("an answer streams into the page and ends with a footer holding the stored stats and a measured speedup", {timeout: 180_000}, async () => {
-    await setSettingsInUi(page, {"Max tokens": "128", "Temperature": "0"});
+    await setSettingsInUi(page, {"Max tokens": "128", Temperature: "0"});
     await recordStreaming();
     await page.getByTestId("composer").fill("Once upon a time");
     await page.getByTestId("send").click();
@@ -97,8 +106,12 @@ test("an answer streams into the page and ends with a footer holding the stored 
     assert.match(await footer.locator("[data-stat=speed] dd").innerText(), /^[\d.]+ tok\/s$/);
     const speedup = answer!.stats.speedup;
     assert.ok(speedup != null, "the answer's stats carry a speedup against the measured baseline");
-    assert.match(await footer.locator("[data-stat=speedup] dd").innerText(),
-        new RegExp(`^${speedup.ratio.toFixed(speedup.ratio < 10 ? 1 : 0).replace(".", "\\.")}× vs expert alone, \\d+ tok/s measured \\d{1,2} [A-Z][a-z]{2}$`));
+    assert.match(
+        await footer.locator("[data-stat=speedup] dd").innerText(),
+        new RegExp(
+            `^${speedup.ratio.toFixed(speedup.ratio < 10 ? 1 : 0).replace(".", "\\.")}× vs expert alone, \\d+ tok/s measured \\d{1,2} [A-Z][a-z]{2}$`
+        )
+    );
 });
 
 test("highlighting shows exactly the stored answer, coloured by token source, and toggles back", {timeout: 60_000}, async () => {
@@ -109,17 +122,24 @@ test("highlighting shows exactly the stored answer, coloured by token source, an
     const runs = answers().last().locator(".runs");
     await runs.waitFor();
     const stored = (await storedMessages()).at(-1)!;
-    assert.equal(await runs.evaluate((node) => node.textContent), stored.content, "the highlighted text is the stored answer, character for character");
+    assert.equal(
+        await runs.evaluate((node) => node.textContent),
+        stored.content,
+        "the highlighted text is the stored answer, character for character"
+    );
     const classes = await runs.locator("span").evaluateAll((nodes) => nodes.map((n) => n.className));
     assert.ok(classes.length > 0 && classes.every((c) => /\brun-(draft|correction|bonus|direct)\b/.test(c)), classes.join(" "));
-    assert.ok(classes.some((c) => /run-draft/.test(c)), "an scd answer holds accepted drafts");
+    assert.ok(
+        classes.some((c) => /run-draft/.test(c)),
+        "an scd answer holds accepted drafts"
+    );
     await toggle.click();
     await answers().last().locator(".markdown").waitFor();
     assert.equal(await answers().last().locator(".runs").count(), 0);
 });
 
 test("Stop as soon as text appears ends the answer as stopped; the partial answer is stored and survives a reload", {timeout: 180_000}, async () => {
-    await setSettingsInUi(page, {"Max tokens": "1500", "Temperature": "1"});
+    await setSettingsInUi(page, {"Max tokens": "1500", Temperature: "1"});
     await page.getByTestId("highlight-toggle").click();
     // Clicks Stop from inside the page the moment the first text of the new answer is drawn.
     await page.evaluate(() => {
@@ -156,7 +176,11 @@ test("Stop as soon as text appears ends the answer as stopped; the partial answe
     const reloaded = answersOn(page).last();
     await reloaded.and(page.locator("[data-status=stopped]")).waitFor({timeout: 30_000});
     assert.equal(await reloaded.getAttribute("data-message-id"), stored.id);
-    assert.equal(await reloaded.locator(".runs").evaluate((node) => node.textContent), stored.content, "the partial answer is unchanged after a reload");
+    assert.equal(
+        await reloaded.locator(".runs").evaluate((node) => node.textContent),
+        stored.content,
+        "the partial answer is unchanged after a reload"
+    );
     await reloaded.getByText("Stopped before the end.").waitFor();
     await page.getByTestId("highlight-toggle").click();
 });
@@ -170,7 +194,11 @@ test("Regenerate replaces the last answer with a new one", {timeout: 180_000}, a
     await answers().last().getByTestId("message-stats").waitFor({timeout: 120_000});
     const after = await storedMessages();
     assert.equal(after.length, before.length);
-    assert.deepEqual(after.slice(0, -1).map((m) => m.id), before.slice(0, -1).map((m) => m.id), "everything before the answer is kept");
+    assert.deepEqual(
+        after.slice(0, -1).map((m) => m.id),
+        before.slice(0, -1).map((m) => m.id),
+        "everything before the answer is kept"
+    );
     const fresh = after.at(-1)!;
     assert.notEqual(fresh.id, old.id);
     assert.equal(fresh.role, "assistant");
@@ -188,8 +216,15 @@ test("Edit and resend replaces the question and everything after it", {timeout: 
     await page.locator(`[data-testid=message][data-message-id="${before.at(-1)!.id}"]`).waitFor({state: "detached", timeout: 30_000});
     await answers().last().getByTestId("message-stats").waitFor({timeout: 120_000});
     const after = await storedMessages();
-    assert.deepEqual(after.map((m) => m.role), ["user", "assistant", "user", "assistant"]);
-    assert.deepEqual(after.slice(0, 2).map((m) => m.id), before.slice(0, 2).map((m) => m.id), "the first exchange is untouched");
+    assert.deepEqual(
+        after.map((m) => m.role),
+        ["user", "assistant", "user", "assistant"]
+    );
+    assert.deepEqual(
+        after.slice(0, 2).map((m) => m.id),
+        before.slice(0, 2).map((m) => m.id),
+        "the first exchange is untouched"
+    );
     assert.equal(after[2]!.id, before[2]!.id, "the edited message keeps its place");
     assert.equal(after[2]!.content, "The little dog");
     assert.notEqual(after[3]!.id, before[3]!.id);
@@ -204,10 +239,17 @@ test("after a reload the chat is in the list and shows the stored history", {tim
     await answersOn(page).nth(1).getByTestId("message-stats").waitFor({timeout: 30_000});
     assert.equal(await page.getByTestId("conversation-item").count(), 1);
     assert.match(await page.getByTestId("conversation-item").innerText(), /Once upon a time/);
-    const shown = await page.getByTestId("message").evaluateAll((nodes) => nodes.map((n) => ({
-        id: n.getAttribute("data-message-id"), role: n.getAttribute("data-role"), status: n.getAttribute("data-status")
-    })));
-    assert.deepEqual(shown, stored.map((m) => ({id: m.id, role: m.role, status: m.status})));
+    const shown = await page.getByTestId("message").evaluateAll((nodes) =>
+        nodes.map((n) => ({
+            id: n.getAttribute("data-message-id"),
+            role: n.getAttribute("data-role"),
+            status: n.getAttribute("data-status")
+        }))
+    );
+    assert.deepEqual(
+        shown,
+        stored.map((m) => ({id: m.id, role: m.role, status: m.status}))
+    );
     assert.deepEqual(await userMessages().locator(".text").allInnerTexts(), ["Once upon a time", "The little dog"]);
 });
 
@@ -216,12 +258,21 @@ test("search finds a word of an answer, marks it, and opens the chat at that mes
     const word = firstAnswer.content.match(/[A-Za-z]{5,}/)?.[0];
     assert.ok(word != null, `the first answer has a word to search for: ${firstAnswer.content}`);
     await page.getByTestId("search-input").fill(word);
-    const hit = page.locator(".hit").filter({has: page.locator("mark", {hasText: new RegExp(`^${word}$`, "i")})}).first();
+    const hit = page
+        .locator(".hit")
+        .filter({has: page.locator("mark", {hasText: new RegExp(`^${word}$`, "i")})})
+        .first();
     await hit.waitFor({timeout: 15_000});
     const hits = await client.api.searchMessages({query: word});
-    assert.ok(hits.some((h) => h.messageId === firstAnswer.id), "the store finds the same answer");
+    assert.ok(
+        hits.some((h) => h.messageId === firstAnswer.id),
+        "the store finds the same answer"
+    );
     assert.equal(await page.locator(".hit").count(), hits.length);
-    await page.locator(".hit").nth(hits.findIndex((h) => h.messageId === firstAnswer.id)).click();
+    await page
+        .locator(".hit")
+        .nth(hits.findIndex((h) => h.messageId === firstAnswer.id))
+        .click();
     await page.locator(`[data-message-id="${firstAnswer.id}"].revealed`).waitFor({timeout: 15_000});
     await page.getByTestId("search-input").fill("");
     await page.getByTestId("conversation-item").first().waitFor();
@@ -230,7 +281,10 @@ test("search finds a word of an answer, marks it, and opens the chat at that mes
 test("export downloads the chat as Markdown and JSON, the service's own files", {timeout: 60_000}, async () => {
     const [conversation] = await client.api.listConversations();
     const stored = await storedMessages();
-    for (const [format, name] of [["markdown", "Export this chat as Markdown"], ["json", "Export this chat as JSON"]] as const) {
+    for (const [format, name] of [
+        ["markdown", "Export this chat as Markdown"],
+        ["json", "Export this chat as JSON"]
+    ] as const) {
         const download = page.waitForEvent("download");
         await page.getByRole("button", {name}).click();
         const file = await download;
@@ -239,12 +293,16 @@ test("export downloads the chat as Markdown and JSON, the service's own files", 
         assert.equal(file.suggestedFilename(), expected.fileName);
         if (format === "json") {
             // The same document but for the moment it was made.
-            const withoutTime = (text: string) => ({...JSON.parse(text) as Record<string, unknown>, exportedAt: null});
+            const withoutTime = (text: string) => ({...(JSON.parse(text) as Record<string, unknown>), exportedAt: null});
             assert.deepEqual(withoutTime(content), withoutTime(expected.content));
         } else {
             assert.equal(content, expected.content);
         }
-        for (const message of stored) assert.ok(content.includes(format === "json" ? JSON.stringify(message.content) : message.content.trim()), `${format} holds ${message.id}`);
+        for (const message of stored)
+            assert.ok(
+                content.includes(format === "json" ? JSON.stringify(message.content) : message.content.trim()),
+                `${format} holds ${message.id}`
+            );
     }
     assert.deepEqual(pageErrors, []);
 });
@@ -253,20 +311,38 @@ test("an incompatible pair is refused with the engine's reasons; the demo pair l
     const expert = page.getByTestId("expert-select");
     await expert.locator("option", {hasText: "stories260K.gguf"}).first().waitFor({state: "attached"});
     const amateurOptions = await page.getByTestId("amateur-select").locator("option").allInnerTexts();
-    assert.ok(amateurOptions.some((t) => t.includes("llama-2-tiny-random.gguf")), amateurOptions.join(" | "));
-    const randomPath = await page.getByTestId("amateur-select").locator("option", {hasText: "llama-2-tiny-random.gguf"}).first().getAttribute("value");
+    assert.ok(
+        amateurOptions.some((t) => t.includes("llama-2-tiny-random.gguf")),
+        amateurOptions.join(" | ")
+    );
+    const randomPath = await page
+        .getByTestId("amateur-select")
+        .locator("option", {hasText: "llama-2-tiny-random.gguf"})
+        .first()
+        .getAttribute("value");
     await page.getByTestId("amateur-select").selectOption(randomPath!);
     await page.getByText("These models cannot work as a pair:").waitFor();
     assert.match(await page.locator(".verdict").innerText(), /vocabularySize/);
     assert.equal(await page.getByRole("button", {name: "Load pair"}).isDisabled(), true);
 
-    const l4Path = await page.getByTestId("amateur-select").locator("option", {hasText: "stories260K-L4-earlyexit.gguf"}).first().getAttribute("value");
-    const expertPath = await expert.locator("option", {hasText: /^stories260K\.gguf/}).first().getAttribute("value");
+    const l4Path = await page
+        .getByTestId("amateur-select")
+        .locator("option", {hasText: "stories260K-L4-earlyexit.gguf"})
+        .first()
+        .getAttribute("value");
+    const expertPath = await expert
+        .locator("option", {hasText: /^stories260K\.gguf/})
+        .first()
+        .getAttribute("value");
     await expert.selectOption(expertPath!);
     await page.getByTestId("amateur-select").selectOption(l4Path!);
     await page.getByText("The two models share a tokenizer.").waitFor();
     await page.getByRole("button", {name: "Load pair"}).click();
-    await page.getByRole("status").filter({hasText: "stories260K-L4-earlyexit.gguf"}).filter({hasText: /CPU|Metal|CUDA|Vulkan/}).waitFor({timeout: 90_000});
+    await page
+        .getByRole("status")
+        .filter({hasText: "stories260K-L4-earlyexit.gguf"})
+        .filter({hasText: /CPU|Metal|CUDA|Vulkan/})
+        .waitFor({timeout: 90_000});
 });
 
 test("a setting from the form applies to the next answer, whose footer shows its stats beside the baseline", {timeout: 120_000}, async () => {

@@ -27,7 +27,10 @@ const binary = electronBinary();
 const skip = binary == null ? "the Electron binary is not installed here (its download failed): Electron smoke test skipped" : false;
 
 test("the desktop app opens its window and answers with the demo pair", {skip, timeout: 300_000}, async () => {
-    const vite = spawnSync(process.execPath, [path.join(repoRoot, "node_modules", "vite", "bin", "vite.js"), "build"], {cwd: repoRoot, encoding: "utf8"});
+    const vite = spawnSync(process.execPath, [path.join(repoRoot, "node_modules", "vite", "bin", "vite.js"), "build"], {
+        cwd: repoRoot,
+        encoding: "utf8"
+    });
     assert.equal(vite.status, 0, vite.stderr);
     const {outDir} = await buildElectron();
     const {_electron} = await import("playwright-core");
@@ -41,10 +44,10 @@ test("the desktop app opens its window and answers with the demo pair", {skip, t
         const window = await app.firstWindow();
         await window.waitForLoadState("domcontentloaded");
         assert.equal(await window.title(), "Tandem");
-        const page = await window.evaluate(`({
+        const page = (await window.evaluate(`({
             node: typeof require !== "undefined" || typeof process !== "undefined",
             bridge: Object.keys(window.tandem ?? {}).sort()
-        })`) as {node: boolean; bridge: string[]};
+        })`)) as {node: boolean; bridge: string[]};
         assert.equal(page.node, false, "no Node in the page");
         assert.deepEqual(page.bridge, [...serviceFunctionNames, "onEvent"].sort());
 

@@ -29,7 +29,7 @@ try {
     const light = await browser.newPage({viewport: {width: 1280, height: 800}, colorScheme: "light"});
     await light.goto(serve.address.toString());
     await loadDemoPairInUi(light);
-    await setSettingsInUi(light, {"Max tokens": "60", "Temperature": "0.7"});
+    await setSettingsInUi(light, {"Max tokens": "60", Temperature: "0.7"});
     for (const question of questions) {
         const before = await answersOn(light).count();
         await light.getByTestId("composer").fill(question);
@@ -41,7 +41,10 @@ try {
 
     const dark = await browser.newPage({viewport: {width: 1280, height: 800}, colorScheme: "dark"});
     await dark.goto(serve.address.toString());
-    await answersOn(dark).nth(questions.length - 1).getByTestId("message-stats").waitFor({timeout: 30_000});
+    await answersOn(dark)
+        .nth(questions.length - 1)
+        .getByTestId("message-stats")
+        .waitFor({timeout: 30_000});
     await showHighlighting(dark);
     await dark.screenshot({path: path.join(outDir, "chat-dark.png")});
     process.stdout.write(`wrote ${path.join(outDir, "chat.png")} and chat-dark.png\n`);

@@ -21,6 +21,11 @@ export async function writeZeroHeadModel(): Promise<string> {
     const file = await readGguf(modelPath(storyExpert));
     const metadata = setMetadata(typedMetadata(file), "llama.attention.head_count", 0, GgufValueType.UINT32);
     const out = path.join(await mkdtemp(path.join(os.tmpdir(), "tandem-abort-")), "stories260K-zero-heads.gguf");
-    await writeGguf(out, {version: file.version as 2 | 3, metadata, tensors: file.tensors.map((t) => copyTensor(file, t)), alignment: file.alignment});
+    await writeGguf(out, {
+        version: file.version as 2 | 3,
+        metadata,
+        tensors: file.tensors.map((t) => copyTensor(file, t)),
+        alignment: file.alignment
+    });
     return out;
 }

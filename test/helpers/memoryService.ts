@@ -5,7 +5,17 @@
  * It also records every call it received, so tests can prove a refused request never reached it. The real
  * service (src-main/service) is tested by its own tests and by the full-stack web test.
  */
-import {ServiceError, optionDefaults, type AppStatus, type Conversation, type Message, type ServiceApi, type ServiceEvent, type Settings, type SettingsOverrides} from "../../src-shared/index.ts";
+import {
+    ServiceError,
+    optionDefaults,
+    type AppStatus,
+    type Conversation,
+    type Message,
+    type ServiceApi,
+    type ServiceEvent,
+    type Settings,
+    type SettingsOverrides
+} from "../../src-shared/index.ts";
 
 export type MemoryService = ServiceApi & {
     subscribe(listener: (event: ServiceEvent) => void): () => void;
@@ -32,8 +42,19 @@ export function createMemoryService(): MemoryService {
         return found;
     }
     function message(conversationId: string, role: Message["role"], content: string): Message {
-        return {id: `m${nextId++}`, conversationId, role, content, status: "done", error: null, stats: null, runs: null, seed: null,
-            createdAt: now(), updatedAt: now()};
+        return {
+            id: `m${nextId++}`,
+            conversationId,
+            role,
+            content,
+            status: "done",
+            error: null,
+            stats: null,
+            runs: null,
+            seed: null,
+            createdAt: now(),
+            updatedAt: now()
+        };
     }
 
     const service: ServiceApi = {
@@ -67,7 +88,14 @@ export function createMemoryService(): MemoryService {
             return [...conversations.values()].map((c) => c.conversation);
         },
         async createConversation({title}) {
-            const conversation: Conversation = {id: `c${nextId++}`, title: title ?? "New chat", createdAt: now(), updatedAt: now(), pair: null, overrides: {}};
+            const conversation: Conversation = {
+                id: `c${nextId++}`,
+                title: title ?? "New chat",
+                createdAt: now(),
+                updatedAt: now(),
+                pair: null,
+                overrides: {}
+            };
             conversations.set(conversation.id, {conversation, messages: []});
             emit({type: "conversations"});
             return conversation;
@@ -91,13 +119,24 @@ export function createMemoryService(): MemoryService {
             return entry.conversation;
         },
         async searchMessages({query}) {
-            return [...conversations.values()].flatMap((c) => c.messages.filter((m) => m.content.includes(query)).map((m) => ({
-                conversationId: c.conversation.id, conversationTitle: c.conversation.title, messageId: m.id, snippet: `«${query}»`
-            })));
+            return [...conversations.values()].flatMap((c) =>
+                c.messages
+                    .filter((m) => m.content.includes(query))
+                    .map((m) => ({
+                        conversationId: c.conversation.id,
+                        conversationTitle: c.conversation.title,
+                        messageId: m.id,
+                        snippet: `«${query}»`
+                    }))
+            );
         },
         async exportConversation({id, format}) {
             const entry = conversationOf(id);
-            return {fileName: `${entry.conversation.title}.${format === "json" ? "json" : "md"}`, mimeType: "text/plain", content: JSON.stringify(entry)};
+            return {
+                fileName: `${entry.conversation.title}.${format === "json" ? "json" : "md"}`,
+                mimeType: "text/plain",
+                content: JSON.stringify(entry)
+            };
         },
         async sendMessage({conversationId, text}) {
             const entry = conversationOf(conversationId);
@@ -109,7 +148,10 @@ export function createMemoryService(): MemoryService {
                 emit({type: "generation", event: {kind: "started", conversationId, message: answer}});
                 const words = ["Once", " upon", " a", " time"];
                 for (const word of words) {
-                    emit({type: "generation", event: {kind: "delta", conversationId, messageId: answer.id, text: word, runs: [{source: "draft", length: word.length}]}});
+                    emit({
+                        type: "generation",
+                        event: {kind: "delta", conversationId, messageId: answer.id, text: word, runs: [{source: "draft", length: word.length}]}
+                    });
                 }
                 const done = {...answer, content: words.join(""), status: "done" as const};
                 entry.messages.push(done);
@@ -133,10 +175,15 @@ export function createMemoryService(): MemoryService {
     };
 
     // Record every call that reached the service (after the transport's validation).
-    const recorded = Object.fromEntries(Object.entries(service).map(([name, fn]) => [name, (...args: unknown[]) => {
-        calls.push(name);
-        return (fn as (...a: unknown[]) => unknown).apply(service, args);
-    }])) as unknown as ServiceApi;
+    const recorded = Object.fromEntries(
+        Object.entries(service).map(([name, fn]) => [
+            name,
+            (...args: unknown[]) => {
+                calls.push(name);
+                return (fn as (...a: unknown[]) => unknown).apply(service, args);
+            }
+        ])
+    ) as unknown as ServiceApi;
 
     return Object.assign(recorded, {
         subscribe(listener: (event: ServiceEvent) => void) {

@@ -38,14 +38,17 @@ export function openSocket(server: WebServer, options: SocketOptions = {}): Prom
     if (options.host != null) headers.Host = options.host;
     const origin = options.origin === undefined ? server.origin : options.origin;
     const socket = new WebSocket(`ws://127.0.0.1:${server.port}${options.path ?? "/api"}${query}`, {
-        headers, ...(origin != null ? {origin} : {})
+        headers,
+        ...(origin != null ? {origin} : {})
     });
     return new Promise((resolve, reject) => {
         socket.once("open", () => resolve(socket));
         socket.once("unexpected-response", (_request, response) => {
             let body = "";
             response.on("data", (chunk: Buffer) => (body += chunk.toString()));
-            response.on("end", () => reject(Object.assign(new Error(`HTTP ${response.statusCode}: ${body.trim()}`), {status: response.statusCode, body})));
+            response.on("end", () =>
+                reject(Object.assign(new Error(`HTTP ${response.statusCode}: ${body.trim()}`), {status: response.statusCode, body}))
+            );
         });
         socket.once("error", reject);
     });

@@ -12,7 +12,10 @@ import {createService, nodeEngineLauncher, type EngineLauncher, type TandemServi
 import {modelsDir} from "./models.ts";
 
 export const demoModelsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../resources/models");
-export const demoPair = {expertPath: path.join(demoModelsDir, "stories260K.gguf"), amateurPath: path.join(demoModelsDir, "stories260K-L4-earlyexit.gguf")};
+export const demoPair = {
+    expertPath: path.join(demoModelsDir, "stories260K.gguf"),
+    amateurPath: path.join(demoModelsDir, "stories260K-L4-earlyexit.gguf")
+};
 
 export type Harness = {
     readonly service: TandemService;
@@ -33,7 +36,7 @@ export type HarnessOptions = {
 };
 
 export async function startService(options: HarnessOptions = {}): Promise<Harness> {
-    const dir = options.dataDir ?? await mkdtemp(path.join(os.tmpdir(), "tandem-service-"));
+    const dir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "tandem-service-")));
     const service = await createService({
         dataDir: dir,
         modelsDirs: [modelsDir],
@@ -71,8 +74,11 @@ export async function startService(options: HarnessOptions = {}): Promise<Harnes
             check();
         });
     const finished = async (messageId: string, since = 0): Promise<Message> => {
-        const event = await waitFor((e): e is ServiceEvent & {type: "generation"; event: GenerationEvent & {kind: "finished"}} =>
-            e.type === "generation" && e.event.kind === "finished" && e.event.message.id === messageId, since);
+        const event = await waitFor(
+            (e): e is ServiceEvent & {type: "generation"; event: GenerationEvent & {kind: "finished"}} =>
+                e.type === "generation" && e.event.kind === "finished" && e.event.message.id === messageId,
+            since
+        );
         return event.event.message;
     };
     return {service, dataDir: dir, events, waitFor, finished};
@@ -80,5 +86,5 @@ export async function startService(options: HarnessOptions = {}): Promise<Harnes
 
 /** The text of every delta of answer `messageId`, in order. */
 export function deltaText(events: readonly ServiceEvent[], messageId: string): string {
-    return events.map((e) => e.type === "generation" && e.event.kind === "delta" && e.event.messageId === messageId ? e.event.text : "").join("");
+    return events.map((e) => (e.type === "generation" && e.event.kind === "delta" && e.event.messageId === messageId ? e.event.text : "")).join("");
 }

@@ -8,8 +8,14 @@ import {createService, nodeEngineLauncher} from "../../src-main/service/index.ts
 import {modelPath, modelsDir, randomLargeVocab} from "./models.ts";
 import {demoModelsDir} from "./serviceHarness.ts";
 
-const service = await createService({dataDir: process.argv[2]!, modelsDirs: [modelsDir], demoModelsDir,
-    engineLauncher: nodeEngineLauncher({echoStderr: false}), threads: 1, cpu: true});
+const service = await createService({
+    dataDir: process.argv[2]!,
+    modelsDirs: [modelsDir],
+    demoModelsDir,
+    engineLauncher: nodeEngineLauncher({echoStderr: false}),
+    threads: 1,
+    cpu: true
+});
 await service.updateSettings({mode: "cd", topK: 100_000, exact: true, maxTokens: 4000, contextSize: 4096});
 const random = modelPath(randomLargeVocab);
 await service.loadPair({expertPath: random, amateurPath: random});

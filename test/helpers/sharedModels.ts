@@ -29,7 +29,9 @@ export function modelPath(name: string): string {
 }
 
 export async function sha256Of(path: string): Promise<string> {
-    return createHash("sha256").update(await readFile(path)).digest("hex");
+    return createHash("sha256")
+        .update(await readFile(path))
+        .digest("hex");
 }
 
 /** A fresh temp folder and a function that removes it. */

@@ -14,9 +14,24 @@ import {helpText, parseIntegerOption, parseNumberOption, parseTextFlags, textFla
 export const MAX_FFN_WIDTH = 2 ** 20;
 
 const benchFlags = {
-    pairs: {type: "string", default: "story", valueName: "LIST", help: "comma-separated pairs: story (stories260K + L4), heavy-l4 (heavy expert + L4), heavy-twin (heavy expert + stories260K), or all"},
-    models: {type: "string", default: process.env.TANDEM_MODELS_DIR ?? "../shared/models", valueName: "DIR", help: "folder of the shared models the pairs are built from"},
-    ffn: {type: "string", default: "65536", valueName: "F", help: "feed-forward width of the heavy expert (172 to 1048576; built once into the fixture cache)"},
+    pairs: {
+        type: "string",
+        default: "story",
+        valueName: "LIST",
+        help: "comma-separated pairs: story (stories260K + L4), heavy-l4 (heavy expert + L4), heavy-twin (heavy expert + stories260K), or all"
+    },
+    models: {
+        type: "string",
+        default: process.env.TANDEM_MODELS_DIR ?? "../shared/models",
+        valueName: "DIR",
+        help: "folder of the shared models the pairs are built from"
+    },
+    ffn: {
+        type: "string",
+        default: "65536",
+        valueName: "F",
+        help: "feed-forward width of the heavy expert (172 to 1048576; built once into the fixture cache)"
+    },
     expert: {type: "string", valueName: "PATH", help: "bench this expert instead of --pairs (with --amateur)"},
     amateur: {type: "string", valueName: "PATH", help: "the amateur that goes with --expert"},
     prompts: {type: "string", default: "4", valueName: "N", help: "how many of the built-in story prompts each mode runs"},
@@ -36,7 +51,11 @@ const benchFlags = {
     "skip-modes": {type: "boolean", help: "skip the mode table (run only --sweep or --quality)"}
 } as const;
 
-const benchCommandSpec = textFlagCommand("bench", "Runs every decoding mode side by side on one or more pairs, interleaved and repeated, and prints\ntheir speeds, the measured primitives (t_a, t_e, t_v), the predicted speeds and the ratios.", benchFlags);
+const benchCommandSpec = textFlagCommand(
+    "bench",
+    "Runs every decoding mode side by side on one or more pairs, interleaved and repeated, and prints\ntheir speeds, the measured primitives (t_a, t_e, t_v), the predicted speeds and the ratios.",
+    benchFlags
+);
 export const benchUsage = usageLine(benchCommandSpec);
 export const benchHelp = helpText(benchCommandSpec);
 
@@ -57,7 +76,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         beta: parseNumberOption("--beta", values.beta, 0),
         topK: parseIntegerOption("--top-k", values["top-k"], 1),
         threads: values.threads == null ? defaultThreadsPerModel() : parseIntegerOption("--threads", values.threads, 1, 256),
-        gpu: values.cpu ? false as const : "auto" as const,
+        gpu: values.cpu ? (false as const) : ("auto" as const),
         contextSize: 1024,
         onProgress: log
     };
@@ -78,11 +97,23 @@ export async function benchCommand(argv: string[]): Promise<number> {
         try {
             log(`sweep on ${pairs[0]!.description}: γ 1–8 × β {0, 0.25, 0.5, 1}`);
             const sweep = await runSweep(pair, {
-                prompts: settings.prompts, maxTokens: settings.maxTokens, temperature: 1, alpha: settings.alpha,
-                gammas: [1, 2, 3, 4, 5, 6, 7, 8], betas: [0, 0.25, 0.5, 1], repeats: settings.repeats, onProgress: log
+                prompts: settings.prompts,
+                maxTokens: settings.maxTokens,
+                temperature: 1,
+                alpha: settings.alpha,
+                gammas: [1, 2, 3, 4, 5, 6, 7, 8],
+                betas: [0, 0.25, 0.5, 1],
+                repeats: settings.repeats,
+                onProgress: log
             });
-            await writeFile(values.plot, sweepPlot(sweep, `SCD on ${pairs[0]!.description}`,
-                `${deviceName(pair)}, ${settings.threads} thread(s) per model, temperature 1, α ${settings.alpha}, ${promptCount} prompts × ${settings.maxTokens} tokens × ${settings.repeats} repeats`));
+            await writeFile(
+                values.plot,
+                sweepPlot(
+                    sweep,
+                    `SCD on ${pairs[0]!.description}`,
+                    `${deviceName(pair)}, ${settings.threads} thread(s) per model, temperature 1, α ${settings.alpha}, ${promptCount} prompts × ${settings.maxTokens} tokens × ${settings.repeats} repeats`
+                )
+            );
             process.stdout.write(`### Sweep: scd on ${pairs[0]!.description} (temperature 1)\n\n${sweepTable(sweep)}\nPlot: ${values.plot}\n\n`);
             extras.sweep = sweep;
             log(`wrote ${values.plot}`);
@@ -97,8 +128,14 @@ export async function benchCommand(argv: string[]): Promise<number> {
             const qualitySettings = {prompts: count, maxTokens: 128, temperature: 1};
             log(`quality on ${pairs[0]!.description}: ${count} prompts × 128 tokens`);
             const quality = await runQuality(pair, {
-                prompts: qualityPrompts(count), maxTokens: 128, temperature: 1, alpha: settings.alpha, beta: settings.beta,
-                gamma: settings.gamma, modes: ["expert", "amateur", "sd", "cd", "scd"], onProgress: log
+                prompts: qualityPrompts(count),
+                maxTokens: 128,
+                temperature: 1,
+                alpha: settings.alpha,
+                beta: settings.beta,
+                gamma: settings.gamma,
+                modes: ["expert", "amateur", "sd", "cd", "scd"],
+                onProgress: log
             });
             process.stdout.write(`### Quality: ${pairs[0]!.description}\n\n${qualityTable(quality, qualitySettings)}\n`);
             extras.quality = quality;
@@ -114,10 +151,20 @@ export async function benchCommand(argv: string[]): Promise<number> {
     return 0;
 }
 
-async function pairSpecs(values: {pairs: string; models: string; ffn: string; expert?: string; amateur?: string}, log: (line: string) => void): Promise<PairSpec[]> {
+async function pairSpecs(
+    values: {pairs: string; models: string; ffn: string; expert?: string; amateur?: string},
+    log: (line: string) => void
+): Promise<PairSpec[]> {
     if (values.expert != null || values.amateur != null) {
         if (values.expert == null || values.amateur == null) throw new UsageError("--expert and --amateur go together");
-        return [{name: "custom", description: `${path.basename(values.expert)} + ${path.basename(values.amateur)}`, expertPath: values.expert, amateurPath: values.amateur}];
+        return [
+            {
+                name: "custom",
+                description: `${path.basename(values.expert)} + ${path.basename(values.amateur)}`,
+                expertPath: values.expert,
+                amateurPath: values.amateur
+            }
+        ];
     }
     const names = values.pairs === "all" ? [...benchPairNames] : values.pairs.split(",").map((n) => n.trim());
     for (const name of names) {

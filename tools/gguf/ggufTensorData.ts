@@ -31,11 +31,7 @@ export async function readTensorBytes(file: GgufFile, tensor: GgufTensorInfo): P
 }
 
 /** A tensor's bytes in chunks of at most `chunkBytes` (each chunk a fresh buffer). */
-export async function* streamTensorBytes(
-    file: GgufFile,
-    tensor: GgufTensorInfo,
-    chunkBytes = DEFAULT_CHUNK_BYTES
-): AsyncGenerator<Buffer> {
+export async function* streamTensorBytes(file: GgufFile, tensor: GgufTensorInfo, chunkBytes = DEFAULT_CHUNK_BYTES): AsyncGenerator<Buffer> {
     const {start, end} = tensorRange(file, tensor);
     const handle = await open(file.path, "r");
     try {

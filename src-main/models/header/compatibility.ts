@@ -40,8 +40,11 @@ export function checkPairCompatibility(expert: TokenizerFacts, amateur: Tokenize
     }
     const sizeDifference = Math.abs(expert.tokens.length - amateur.tokens.length);
     if (sizeDifference > MAX_VOCABULARY_SIZE_DIFFERENCE) {
-        fail("vocabularySize", `the expert has ${expert.tokens.length} tokens and the amateur ${amateur.tokens.length}; ` +
-            `they may differ by at most ${MAX_VOCABULARY_SIZE_DIFFERENCE}`);
+        fail(
+            "vocabularySize",
+            `the expert has ${expert.tokens.length} tokens and the amateur ${amateur.tokens.length}; ` +
+                `they may differ by at most ${MAX_VOCABULARY_SIZE_DIFFERENCE}`
+        );
     }
     const common = Math.min(expert.tokens.length, amateur.tokens.length);
     let mismatches = 0;
@@ -53,16 +56,22 @@ export function checkPairCompatibility(expert: TokenizerFacts, amateur: Tokenize
         }
     }
     if (mismatches > 0) {
-        fail("tokenTexts", `${mismatches} of the ${common} shared token ids have different texts ` +
-            `(first: id ${firstMismatch} is ${JSON.stringify(expert.tokens[firstMismatch])} in the expert, ` +
-            `${JSON.stringify(amateur.tokens[firstMismatch])} in the amateur)`);
+        fail(
+            "tokenTexts",
+            `${mismatches} of the ${common} shared token ids have different texts ` +
+                `(first: id ${firstMismatch} is ${JSON.stringify(expert.tokens[firstMismatch])} in the expert, ` +
+                `${JSON.stringify(amateur.tokens[firstMismatch])} in the amateur)`
+        );
     }
     const special: string[] = [];
     if (expert.bosTokenId !== amateur.bosTokenId) special.push(`BOS ${expert.bosTokenId ?? "none"} vs ${amateur.bosTokenId ?? "none"}`);
     if (expert.eosTokenId !== amateur.eosTokenId) special.push(`EOS ${expert.eosTokenId ?? "none"} vs ${amateur.eosTokenId ?? "none"}`);
     if (special.length > 0) fail("bosEos", `special tokens differ (expert vs amateur): ${special.join(", ")}`);
     if (expert.addBosToken !== amateur.addBosToken) {
-        fail("addBos", `the expert ${expert.addBosToken ? "adds" : "does not add"} a BOS token to prompts but the amateur ${amateur.addBosToken ? "does" : "does not"}`);
+        fail(
+            "addBos",
+            `the expert ${expert.addBosToken ? "adds" : "does not add"} a BOS token to prompts but the amateur ${amateur.addBosToken ? "does" : "does not"}`
+        );
     }
     return {compatible: failures.length === 0, failures};
 }

@@ -17,7 +17,10 @@ export class IncompatiblePairError extends Error {
 export type InspectedModel = {readonly file: GgufFile; readonly tokenizer: TokenizerFacts};
 
 /** Reads both GGUF headers and checks the pair; throws GgufError (bad file) but reports incompatibility. */
-export async function inspectPair(expertPath: string, amateurPath: string): Promise<{expert: InspectedModel; amateur: InspectedModel; report: CompatibilityReport}> {
+export async function inspectPair(
+    expertPath: string,
+    amateurPath: string
+): Promise<{expert: InspectedModel; amateur: InspectedModel; report: CompatibilityReport}> {
     const inspect = async (path: string): Promise<InspectedModel> => {
         const file = await validateGgufFile(path);
         checkLoadable(file);

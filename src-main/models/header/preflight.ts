@@ -33,13 +33,16 @@ export function loadProblems(file: GgufFile): string[] {
 
     const blocks = integer("block_count");
     // A missing key is llama.cpp's to report ("key not found", or the unknown architecture that explains it).
-    if (blocks !== undefined && !(blocks >= 1 && blocks <= LLAMA_MAX_LAYERS)) problems.push(`${key("block_count")} is ${blocks}; llama.cpp takes 1 to ${LLAMA_MAX_LAYERS} layers`);
+    if (blocks !== undefined && !(blocks >= 1 && blocks <= LLAMA_MAX_LAYERS))
+        problems.push(`${key("block_count")} is ${blocks}; llama.cpp takes 1 to ${LLAMA_MAX_LAYERS} layers`);
     const embedding = integer("embedding_length");
     if (embedding !== undefined && !(embedding >= 1)) problems.push(`${key("embedding_length")} is ${embedding}`);
     const context = integer("context_length");
-    if (context !== undefined && !(context >= 1 && context <= MAX_CONTEXT_LENGTH)) problems.push(`${key("context_length")} is ${context}; llama.cpp reads 1 to ${MAX_CONTEXT_LENGTH}`);
+    if (context !== undefined && !(context >= 1 && context <= MAX_CONTEXT_LENGTH))
+        problems.push(`${key("context_length")} is ${context}; llama.cpp reads 1 to ${MAX_CONTEXT_LENGTH}`);
     const nextn = integer("nextn_predict_layers");
-    if (nextn !== undefined && blocks !== undefined && nextn > blocks) problems.push(`${key("nextn_predict_layers")} is ${nextn}, more than the ${blocks} layers`);
+    if (nextn !== undefined && blocks !== undefined && nextn > blocks)
+        problems.push(`${key("nextn_predict_layers")} is ${nextn}, more than the ${blocks} layers`);
 
     problems.push(...expertProblems(file, key));
     if (blocks !== undefined && blocks >= 1 && blocks <= LLAMA_MAX_LAYERS && embedding !== undefined && embedding >= 1) {
@@ -64,7 +67,9 @@ export function loadProblems(file: GgufFile): string[] {
     else {
         const duplicate = firstDuplicate(tokens);
         if (duplicate != null) {
-            problems.push(`its vocabulary lists the token ${JSON.stringify(tokens[duplicate.second])} twice (ids ${duplicate.first} and ${duplicate.second})`);
+            problems.push(
+                `its vocabulary lists the token ${JSON.stringify(tokens[duplicate.second])} twice (ids ${duplicate.first} and ${duplicate.second})`
+            );
         }
     }
     return problems;
@@ -110,18 +115,22 @@ function headProblems(file: GgufFile, key: (suffix: string) => string, blocks: n
     const kvGiven = getValue(file, key("attention.head_count_kv")) !== undefined;
     const kvHeads = kvGiven ? perLayer(file, key("attention.head_count_kv")) : heads;
     const keyLength = getNumber(file, key("attention.key_length"));
-    const at = (values: number[], layer: number) => values.length === 1 ? values[0]! : values[layer];
+    const at = (values: number[], layer: number) => (values.length === 1 ? values[0]! : values[layer]);
     for (let layer = 0; layer < blocks; layer++) {
         const prefix = `blk.${layer}.attn_`;
         const hasAttention = file.tensors.some((t) => t.name.startsWith(`${prefix}q`) || t.name.startsWith(`${prefix}k`));
         if (!hasAttention) continue;
         const where = heads.length === 1 ? "" : ` for layer ${layer}`;
         const head = at(heads, layer);
-        if (head === undefined || !(head >= 1)) return [`${key("attention.head_count")} is ${head ?? "missing"}${where}, but the layer has attention weights`];
+        if (head === undefined || !(head >= 1))
+            return [`${key("attention.head_count")} is ${head ?? "missing"}${where}, but the layer has attention weights`];
         const kvHead = at(kvHeads, layer);
-        if (kvHead === undefined || !(kvHead >= 1)) return [`${key("attention.head_count_kv")} is ${kvHead ?? "missing"}${where}, but the layer has attention weights`];
+        if (kvHead === undefined || !(kvHead >= 1))
+            return [`${key("attention.head_count_kv")} is ${kvHead ?? "missing"}${where}, but the layer has attention weights`];
         if (keyLength === undefined && Math.floor(embedding / head) < 1) {
-            return [`${key("attention.head_count")} is ${head}, more than ${key("embedding_length")} ${embedding}, so each head would have 0 dimensions`];
+            return [
+                `${key("attention.head_count")} is ${head}, more than ${key("embedding_length")} ${embedding}, so each head would have 0 dimensions`
+            ];
         }
     }
     return [];

@@ -23,10 +23,12 @@ export function getRuntime(gpu: GpuChoice, maxThreads: number): Promise<Llama> {
     const key = `${gpu}:${maxThreads}`;
     let runtime = runtimes.get(key);
     if (runtime == null) {
-        runtime = getLlama({gpu, maxThreads, build: "never", logLevel: LlamaLogLevel.error, logger: keepLog, progressLogs: false}).catch((error: unknown) => {
-            runtimes.delete(key);
-            throw new Error(`llama.cpp could not start: ${error instanceof Error ? error.message : String(error)}`);
-        });
+        runtime = getLlama({gpu, maxThreads, build: "never", logLevel: LlamaLogLevel.error, logger: keepLog, progressLogs: false}).catch(
+            (error: unknown) => {
+                runtimes.delete(key);
+                throw new Error(`llama.cpp could not start: ${error instanceof Error ? error.message : String(error)}`);
+            }
+        );
         runtimes.set(key, runtime);
     }
     return runtime;

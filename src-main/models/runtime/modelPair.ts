@@ -39,7 +39,13 @@ export class ModelPair {
     readonly decoder: PairDecoder;
 
     /** @param lock the lock both sequences check (every cache edit goes through the decoder) */
-    constructor(readonly expert: LoadedModel, readonly amateur: LoadedModel, readonly threads: number, sideBySide: boolean, lock: CacheLock) {
+    constructor(
+        readonly expert: LoadedModel,
+        readonly amateur: LoadedModel,
+        readonly threads: number,
+        sideBySide: boolean,
+        lock: CacheLock
+    ) {
         this.decoder = new PairDecoder(expert.sequence, amateur.sequence, modelTokenText(expert.model), {sideBySide, lock});
     }
 
@@ -105,10 +111,17 @@ export async function loadModelPair(options: LoadPairOptions): Promise<ModelPair
                 sequences: 1,
                 threads,
                 ...(options.exactNumerics
-                    ? {flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32"} as const
+                    ? ({flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32"} as const)
                     : {})
             });
-            const sequence = new ModelSequence(context.getSequence(), tokenizer.tokens.length, options.topK ?? 64, sharedVocabularySize, lock, file.path);
+            const sequence = new ModelSequence(
+                context.getSequence(),
+                tokenizer.tokens.length,
+                options.topK ?? 64,
+                sharedVocabularySize,
+                lock,
+                file.path
+            );
             return {file, model, context, sequence};
         } catch (error) {
             await model.dispose();

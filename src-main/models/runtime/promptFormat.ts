@@ -3,7 +3,17 @@
  * node-llama-cpp's chat wrappers (Llama 3, Qwen, Mistral, Gemma… or the template itself); models without
  * one (plain completion models such as the story models) get raw completion: BOS, then the text.
  */
-import {GeneralChatWrapper, LlamaText, resolveChatWrapper, type ChatWrapper, SpecialToken, SpecialTokensText, type ChatHistoryItem, type LlamaModel, type Token as LlamaToken} from "node-llama-cpp";
+import {
+    GeneralChatWrapper,
+    LlamaText,
+    resolveChatWrapper,
+    type ChatWrapper,
+    SpecialToken,
+    SpecialTokensText,
+    type ChatHistoryItem,
+    type LlamaModel,
+    type Token as LlamaToken
+} from "node-llama-cpp";
 import type {Token} from "../../engine/index.ts";
 
 export type ChatMessage = {readonly role: "system" | "user" | "assistant"; readonly text: string};
@@ -56,16 +66,20 @@ export function hasChatTemplate(model: LlamaModel): boolean {
 function chatWrapperFor(model: LlamaModel): {wrapper: ChatWrapper; problem?: string} {
     const template = chatTemplate(model);
     if (template != null && template.length > MAX_CHAT_TEMPLATE_LENGTH) {
-        return {wrapper: wrapperWithoutTemplate(model),
-            problem: `its chat template is ${template.length} characters long, more than the ${MAX_CHAT_TEMPLATE_LENGTH} Tandem reads, so a standard chat format is used instead`};
+        return {
+            wrapper: wrapperWithoutTemplate(model),
+            problem: `its chat template is ${template.length} characters long, more than the ${MAX_CHAT_TEMPLATE_LENGTH} Tandem reads, so a standard chat format is used instead`
+        };
     }
     try {
         return {wrapper: resolveChatWrapper(model, {fallbackToOtherWrappersOnJinjaError: false, warningLogs: false})};
     } catch (error) {
         const message = (error instanceof Error ? error.message : String(error)).split("\n")[0]!.trim();
         const reason = message.length > 160 ? `${message.slice(0, 159)}…` : message;
-        return {wrapper: wrapperWithoutTemplate(model),
-            problem: `its chat template cannot be read (${reason}), so a standard chat format is used instead`};
+        return {
+            wrapper: wrapperWithoutTemplate(model),
+            problem: `its chat template cannot be read (${reason}), so a standard chat format is used instead`
+        };
     }
 }
 
@@ -76,14 +90,16 @@ function chatWrapperFor(model: LlamaModel): {wrapper: ChatWrapper; problem?: str
 function wrapperWithoutTemplate(model: LlamaModel): ChatWrapper {
     const {fileInfo} = model;
     const tokenizer = {...fileInfo.metadata?.tokenizer, chat_template: undefined};
-    return resolveChatWrapper({
-        bosString: model.tokens.bosString,
-        filename: model.filename,
-        fileInfo: {...fileInfo, metadata: {...fileInfo.metadata, tokenizer}} as typeof fileInfo,
-        tokenizer: model.tokenizer,
-        noJinja: true,
-        warningLogs: false
-    }) ?? new GeneralChatWrapper();
+    return (
+        resolveChatWrapper({
+            bosString: model.tokens.bosString,
+            filename: model.filename,
+            fileInfo: {...fileInfo, metadata: {...fileInfo.metadata, tokenizer}} as typeof fileInfo,
+            tokenizer: model.tokenizer,
+            noJinja: true,
+            warningLogs: false
+        }) ?? new GeneralChatWrapper()
+    );
 }
 
 /** Chat-formatted prompt ending where the assistant's answer starts; raw completion when there is no template. */
@@ -93,9 +109,7 @@ export function chatPrompt(model: LlamaModel, messages: readonly ChatMessage[]):
     }
     const {wrapper, problem} = chatWrapperFor(model);
     const history: ChatHistoryItem[] = messages.map((m): ChatHistoryItem =>
-        m.role === "system" ? {type: "system", text: m.text}
-            : m.role === "user" ? {type: "user", text: m.text}
-                : {type: "model", response: [m.text]}
+        m.role === "system" ? {type: "system", text: m.text} : m.role === "user" ? {type: "user", text: m.text} : {type: "model", response: [m.text]}
     );
     history.push({type: "model", response: []});
     const state = wrapper.generateContextState({chatHistory: history});
@@ -104,8 +118,13 @@ export function chatPrompt(model: LlamaModel, messages: readonly ChatMessage[]):
     for (const trigger of state.stopGenerationTriggers) {
         splitTrigger(model, trigger, stopStrings, stopTokens);
     }
-    return {tokens: state.contextText.tokenize(model.tokenizer) as number[], stopStrings, stopTokens, format: "chat",
-        ...(problem != null ? {templateProblem: problem} : {})};
+    return {
+        tokens: state.contextText.tokenize(model.tokenizer) as number[],
+        stopStrings,
+        stopTokens,
+        format: "chat",
+        ...(problem != null ? {templateProblem: problem} : {})
+    };
 }
 
 /** A trigger made only of text becomes a stop string; one that is a single special token becomes a stop token. */

@@ -23,7 +23,13 @@ function tandem(...args: string[]) {
 
 /** argv of a quick generation on the story pair; a flag in `extra` replaces the default one. */
 function quick(...extra: string[]): string[] {
-    const defaults: [string, string][] = [["--expert", expert], ["--amateur", amateur], ["--prompt", "Once upon a time"], ["--threads", "1"], ["--max-tokens", "8"]];
+    const defaults: [string, string][] = [
+        ["--expert", expert],
+        ["--amateur", amateur],
+        ["--prompt", "Once upon a time"],
+        ["--threads", "1"],
+        ["--max-tokens", "8"]
+    ];
     const kept = defaults.filter(([flag]) => !extra.includes(flag)).flat();
     return ["generate", ...kept, "--raw", "--cpu", ...extra];
 }
@@ -38,15 +44,42 @@ function assertCleanFailure(result: ReturnType<typeof tandem>, pattern: RegExp):
 }
 
 test("generate --json on the story pair prints text, tokens and stats", () => {
-    const result = tandem("generate", "--expert", expert, "--amateur", amateur, "--mode", "scd", "--raw", "--json",
-        "--prompt", "Once upon a time", "--max-tokens", "48", "--threads", "1", "--cpu", "--seed", "1");
+    const result = tandem(
+        "generate",
+        "--expert",
+        expert,
+        "--amateur",
+        amateur,
+        "--mode",
+        "scd",
+        "--raw",
+        "--json",
+        "--prompt",
+        "Once upon a time",
+        "--max-tokens",
+        "48",
+        "--threads",
+        "1",
+        "--cpu",
+        "--seed",
+        "1"
+    );
     assert.equal(result.code, 0, result.stderr);
     const output = JSON.parse(result.stdout);
     assert.equal(typeof output.text, "string");
     assert.match(output.text, /^, there was a little girl/);
     assert.equal(output.tokens.length, 48);
-    for (const key of ["generatedTokens", "expertCalls", "draftedTokens", "acceptedTokens", "acceptanceRate",
-        "timeToFirstTokenMs", "totalMs", "tokensPerSecond", "stopReason"]) {
+    for (const key of [
+        "generatedTokens",
+        "expertCalls",
+        "draftedTokens",
+        "acceptedTokens",
+        "acceptanceRate",
+        "timeToFirstTokenMs",
+        "totalMs",
+        "tokensPerSecond",
+        "stopReason"
+    ]) {
         assert.ok(key in output.stats, `stats.${key}`);
     }
     assert.equal(output.stats.generatedTokens, 48);
@@ -55,8 +88,22 @@ test("generate --json on the story pair prints text, tokens and stats", () => {
 });
 
 test("generate streams plain text and a stats line without --json (cd: one expert call a token)", () => {
-    const result = tandem("generate", "--expert", expert, "--amateur", amateur, "--mode", "cd", "--prompt", "Once upon a time",
-        "--max-tokens", "20", "--threads", "1", "--cpu");
+    const result = tandem(
+        "generate",
+        "--expert",
+        expert,
+        "--amateur",
+        amateur,
+        "--mode",
+        "cd",
+        "--prompt",
+        "Once upon a time",
+        "--max-tokens",
+        "20",
+        "--threads",
+        "1",
+        "--cpu"
+    );
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /there was/);
     assert.match(result.stdout, /\[cd · 20 tokens · [\d.]+ tok\/s · first token [\d.]+ ms · expert calls 20 · seed \d+ · stop: maxTokens\]/);
@@ -77,8 +124,21 @@ test("bad inputs: one clear line on stderr and a non-zero exit", () => {
     assertCleanFailure(run(notGguf, amateur), /is not a GGUF model file/);
     assertCleanFailure(run(copy, truncated), /truncated\.gguf is truncated: tensor .* ends at byte/);
     assertCleanFailure(run(expert, modelPath(randomLargeVocab)), /cannot decode together: vocabularySize: .*; tokenTexts: /);
-    const longPrompt = tandem("generate", "--expert", expert, "--amateur", amateur, "--raw", "--threads", "1", "--cpu",
-        "--context-size", "256", "--prompt", "the cat sat on the mat. ".repeat(200));
+    const longPrompt = tandem(
+        "generate",
+        "--expert",
+        expert,
+        "--amateur",
+        amateur,
+        "--raw",
+        "--threads",
+        "1",
+        "--cpu",
+        "--context-size",
+        "256",
+        "--prompt",
+        "the cat sat on the mat. ".repeat(200)
+    );
     assertCleanFailure(longPrompt, /the prompt is \d+ tokens long but the context holds 255/);
     assertCleanFailure(run(expert, amateur, "--mode", "fast"), /--mode must be one of scd, sd, cd, expert, amateur/);
     assertCleanFailure(run(expert, amateur, "--temperature", "hot"), /--temperature must be a number from 0 to 10, got "hot"/);
@@ -119,11 +179,18 @@ test("files llama.cpp would abort on or refuses: exit 1 and one line naming the 
     const heads0 = await writeEditedModel(expert, path.join(dir, "heads0.gguf"), {set: {"llama.attention.head_count": 0}});
     const epsilon = await writeEditedModel(expert, path.join(dir, "eps.gguf"), {set: {"llama.attention.layer_norm_rms_epsilon": NaN}});
     const arch = await writeEditedModel(expert, path.join(dir, "arch.gguf"), {set: {"general.architecture": "frobnicate"}});
-    for (const [file, pattern] of [[heads0, /head_count is 0/], [epsilon, /epsilon is NaN/], [arch, /unknown model architecture: 'frobnicate'/]] as const) {
+    for (const [file, pattern] of [
+        [heads0, /head_count is 0/],
+        [epsilon, /epsilon is NaN/],
+        [arch, /unknown model architecture: 'frobnicate'/]
+    ] as const) {
         const result = tandem(...quick("--expert", file));
         assert.equal(result.signal, null, "not killed by SIGABRT");
         assert.equal(result.code, 1);
-        assertCleanFailure(result, new RegExp(`^tandem: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: llama\\.cpp cannot load this model: .*${pattern.source}`));
+        assertCleanFailure(
+            result,
+            new RegExp(`^tandem: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: llama\\.cpp cannot load this model: .*${pattern.source}`)
+        );
     }
 });
 
@@ -133,15 +200,35 @@ test("NaN weights: one line naming the file and what is wrong, in every mode", a
     const escaped = nan.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     for (const mode of ["scd", "cd", "expert"]) {
         const result = tandem(...quick("--expert", nan, "--mode", mode, "--temperature", "1"));
-        assertCleanFailure(result, new RegExp(`^tandem: ${escaped}: the model's output is not a number \\(NaN\\) at position \\d+; its weights are damaged$`));
+        assertCleanFailure(
+            result,
+            new RegExp(`^tandem: ${escaped}: the model's output is not a number \\(NaN\\) at position \\d+; its weights are damaged$`)
+        );
     }
 });
 
 test("a broken chat template: the output as before, and one note line instead of a stack trace", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "tandem-cli-"));
-    const broken = await writeEditedModel(expert, path.join(dir, "template.gguf"), {set: {"tokenizer.chat_template": "{% for m in messages %}{{ m.content }"}});
-    const result = tandem("generate", "--expert", broken, "--amateur", amateur, "--prompt", "Once upon a time", "--threads", "1", "--cpu",
-        "--max-tokens", "8", "--seed", "1", "--json");
+    const broken = await writeEditedModel(expert, path.join(dir, "template.gguf"), {
+        set: {"tokenizer.chat_template": "{% for m in messages %}{{ m.content }"}
+    });
+    const result = tandem(
+        "generate",
+        "--expert",
+        broken,
+        "--amateur",
+        amateur,
+        "--prompt",
+        "Once upon a time",
+        "--threads",
+        "1",
+        "--cpu",
+        "--max-tokens",
+        "8",
+        "--seed",
+        "1",
+        "--json"
+    );
     assert.equal(result.code, 0, result.stderr);
     assert.equal(JSON.parse(result.stdout).tokens.length, 8);
     const lines = result.stderr.trim().split("\n");
@@ -152,14 +239,32 @@ test("a broken chat template: the output as before, and one note line instead of
 test("a chat template of megabytes is not rendered: a note, and the run takes seconds, not minutes", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "tandem-cli-"));
     const chatml = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n'}}{% endfor %}";
-    const huge = await writeEditedModel(expert, path.join(dir, "huge-template.gguf"), {set: {"tokenizer.chat_template": chatml + "x".repeat(5_000_000)}});
+    const huge = await writeEditedModel(expert, path.join(dir, "huge-template.gguf"), {
+        set: {"tokenizer.chat_template": chatml + "x".repeat(5_000_000)}
+    });
     const started = performance.now();
-    const result = tandem("generate", "--expert", huge, "--amateur", amateur, "--prompt", "Once upon a time", "--threads", "1", "--cpu",
-        "--max-tokens", "4", "--json");
+    const result = tandem(
+        "generate",
+        "--expert",
+        huge,
+        "--amateur",
+        amateur,
+        "--prompt",
+        "Once upon a time",
+        "--threads",
+        "1",
+        "--cpu",
+        "--max-tokens",
+        "4",
+        "--json"
+    );
     const seconds = (performance.now() - started) / 1000;
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stderr, `tandem: note: huge-template.gguf: its chat template is ${chatml.length + 5_000_000} characters long, ` +
-        "more than the 65536 Tandem reads, so a standard chat format is used instead\n");
+    assert.equal(
+        result.stderr,
+        `tandem: note: huge-template.gguf: its chat template is ${chatml.length + 5_000_000} characters long, ` +
+            "more than the 65536 Tandem reads, so a standard chat format is used instead\n"
+    );
     assert.ok(seconds < 30, `took ${seconds.toFixed(1)} s`);
 });
 
@@ -169,7 +274,10 @@ test("values changed by the settings are said on stderr", () => {
     assert.match(sd.stderr, /^tandem: note: --mode sd is plain speculative decoding \(α = 0, β = 0\), so --alpha and --beta are ignored$/m);
     const context = tandem(...quick("--context-size", "4096", "--json"));
     assert.equal(context.code, 0, context.stderr);
-    assert.match(context.stderr, /^tandem: note: stories260K\.gguf was trained on a context of 2048 tokens, so it gets 2048 instead of --context-size 4096$/m);
+    assert.match(
+        context.stderr,
+        /^tandem: note: stories260K\.gguf was trained on a context of 2048 tokens, so it gets 2048 instead of --context-size 4096$/m
+    );
 });
 
 test("stdout closed early: a quiet exit; stdout full: one line", async () => {

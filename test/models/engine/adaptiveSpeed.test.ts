@@ -29,7 +29,10 @@ after(async () => {
     await pair.dispose();
 });
 
-for (const [auto, reference] of [["scd", "cd"], ["sd", "expert"]] as const satisfies readonly (readonly [DecodeMode, DecodeMode])[]) {
+for (const [auto, reference] of [
+    ["scd", "cd"],
+    ["sd", "expert"]
+] as const satisfies readonly (readonly [DecodeMode, DecodeMode])[]) {
     test(`${auto} auto keeps up with ${reference} on the demo pair`, async () => {
         const prompts = writtenPrompts.map((text) => rawPrompt(pair.tokenizerModel, text).tokens);
         const options: GenerateOptions = {temperature: 0, maxTokens: TOKENS, alpha: 0.1, beta: 0.5, seed: 1};
@@ -40,8 +43,12 @@ for (const [auto, reference] of [["scd", "cd"], ["sd", "expert"]] as const satis
             for (const prompt of prompts) {
                 for (const which of ["auto", "reference"] as const) {
                     await pair.clearCaches();
-                    const result = await pair.decoder.generate(prompt, which === "auto" ? {...options, mode: auto, gamma: "auto"} : {...options, mode: reference});
-                    if (which === "reference") assert.deepEqual(answers.get(prompt), result.tokens, `${auto} auto gave another answer than ${reference}`);
+                    const result = await pair.decoder.generate(
+                        prompt,
+                        which === "auto" ? {...options, mode: auto, gamma: "auto"} : {...options, mode: reference}
+                    );
+                    if (which === "reference")
+                        assert.deepEqual(answers.get(prompt), result.tokens, `${auto} auto gave another answer than ${reference}`);
                     else answers.set(prompt, result.tokens);
                     if (round < 0) continue; // warm-up
                     time[which] += result.stats.totalMs;
@@ -49,11 +56,13 @@ for (const [auto, reference] of [["scd", "cd"], ["sd", "expert"]] as const satis
                 }
             }
         }
-        const ratio = (tokens.auto / time.auto) / (tokens.reference / time.reference);
+        const ratio = tokens.auto / time.auto / (tokens.reference / time.reference);
         const last = await pair.decoder.generate(prompts[0]!, {...options, mode: auto, gamma: "auto"});
-        console.log(`# ${auto} auto / ${reference}: ${ratio.toFixed(3)} (${((1000 * tokens.auto) / time.auto).toFixed(0)} vs ` +
-            `${((1000 * tokens.reference) / time.reference).toFixed(0)} tok/s); pick ${JSON.stringify(last.stats.adaptivePick)}, ` +
-            `fallback ${last.stats.fallbackTokens}/${last.tokens.length} tokens, γ histogram ${JSON.stringify(last.stats.gammaHistogram)}`);
+        console.log(
+            `# ${auto} auto / ${reference}: ${ratio.toFixed(3)} (${((1000 * tokens.auto) / time.auto).toFixed(0)} vs ` +
+                `${((1000 * tokens.reference) / time.reference).toFixed(0)} tok/s); pick ${JSON.stringify(last.stats.adaptivePick)}, ` +
+                `fallback ${last.stats.fallbackTokens}/${last.tokens.length} tokens, γ histogram ${JSON.stringify(last.stats.gammaHistogram)}`
+        );
         if (quietMachine) assert.ok(ratio >= TARGET, `${auto} auto ran at ${ratio.toFixed(3)} × ${reference}`);
     });
 }

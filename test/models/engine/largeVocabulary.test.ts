@@ -57,25 +57,28 @@ describe("top-K heads on the 32k-vocabulary model (as its own amateur)", () => {
         assert.equal(result.stats.amateurFloorHits, 0, "the same model lists the same K tokens");
     });
 
-    test("cost per position: top-K head vs the whole vocabulary", () => pair.decoder.exclusive(async () => {
-        const {pending} = await pair.expert.sequence.reusePrefix(prompt);
-        await pair.expert.sequence.evaluate(pending, 1);
-        const base = pair.expert.sequence.length;
-        const perPosition = async (topK: number, runs: number, headCount = 1): Promise<number> => {
-            const sequence = pair.expert.sequence.withTopK(topK);
-            const started = performance.now();
-            for (let i = 0; i < runs; i++) {
-                await sequence.evaluate([prompt[1]!], headCount);
-                await sequence.truncate(base);
-            }
-            return (performance.now() - started) / runs;
-        };
-        const noHead = await perPosition(TOP_K, 30, 0);
-        const topK = await perPosition(TOP_K, 30);
-        const full = await perPosition(1_000_000, 10);
-        console.log(`# one position, 32k vocabulary: evaluation alone ${noHead.toFixed(2)} ms; with a top-${TOP_K} head ` +
-            `${topK.toFixed(2)} ms (head +${(topK - noHead).toFixed(2)} ms); with the whole vocabulary ${full.toFixed(2)} ms ` +
-            `(head +${(full - noHead).toFixed(2)} ms)`);
-        assert.ok(noHead > 0 && topK > 0 && full > 0);
-    }));
+    test("cost per position: top-K head vs the whole vocabulary", () =>
+        pair.decoder.exclusive(async () => {
+            const {pending} = await pair.expert.sequence.reusePrefix(prompt);
+            await pair.expert.sequence.evaluate(pending, 1);
+            const base = pair.expert.sequence.length;
+            const perPosition = async (topK: number, runs: number, headCount = 1): Promise<number> => {
+                const sequence = pair.expert.sequence.withTopK(topK);
+                const started = performance.now();
+                for (let i = 0; i < runs; i++) {
+                    await sequence.evaluate([prompt[1]!], headCount);
+                    await sequence.truncate(base);
+                }
+                return (performance.now() - started) / runs;
+            };
+            const noHead = await perPosition(TOP_K, 30, 0);
+            const topK = await perPosition(TOP_K, 30);
+            const full = await perPosition(1_000_000, 10);
+            console.log(
+                `# one position, 32k vocabulary: evaluation alone ${noHead.toFixed(2)} ms; with a top-${TOP_K} head ` +
+                    `${topK.toFixed(2)} ms (head +${(topK - noHead).toFixed(2)} ms); with the whole vocabulary ${full.toFixed(2)} ms ` +
+                    `(head +${(full - noHead).toFixed(2)} ms)`
+            );
+            assert.ok(noHead > 0 && topK > 0 && full > 0);
+        }));
 });

@@ -23,7 +23,10 @@ describe("pairs with vocabularies of different sizes (stories260K ± 128 padded 
     before(async () => {
         const paddedExpert = await ensureFixture("paddedVocabulary", {base: modelPath(storyExpert), extraTokens: EXTRA});
         const paddedAmateur = await ensureFixture("paddedVocabulary", {base: modelPath(storyAmateurL4), extraTokens: EXTRA});
-        for (const [label, topK] of [["top-16", 16], ["whole", 100_000]] as const) {
+        for (const [label, topK] of [
+            ["top-16", 16],
+            ["whole", 100_000]
+        ] as const) {
             pairs.set(`plain ${label}`, await loadTestPair(storyExpert, storyAmateurL4, {topK}));
             pairs.set(`padded expert ${label}`, await loadTestPair(paddedExpert, storyAmateurL4, {topK}));
             pairs.set(`padded amateur ${label}`, await loadTestPair(storyExpert, paddedAmateur, {topK}));
@@ -49,7 +52,10 @@ describe("pairs with vocabularies of different sizes (stories260K ± 128 padded 
                             const label = `"${text}" ${mode} T ${temperature}`;
                             const result = await pair.decoder.generate(prompt, options);
                             const reference = await plain.decoder.generate(prompt, options);
-                            assert.ok(result.tokens.every((t) => t < 512), `${label}: an id only one model has was emitted`);
+                            assert.ok(
+                                result.tokens.every((t) => t < 512),
+                                `${label}: an id only one model has was emitted`
+                            );
                             assert.deepEqual(result.tokens, reference.tokens, label);
                             assert.equal(result.stats.sharedVocabularySize, 512);
                         }
@@ -69,10 +75,15 @@ describe("pairs with vocabularies of different sizes (stories260K ± 128 padded 
         const context = await model.createContext({contextSize: 64, threads: 1});
         const sequence = context.getSequence();
         try {
-            const input = [...prompt.slice(0, -1), [prompt.at(-1)!, {generateNext: {probabilities: true}}]] as Parameters<typeof sequence.controlledEvaluate>[0];
+            const input = [...prompt.slice(0, -1), [prompt.at(-1)!, {generateNext: {probabilities: true}}]] as Parameters<
+                typeof sequence.controlledEvaluate
+            >[0];
             const results = await sequence.controlledEvaluate(input);
             const top = [...results.at(-1)!.next.probabilities!.keys()].slice(0, 16);
-            assert.ok(top.some((id) => id >= 512), `top ids ${top.join(", ")}`);
+            assert.ok(
+                top.some((id) => id >= 512),
+                `top ids ${top.join(", ")}`
+            );
         } finally {
             await context.dispose();
             await model.dispose();

@@ -4,7 +4,14 @@
  */
 import assert from "node:assert/strict";
 import {after, before, describe, test} from "node:test";
-import {CacheLockError, DecoderBusyError, PairDecoder, PREFILL_CHUNK, PromptTooLongError, type DecoderSequence} from "../../../src-main/engine/index.ts";
+import {
+    CacheLockError,
+    DecoderBusyError,
+    PairDecoder,
+    PREFILL_CHUNK,
+    PromptTooLongError,
+    type DecoderSequence
+} from "../../../src-main/engine/index.ts";
 import type {DecodeEvent, DecodeMode} from "../../../src-main/engine/types.ts";
 import {modelTokenText, type ModelPair} from "../../../src-main/models/runtime/modelPair.ts";
 import {rawPrompt} from "../../../src-main/models/runtime/promptFormat.ts";
@@ -21,7 +28,13 @@ describe("pair decoder on stories260K + L4", () => {
         await pair.dispose();
     });
 
-    for (const [mode, gamma] of [["scd", 4], ["sd", 4], ["cd", 4], ["scd", "auto"], ["sd", "auto"]] as const satisfies readonly [DecodeMode, number | "auto"][]) {
+    for (const [mode, gamma] of [
+        ["scd", 4],
+        ["sd", 4],
+        ["cd", 4],
+        ["scd", "auto"],
+        ["sd", "auto"]
+    ] as const satisfies readonly [DecodeMode, number | "auto"][]) {
         test(`${mode} (γ ${gamma}): a second turn evaluates only its new tokens, and decodes as a fresh context would`, async () => {
             await pair.clearCaches();
             const first = await pair.decoder.generate(prompt, {mode, gamma, maxTokens: 40, temperature: 0});
@@ -58,9 +71,13 @@ describe("pair decoder on stories260K + L4", () => {
         await pair.clearCaches();
         const controller = new AbortController();
         let seen = 0;
-        const aborted = await pair.decoder.generate(prompt, {mode: "scd", gamma: 4, maxTokens: 200, temperature: 0, signal: controller.signal}, (event) => {
-            if (event.kind === "token" && ++seen === 5) controller.abort();
-        });
+        const aborted = await pair.decoder.generate(
+            prompt,
+            {mode: "scd", gamma: 4, maxTokens: 200, temperature: 0, signal: controller.signal},
+            (event) => {
+                if (event.kind === "token" && ++seen === 5) controller.abort();
+            }
+        );
         assert.equal(aborted.stats.stopReason, "abort");
         assert.ok(aborted.tokens.length >= 5 && aborted.tokens.length <= 5 + 4, `stopped after ${aborted.tokens.length} tokens`);
 
@@ -78,8 +95,9 @@ describe("pair decoder on stories260K + L4", () => {
         const plain = await pair.decoder.generate(prompt, {mode: "scd", maxTokens: 60, temperature: 0});
         assert.ok(plain.text.includes(" park"), plain.text);
         const streamed: string[] = [];
-        const stopped = await pair.decoder.generate(prompt, {mode: "scd", maxTokens: 60, temperature: 0, stopStrings: [" park"]},
-            (event) => streamed.push(event.text));
+        const stopped = await pair.decoder.generate(prompt, {mode: "scd", maxTokens: 60, temperature: 0, stopStrings: [" park"]}, (event) =>
+            streamed.push(event.text)
+        );
         assert.equal(stopped.stats.stopReason, "stopString");
         assert.equal(stopped.text, plain.text.slice(0, plain.text.indexOf(" park")));
         assert.equal(streamed.join(""), stopped.text);
@@ -130,12 +148,17 @@ describe("pair decoder on stories260K + L4", () => {
     test("maxTokens is exact, streamed text adds up, and every token says where it came from", async () => {
         for (const maxTokens of [1, 2, 7, 33]) {
             const events: DecodeEvent[] = [];
-            const result = await pair.decoder.generate(prompt, {mode: "scd", gamma: 4, maxTokens, temperature: 0.8, seed: maxTokens}, (e) => events.push(e));
+            const result = await pair.decoder.generate(prompt, {mode: "scd", gamma: 4, maxTokens, temperature: 0.8, seed: maxTokens}, (e) =>
+                events.push(e)
+            );
             assert.equal(result.tokens.length, maxTokens);
             assert.equal(result.stats.stopReason, "maxTokens");
             assert.equal(events.map((e) => e.text).join(""), result.text);
             const tokenEvents = events.filter((e) => e.kind === "token");
-            assert.deepEqual(tokenEvents.map((e) => e.token), result.tokens);
+            assert.deepEqual(
+                tokenEvents.map((e) => e.token),
+                result.tokens
+            );
             assert.equal(tokenEvents.filter((e) => e.source === "draft").length, result.stats.acceptedTokens);
         }
         const long = await pair.decoder.generate(prompt, {mode: "sd", gamma: 3, maxTokens: 100, temperature: 0});
@@ -167,9 +190,11 @@ describe("pair decoder on stories260K + L4", () => {
 
     test("a long prompt is evaluated in chunks: Stop during it is answered after one chunk, and the next call goes on from there", async () => {
         const filler = pair.tokenizerModel.tokenize(" Tom and Sue played with the ball in the sun.".repeat(40)) as number[];
-        const longPrompt = [prompt[0]!, ...filler.slice(0, 3 * PREFILL_CHUNK / 2)];
-        const whole = new PairDecoder(pair.expert.sequence, pair.amateur.sequence, modelTokenText(pair.tokenizerModel),
-            {lock: pair.decoder.lock, prefillChunk: 10_000});
+        const longPrompt = [prompt[0]!, ...filler.slice(0, (3 * PREFILL_CHUNK) / 2)];
+        const whole = new PairDecoder(pair.expert.sequence, pair.amateur.sequence, modelTokenText(pair.tokenizerModel), {
+            lock: pair.decoder.lock,
+            prefillChunk: 10_000
+        });
         await pair.clearCaches();
         const reference = await whole.generate(longPrompt, {mode: "scd", maxTokens: 20, temperature: 0});
 
@@ -178,10 +203,18 @@ describe("pair decoder on stories260K + L4", () => {
         const evaluated: number[] = [];
         // The expert's view, reporting each call's size and pressing Stop on the first.
         const expert: DecoderSequence = {
-            get calls() { return pair.expert.sequence.calls; },
-            get length() { return pair.expert.sequence.length; },
-            get capacity() { return pair.expert.sequence.capacity; },
-            get cachedTokens() { return pair.expert.sequence.cachedTokens; },
+            get calls() {
+                return pair.expert.sequence.calls;
+            },
+            get length() {
+                return pair.expert.sequence.length;
+            },
+            get capacity() {
+                return pair.expert.sequence.capacity;
+            },
+            get cachedTokens() {
+                return pair.expert.sequence.cachedTokens;
+            },
             vocabularySize: pair.expert.sequence.vocabularySize,
             evaluate: (tokens, headCount) => {
                 evaluated.push(tokens.length);
@@ -202,29 +235,38 @@ describe("pair decoder on stories260K + L4", () => {
     test("a prompt longer than the context is refused with a clear error before anything runs", async () => {
         const contextSize = pair.expert.sequence.capacity;
         const tooLong = new Array(contextSize + 5).fill(prompt[1]);
-        await assert.rejects(pair.decoder.generate(tooLong, {mode: "scd"}), (error: unknown) =>
-            error instanceof PromptTooLongError && /context holds/.test(error.message));
+        await assert.rejects(
+            pair.decoder.generate(tooLong, {mode: "scd"}),
+            (error: unknown) => error instanceof PromptTooLongError && /context holds/.test(error.message)
+        );
     });
 
     test("a second generation, clearing the caches or any cache edit while one runs is refused", async () => {
         const running = pair.decoder.generate(prompt, {mode: "cd", maxTokens: 20});
         await assert.rejects(pair.decoder.generate(prompt, {mode: "cd", maxTokens: 5}), DecoderBusyError);
         await assert.rejects(pair.clearCaches(), DecoderBusyError);
-        await assert.rejects(pair.decoder.exclusive(async () => 0), DecoderBusyError);
+        await assert.rejects(
+            pair.decoder.exclusive(async () => 0),
+            DecoderBusyError
+        );
         await running;
         await pair.clearCaches();
         assert.equal(pair.expert.sequence.length, 0);
     });
 
     test("a cache edit outside the decoder's lock is refused in one sentence", async () => {
-        await assert.rejects(pair.expert.sequence.truncate(0), (error: unknown) =>
-            error instanceof CacheLockError && /outside the pair decoder's lock/.test(error.message));
+        await assert.rejects(
+            pair.expert.sequence.truncate(0),
+            (error: unknown) => error instanceof CacheLockError && /outside the pair decoder's lock/.test(error.message)
+        );
         await assert.rejects(pair.amateur.sequence.evaluate([1], 1), CacheLockError);
     });
 
     test("one after the other (no drafting ahead, no side-by-side calls) decodes the same tokens for a seed", async () => {
-        const sequential = new PairDecoder(pair.expert.sequence, pair.amateur.sequence, modelTokenText(pair.tokenizerModel),
-            {sideBySide: false, lock: pair.decoder.lock});
+        const sequential = new PairDecoder(pair.expert.sequence, pair.amateur.sequence, modelTokenText(pair.tokenizerModel), {
+            sideBySide: false,
+            lock: pair.decoder.lock
+        });
         for (const mode of ["scd", "sd", "cd"] as const) {
             for (const temperature of [0, 1]) {
                 const options = {mode, temperature, maxTokens: 48, gamma: 3, seed: 5};
@@ -237,6 +279,9 @@ describe("pair decoder on stories260K + L4", () => {
     });
 
     test("bad decoding parameters are refused with one sentence each", async () => {
-        await assert.rejects(pair.decoder.generate(prompt, {alpha: 2, gamma: 0}), /alpha must be a number from 0 to 1; gamma must be auto or a whole number from 1 to 64/);
+        await assert.rejects(
+            pair.decoder.generate(prompt, {alpha: 2, gamma: 0}),
+            /alpha must be a number from 0 to 1; gamma must be auto or a whole number from 1 to 64/
+        );
     });
 });

@@ -36,7 +36,12 @@ class DirectContrastiveSampler {
     private readonly targets = new Map<string, SparseDistribution>();
     private readonly rng: Rng;
 
-    constructor(private readonly pair: ModelPair, private readonly prompt: readonly number[], private readonly params: ContrastParams, seed: number) {
+    constructor(
+        private readonly pair: ModelPair,
+        private readonly prompt: readonly number[],
+        private readonly params: ContrastParams,
+        seed: number
+    ) {
         this.rng = createRng(seed);
     }
 
@@ -113,7 +118,9 @@ for (const [amateur, text, params] of [
             const reference = new DirectContrastiveSampler(pair, prompt, params, 9001);
             for (let k = 0; k < SAMPLES; k++) count(direct, (await reference.draw(2)).join(","));
             const test = chiSquareHomogeneity(scd, direct);
-            console.log(`# two-token sequences: ${scd.size} kinds seen; χ² ${test.statistic.toFixed(2)} (${test.degreesOfFreedom} df), p ${test.pValue.toFixed(3)}`);
+            console.log(
+                `# two-token sequences: ${scd.size} kinds seen; χ² ${test.statistic.toFixed(2)} (${test.degreesOfFreedom} df), p ${test.pValue.toFixed(3)}`
+            );
             assert.ok(test.pValue > P_FLOOR, `scd and direct CD two-token distributions differ: χ² ${test.statistic} on ${test.degreesOfFreedom} df`);
         });
 
@@ -159,9 +166,14 @@ describe("sampled scd with the expert as its own amateur (drafts carried across 
             count(directThird, String(tokens[2]));
         }
         assert.ok(lookaheadRounds > SAMPLES / 4, `only ${lookaheadRounds} rounds reused drafts drawn ahead`);
-        for (const [label, x, y] of [["three-token sequences", scdSequences, directSequences], ["third token", scdThird, directThird]] as const) {
+        for (const [label, x, y] of [
+            ["three-token sequences", scdSequences, directSequences],
+            ["third token", scdThird, directThird]
+        ] as const) {
             const test = chiSquareHomogeneity(x, y);
-            console.log(`# ${label}: ${lookaheadRounds} lookahead rounds; χ² ${test.statistic.toFixed(2)} (${test.degreesOfFreedom} df), p ${test.pValue.toFixed(3)}`);
+            console.log(
+                `# ${label}: ${lookaheadRounds} lookahead rounds; χ² ${test.statistic.toFixed(2)} (${test.degreesOfFreedom} df), p ${test.pValue.toFixed(3)}`
+            );
             assert.ok(test.pValue > P_FLOOR, `${label}: scd and direct CD differ, χ² ${test.statistic} on ${test.degreesOfFreedom} df`);
         }
     });

@@ -49,7 +49,9 @@ describe("token-only greedy steps", () => {
             return {viaHeads: heads.tokens, viaArgmax: argmax.tokens, headMs: heads.ms, argmaxMs: argmax.ms};
         });
         assert.deepEqual(viaArgmax, viaHeads);
-        console.log(`# ${STEPS} expert steps: with heads ${(headMs / STEPS).toFixed(3)} ms each, token-only ${(argmaxMs / STEPS).toFixed(3)} ms each`);
+        console.log(
+            `# ${STEPS} expert steps: with heads ${(headMs / STEPS).toFixed(3)} ms each, token-only ${(argmaxMs / STEPS).toFixed(3)} ms each`
+        );
 
         await pair.clearCaches();
         const decoded = await pair.decoder.generate(prompt, {mode: "expert", temperature: 0, maxTokens: STEPS});

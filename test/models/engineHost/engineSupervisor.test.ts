@@ -23,8 +23,13 @@ const loadOptions: EngineLoadOptions = {threads: 1, cpu: true, contextSize: 256,
 
 test("an engine process that exits before it is ready rejects the request with how it ended", async () => {
     const crashes: string[] = [];
-    const broken = new EngineSupervisor(nodeEngineLauncher({echoStderr: false, entryPath: path.join(demoDir, "no-such-engine.ts")}), (m) => crashes.push(m));
-    const error = await broken.request({type: "unload"}, "unloading").result.then(() => null, (e: unknown) => e);
+    const broken = new EngineSupervisor(nodeEngineLauncher({echoStderr: false, entryPath: path.join(demoDir, "no-such-engine.ts")}), (m) =>
+        crashes.push(m)
+    );
+    const error = await broken.request({type: "unload"}, "unloading").result.then(
+        () => null,
+        (e: unknown) => e
+    );
     assert.ok(error instanceof ServiceError && error.code === "engineCrashed", String(error));
     assert.match(error.message, /^the engine process could not start \(exit code 1\)/);
     assert.equal(crashes.length, 1);
@@ -38,8 +43,11 @@ describe("engine process", () => {
 
     test("loads the demo pair in the child and streams a generation back in batches", async () => {
         const progress: number[] = [];
-        const loaded = await supervisor.request({type: "load", expertPath: demoExpert, amateurPath: demoAmateur, options: loadOptions}, "loading the demo pair",
-            (event) => event.type === "progress" && progress.push(event.progress)).result;
+        const loaded = await supervisor.request(
+            {type: "load", expertPath: demoExpert, amateurPath: demoAmateur, options: loadOptions},
+            "loading the demo pair",
+            (event) => event.type === "progress" && progress.push(event.progress)
+        ).result;
         assert.equal(loaded.backend, "CPU");
         assert.equal(loaded.contextSize, 256);
         assert.equal(loaded.threads, 1);
@@ -49,15 +57,21 @@ describe("engine process", () => {
         assert.equal(progress[0], 0);
         assert.equal(progress.at(-1), 1);
         assert.ok(progress.length > 2, `progress steps: ${progress.join(", ")}`);
-        assert.ok(progress.every((p, i) => i === 0 || p >= progress[i - 1]!), `progress never goes back: ${progress.join(", ")}`);
+        assert.ok(
+            progress.every((p, i) => i === 0 || p >= progress[i - 1]!),
+            `progress never goes back: ${progress.join(", ")}`
+        );
 
         const events: EngineProgress[] = [];
-        const done = await supervisor.request({type: "generate", messages: [{role: "user", text: "Once upon a time"}],
-            params: {...defaultDecodingParams, maxTokens: 60}}, "answering", (event) => events.push(event)).result;
+        const done = await supervisor.request(
+            {type: "generate", messages: [{role: "user", text: "Once upon a time"}], params: {...defaultDecodingParams, maxTokens: 60}},
+            "answering",
+            (event) => events.push(event)
+        ).result;
         const prompt = events.find((e) => e.type === "prompt");
         assert.ok(prompt?.type === "prompt" && prompt.promptTokens === done.promptTokens && prompt.droppedTurns === 0);
         const batches = events.filter((e) => e.type === "tokens");
-        const text = batches.map((b) => b.type === "tokens" ? b.text : "").join("");
+        const text = batches.map((b) => (b.type === "tokens" ? b.text : "")).join("");
         assert.ok(text.length > 20, `streamed ${JSON.stringify(text)}`);
         // Batched: fewer messages than tokens; runs cover the text exactly.
         assert.ok(batches.length < done.stats.generatedTokens, `${batches.length} batches for ${done.stats.generatedTokens} tokens`);
@@ -71,20 +85,26 @@ describe("engine process", () => {
 
     test("abort stops a running generation", async () => {
         let aborted = false;
-        const request = supervisor.request({type: "generate", messages: [{role: "user", text: "The dog"}],
-            params: {...defaultDecodingParams, maxTokens: 200}}, "answering", (event) => {
-            if (event.type === "tokens" && !aborted) {
-                aborted = true;
-                supervisor.abort(request.id);
+        const request = supervisor.request(
+            {type: "generate", messages: [{role: "user", text: "The dog"}], params: {...defaultDecodingParams, maxTokens: 200}},
+            "answering",
+            (event) => {
+                if (event.type === "tokens" && !aborted) {
+                    aborted = true;
+                    supervisor.abort(request.id);
+                }
             }
-        });
+        );
         const done = await request.result;
         assert.equal(done.stats.stopReason, "abort");
         assert.ok(done.stats.generatedTokens < 200);
     });
 
     test("a second exclusive request while one runs is refused as busy", async () => {
-        const first = supervisor.request({type: "generate", messages: [{role: "user", text: "A cat"}], params: {...defaultDecodingParams, maxTokens: 100}}, "answering");
+        const first = supervisor.request(
+            {type: "generate", messages: [{role: "user", text: "A cat"}], params: {...defaultDecodingParams, maxTokens: 100}},
+            "answering"
+        );
         const second = supervisor.request({type: "calibrate", maxTokens: 8, runs: 1}, "calibrating");
         await assert.rejects(second.result, (error: unknown) => error instanceof ServiceError && error.code === "busy");
         await first.result;
@@ -100,24 +120,39 @@ describe("engine process", () => {
     test("a model file that makes llama.cpp abort kills only the child; the next request starts a fresh engine", async () => {
         // The header preflight refuses this file in loadModelPair; skipPreflight hands it to llama.cpp first.
         const aborting = await writeZeroHeadModel();
-        const crash = supervisor.request({type: "load", expertPath: aborting, amateurPath: aborting, options: {...loadOptions, skipPreflight: true}},
-            "loading stories260K-zero-heads.gguf");
-        const error = await crash.result.then(() => null, (e: unknown) => e);
+        const crash = supervisor.request(
+            {type: "load", expertPath: aborting, amateurPath: aborting, options: {...loadOptions, skipPreflight: true}},
+            "loading stories260K-zero-heads.gguf"
+        );
+        const error = await crash.result.then(
+            () => null,
+            (e: unknown) => e
+        );
         assert.ok(error instanceof ServiceError && error.code === "engineCrashed", String(error));
-        assert.match(error.message, /^the engine process stopped \(signal SIGABRT\) while loading stories260K-zero-heads\.gguf: llama\.cpp: GGML_ASSERT\(t_meta\.ne\[dim\] >= 1\) failed \(llama-model-loader\.cpp\)$/);
+        assert.match(
+            error.message,
+            /^the engine process stopped \(signal SIGABRT\) while loading stories260K-zero-heads\.gguf: llama\.cpp: GGML_ASSERT\(t_meta\.ne\[dim\] >= 1\) failed \(llama-model-loader\.cpp\)$/
+        );
         assert.deepEqual(crashes, [error.message]);
         assert.equal(supervisor.running, false);
 
         // Without the skip, the engine's own load refuses the file in words (the process stays up).
-        await assert.rejects(supervisor.request({type: "load", expertPath: aborting, amateurPath: aborting, options: loadOptions}, "loading").result,
-            (e: unknown) => e instanceof ServiceError && /head_count is 0/.test(e.message));
+        await assert.rejects(
+            supervisor.request({type: "load", expertPath: aborting, amateurPath: aborting, options: loadOptions}, "loading").result,
+            (e: unknown) => e instanceof ServiceError && /head_count is 0/.test(e.message)
+        );
         assert.equal(crashes.length, 1);
         // A fresh process: no pair is loaded in it, and the demo pair loads and answers.
-        await assert.rejects(supervisor.request({type: "countTokens", messages: [{role: "user", text: "x"}]}, "counting").result,
-            (error: unknown) => error instanceof ServiceError && error.code === "noPair");
-        await supervisor.request({type: "load", expertPath: demoExpert, amateurPath: demoAmateur, options: loadOptions}, "loading the demo pair").result;
-        const done = await supervisor.request({type: "generate", messages: [{role: "user", text: "Once upon a time"}],
-            params: {...defaultDecodingParams, maxTokens: 10}}, "answering").result;
+        await assert.rejects(
+            supervisor.request({type: "countTokens", messages: [{role: "user", text: "x"}]}, "counting").result,
+            (error: unknown) => error instanceof ServiceError && error.code === "noPair"
+        );
+        await supervisor.request({type: "load", expertPath: demoExpert, amateurPath: demoAmateur, options: loadOptions}, "loading the demo pair")
+            .result;
+        const done = await supervisor.request(
+            {type: "generate", messages: [{role: "user", text: "Once upon a time"}], params: {...defaultDecodingParams, maxTokens: 10}},
+            "answering"
+        ).result;
         assert.ok(done.stats.generatedTokens > 0);
     });
 });

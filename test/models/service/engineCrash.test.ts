@@ -59,16 +59,28 @@ describe("engine crashes", () => {
         const conversation = await h.service.createConversation({title: "kept"});
         const aborting = await writeZeroHeadModel();
         const since = h.events.length;
-        const error = await h.service.loadPair({expertPath: aborting, amateurPath: aborting}).then(() => null, (e: unknown) => e);
+        const error = await h.service.loadPair({expertPath: aborting, amateurPath: aborting}).then(
+            () => null,
+            (e: unknown) => e
+        );
         assert.ok(error instanceof ServiceError && error.code === "engineCrashed", String(error));
-        assert.match(error.message, /^the engine process stopped \(signal SIGABRT\) while loading the pair stories260K-zero-heads\.gguf \+ stories260K-zero-heads\.gguf: llama\.cpp: GGML_ASSERT\(t_meta\.ne\[dim\] >= 1\) failed \(llama-model-loader\.cpp\)$/);
+        assert.match(
+            error.message,
+            /^the engine process stopped \(signal SIGABRT\) while loading the pair stories260K-zero-heads\.gguf \+ stories260K-zero-heads\.gguf: llama\.cpp: GGML_ASSERT\(t_meta\.ne\[dim\] >= 1\) failed \(llama-model-loader\.cpp\)$/
+        );
 
         const status = await h.service.getStatus();
         assert.equal(status.lastEngineCrash, error.message);
         assert.ok(status.engine.state === "error" && status.engine.message === error.message);
-        assert.ok(h.events.slice(since).some((e) => e.type === "status" && e.status.lastEngineCrash === error.message), "the UI was told");
+        assert.ok(
+            h.events.slice(since).some((e) => e.type === "status" && e.status.lastEngineCrash === error.message),
+            "the UI was told"
+        );
         // The service still serves: the history is there.
-        assert.deepEqual((await h.service.listConversations()).map((c) => c.id), [conversation.id]);
+        assert.deepEqual(
+            (await h.service.listConversations()).map((c) => c.id),
+            [conversation.id]
+        );
 
         // Then the demo pair loads in a fresh engine and answers.
         const ready = await h.service.loadPair(demoPair);

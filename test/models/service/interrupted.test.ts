@@ -36,15 +36,26 @@ test("an answer cut by SIGKILL shows as interrupted, losing at most the last sec
     try {
         const [conversation] = await h.service.listConversations();
         const messages = (await h.service.getConversation({id: conversation!.id})).messages;
-        assert.deepEqual(messages.map((m) => [m.role, m.status]), [["user", "done"], ["assistant", "interrupted"]]);
+        assert.deepEqual(
+            messages.map((m) => [m.role, m.status]),
+            [
+                ["user", "done"],
+                ["assistant", "interrupted"]
+            ]
+        );
         assert.equal(messages[0]!.content, "Once upon a time");
         const answer = messages[1]!;
         assert.equal(answer.id, deltas[0]!.messageId);
         const streamedSecondBefore = deltas.filter((d) => d.at <= killedAt - 1000).at(-1)?.length ?? 0;
         assert.ok(streamedSecondBefore > 0, "text was streamed more than a second before the kill");
-        assert.ok(answer.content.length >= streamedSecondBefore && answer.content.length <= deltas.at(-1)!.length,
-            `saved ${answer.content.length} characters; streamed ${streamedSecondBefore} a second before the kill, ${deltas.at(-1)!.length} in all`);
-        assert.equal((answer.runs ?? []).reduce((sum, r) => sum + r.length, 0), answer.content.length);
+        assert.ok(
+            answer.content.length >= streamedSecondBefore && answer.content.length <= deltas.at(-1)!.length,
+            `saved ${answer.content.length} characters; streamed ${streamedSecondBefore} a second before the kill, ${deltas.at(-1)!.length} in all`
+        );
+        assert.equal(
+            (answer.runs ?? []).reduce((sum, r) => sum + r.length, 0),
+            answer.content.length
+        );
     } finally {
         await h.service.close();
     }

@@ -16,8 +16,15 @@ test("demo pair first, then each folder's *.gguf files; a file that is not a GGU
     const models = await listModels(demoModelsDir, [folder, demoModelsDir, path.join(folder, "missing")]);
 
     // The demo folder listed again as a models folder adds nothing: a file appears once.
-    assert.deepEqual(models.map((m) => [path.basename(m.path), m.source]),
-        [["stories260K.gguf", "demo"], ["stories260K-L4-earlyexit.gguf", "demo"], ["a-broken.gguf", "folder"], ["b-amateur.gguf", "folder"]]);
+    assert.deepEqual(
+        models.map((m) => [path.basename(m.path), m.source]),
+        [
+            ["stories260K.gguf", "demo"],
+            ["stories260K-L4-earlyexit.gguf", "demo"],
+            ["a-broken.gguf", "folder"],
+            ["b-amateur.gguf", "folder"]
+        ]
+    );
     assert.equal(models[0]!.path, demoPair.expertPath);
     const [expert, , broken, amateur] = models;
     assert.equal(expert!.architecture, "llama");

@@ -37,7 +37,10 @@ describe("service", () => {
         assert.ok(message.content.length > 0);
         assert.equal(deltaText(h.events.slice(since), assistantMessageId), message.content);
         assert.equal(runsLength(message.runs ?? []), message.content.length);
-        assert.ok(message.runs!.every((r) => ["draft", "correction", "bonus", "direct"].includes(r.source)), JSON.stringify(message.runs));
+        assert.ok(
+            message.runs!.every((r) => ["draft", "correction", "bonus", "direct"].includes(r.source)),
+            JSON.stringify(message.runs)
+        );
         const stats = message.stats!;
         assert.equal(stats.mode, "scd");
         assert.ok(stats.generatedTokens > 0 && stats.generatedTokens <= 40);
@@ -49,17 +52,26 @@ describe("service", () => {
         assert.ok(Math.abs(stats.speedup.ratio - stats.tokensPerSecond / stats.speedup.baseline.expertTokensPerSecond) < 1e-9);
 
         // What the UI saw: loading, ready on CPU, calibration done, busy then idle; the conversation titled from the message.
-        const statuses = h.events.slice(since).flatMap((e) => e.type === "status" ? [e.status] : []);
+        const statuses = h.events.slice(since).flatMap((e) => (e.type === "status" ? [e.status] : []));
         assert.ok(statuses.some((s) => s.engine.state === "loading"));
         const final = await h.service.getStatus();
         assert.equal(final.engine.state, "ready");
-        assert.ok(final.engine.state === "ready" && final.engine.backend === "CPU" && final.engine.contextSize === 2048, JSON.stringify(final.engine));
+        assert.ok(
+            final.engine.state === "ready" && final.engine.backend === "CPU" && final.engine.contextSize === 2048,
+            JSON.stringify(final.engine)
+        );
         assert.equal(final.calibration.state, "done");
         assert.equal(final.busy, false);
         const stored = await h.service.getConversation({id: conversation.id});
         assert.equal(stored.conversation.title, "Once upon a time");
         assert.deepEqual(stored.conversation.pair, demoPair);
-        assert.deepEqual(stored.messages.map((m) => [m.role, m.status]), [["user", "done"], ["assistant", "done"]]);
+        assert.deepEqual(
+            stored.messages.map((m) => [m.role, m.status]),
+            [
+                ["user", "done"],
+                ["assistant", "done"]
+            ]
+        );
         assert.equal(stored.messages[1]!.content, message.content);
 
         // calibrate() re-measures and stores a new dated baseline.
@@ -97,7 +109,10 @@ describe("service", () => {
         assert.notEqual(again.assistantMessageId, first.assistantMessageId);
         assert.equal((await h.finished(again.assistantMessageId, since)).status, "done");
         let messages = (await h.service.getConversation({id: conversation.id})).messages;
-        assert.deepEqual(messages.map((m) => m.id), [first.userMessage.id, again.assistantMessageId]);
+        assert.deepEqual(
+            messages.map((m) => m.id),
+            [first.userMessage.id, again.assistantMessageId]
+        );
 
         since = h.events.length;
         const edited = await h.service.editAndResend({conversationId: conversation.id, messageId: first.userMessage.id, text: "Tom saw a big cat"});
@@ -106,15 +121,27 @@ describe("service", () => {
         const answer = await h.finished(edited.assistantMessageId, since);
         assert.equal(answer.status, "done");
         messages = (await h.service.getConversation({id: conversation.id})).messages;
-        assert.deepEqual(messages.map((m) => [m.id, m.content]), [[first.userMessage.id, "Tom saw a big cat"], [edited.assistantMessageId, answer.content]]);
-        await assert.rejects(h.service.editAndResend({conversationId: conversation.id, messageId: edited.assistantMessageId, text: "x"}), isCode("invalidRequest"));
+        assert.deepEqual(
+            messages.map((m) => [m.id, m.content]),
+            [
+                [first.userMessage.id, "Tom saw a big cat"],
+                [edited.assistantMessageId, answer.content]
+            ]
+        );
+        await assert.rejects(
+            h.service.editAndResend({conversationId: conversation.id, messageId: edited.assistantMessageId, text: "x"}),
+            isCode("invalidRequest")
+        );
     });
 
     test("an incompatible pair is refused with the engine's reasons, and the loaded pair stays", async () => {
         const pair = {expertPath: demoPair.expertPath, amateurPath: modelPath(randomLargeVocab)};
         const check = await h.service.checkPair(pair);
         assert.equal(check.compatible, false);
-        assert.ok(check.failures.some((f) => f.rule === "vocabularySize"), JSON.stringify(check.failures));
+        assert.ok(
+            check.failures.some((f) => f.rule === "vocabularySize"),
+            JSON.stringify(check.failures)
+        );
         await assert.rejects(h.service.loadPair(pair), (error: unknown) => {
             assert.ok(isCode("incompatiblePair")(error));
             assert.match((error as Error).message, /cannot decode together: .*vocabularySize: /);
@@ -126,9 +153,18 @@ describe("service", () => {
 
     test("the model list starts with the demo pair and describes every file of the models folder", async () => {
         const models = await h.service.listModels();
-        assert.deepEqual(models.slice(0, 2).map((m) => [m.path, m.source]), [[demoPair.expertPath, "demo"], [demoPair.amateurPath, "demo"]]);
+        assert.deepEqual(
+            models.slice(0, 2).map((m) => [m.path, m.source]),
+            [
+                [demoPair.expertPath, "demo"],
+                [demoPair.amateurPath, "demo"]
+            ]
+        );
         const random = models.find((m) => m.fileName === randomLargeVocab);
-        assert.ok(random != null && random.source === "folder" && random.architecture === "llama" && random.vocabularySize === 32000, JSON.stringify(random));
+        assert.ok(
+            random != null && random.source === "folder" && random.architecture === "llama" && random.vocabularySize === 32000,
+            JSON.stringify(random)
+        );
         assert.ok(models.every((m) => m.problem != null || (m.vocabularySize ?? 0) > 0));
     });
 
@@ -144,7 +180,10 @@ describe("service", () => {
         let notices = 0;
         for (let turn = 0; turn < 8; turn++) {
             const since = h.events.length;
-            const {assistantMessageId} = await h.service.sendMessage({conversationId: conversation.id, text: `Turn ${turn}: the girl and the dog played in the garden`});
+            const {assistantMessageId} = await h.service.sendMessage({
+                conversationId: conversation.id,
+                text: `Turn ${turn}: the girl and the dog played in the garden`
+            });
             const message = await h.finished(assistantMessageId, since);
             assert.equal(message.status, "done", message.error ?? "");
             dropped.push(message.stats!.droppedTurns);
@@ -153,7 +192,10 @@ describe("service", () => {
         assert.equal(dropped[0], 0);
         assert.ok(dropped.at(-1)! > 0, `dropped turns per answer: ${dropped}`);
         assert.equal(notices, dropped.filter((d) => d > 0).length);
-        assert.ok(dropped.every((d, i) => i === 0 || d >= dropped[i - 1]!), `never fewer dropped as the chat grows: ${dropped}`);
+        assert.ok(
+            dropped.every((d, i) => i === 0 || d >= dropped[i - 1]!),
+            `never fewer dropped as the chat grows: ${dropped}`
+        );
         await h.service.updateSettings({contextSize: 2048, maxTokens: 40});
     });
 });

@@ -39,29 +39,33 @@ test("the page loads from the printed address without the token", async () => {
 
 const uiBuilt = existsSync(path.join(repoRoot, "dist", "renderer", "index.html"));
 
-test("the printed address opens the app in Chromium, which answers a message and survives a reload", {
-    skip: uiBuilt ? false : "the UI is not built (run \"npm run build\" first): browser check skipped",
-    timeout: 180_000
-}, async () => {
-    const browser = await launchChromium();
-    try {
-        const page = await browser.newPage();
-        const errors: string[] = [];
-        page.on("pageerror", (error) => errors.push(error.message));
-        await page.goto(address.toString());
-        await page.getByTestId("composer").fill("Once upon a time");
-        await page.getByTestId("send").click();
-        const answer = page.locator("[data-testid=message][data-role=assistant]").last();
-        await answer.getByTestId("message-stats").waitFor({timeout: 150_000});
-        assert.ok((await answer.innerText()).trim().length > 0);
-        assert.equal(page.url(), `${address.origin}/`, "the token is no longer in the address bar");
-        await page.reload();
-        await page.locator("[data-testid=message][data-role=assistant]").first().waitFor({timeout: 30_000});
-        assert.deepEqual(errors, []);
-    } finally {
-        await browser.close();
+test(
+    "the printed address opens the app in Chromium, which answers a message and survives a reload",
+    {
+        skip: uiBuilt ? false : 'the UI is not built (run "npm run build" first): browser check skipped',
+        timeout: 180_000
+    },
+    async () => {
+        const browser = await launchChromium();
+        try {
+            const page = await browser.newPage();
+            const errors: string[] = [];
+            page.on("pageerror", (error) => errors.push(error.message));
+            await page.goto(address.toString());
+            await page.getByTestId("composer").fill("Once upon a time");
+            await page.getByTestId("send").click();
+            const answer = page.locator("[data-testid=message][data-role=assistant]").last();
+            await answer.getByTestId("message-stats").waitFor({timeout: 150_000});
+            assert.ok((await answer.innerText()).trim().length > 0);
+            assert.equal(page.url(), `${address.origin}/`, "the token is no longer in the address bar");
+            await page.reload();
+            await page.locator("[data-testid=message][data-role=assistant]").first().waitFor({timeout: 30_000});
+            assert.deepEqual(errors, []);
+        } finally {
+            await browser.close();
+        }
     }
-});
+);
 
 test("a message to the demo pair streams an answer with stats; a malformed request does not stop the server", {timeout: 180_000}, async () => {
     const client = await connectApi(serve);
@@ -70,14 +74,18 @@ test("a message to the demo pair streams an answer with stats; a malformed reque
         client.subscribe((event) => {
             if (event.type === "generation") events.push(event.event);
         });
-        await assert.rejects(client.api.sendMessage({conversationId: "x"} as never),
-            (error) => error instanceof ServiceError && error.code === "invalidRequest" && error.message === "sendMessage: text is missing");
+        await assert.rejects(
+            client.api.sendMessage({conversationId: "x"} as never),
+            (error) => error instanceof ServiceError && error.code === "invalidRequest" && error.message === "sendMessage: text is missing"
+        );
         await client.api.updateSettings({maxTokens: 24, temperature: 0});
         const conversation = await client.api.createConversation({title: "Web mode"});
         const {assistantMessageId} = await client.api.sendMessage({conversationId: conversation.id, text: "Once upon a time"});
         const finished = await new Promise<Extract<GenerationEvent, {kind: "finished"}>>((resolve, reject) => {
             const timer = setInterval(() => {
-                const done = events.find((e): e is Extract<GenerationEvent, {kind: "finished"}> => e.kind === "finished" && e.message.id === assistantMessageId);
+                const done = events.find(
+                    (e): e is Extract<GenerationEvent, {kind: "finished"}> => e.kind === "finished" && e.message.id === assistantMessageId
+                );
                 if (done != null) {
                     clearInterval(timer);
                     resolve(done);
@@ -89,12 +97,15 @@ test("a message to the demo pair streams an answer with stats; a malformed reque
             }, 20);
         });
         assert.equal(finished.message.status, "done", finished.message.error ?? "");
-        const streamed = events.flatMap((e) => e.kind === "delta" && e.messageId === assistantMessageId ? [e.text] : []).join("");
+        const streamed = events.flatMap((e) => (e.kind === "delta" && e.messageId === assistantMessageId ? [e.text] : [])).join("");
         assert.ok(finished.message.content.length > 0);
         assert.equal(streamed, finished.message.content);
         assert.ok(finished.message.stats != null && finished.message.stats.generatedTokens > 0);
         const stored = await client.api.getConversation({id: conversation.id});
-        assert.deepEqual(stored.messages.map((m) => m.role), ["user", "assistant"]);
+        assert.deepEqual(
+            stored.messages.map((m) => m.role),
+            ["user", "assistant"]
+        );
     } finally {
         client.close();
     }
@@ -106,12 +117,18 @@ test("SIGTERM stops the server and the engine with exit code 0", {timeout: 60_00
 
 test("bad settings end with one line on stderr and exit code 1", () => {
     const result = spawnSync(process.execPath, [serveScript], {
-        cwd: repoRoot, encoding: "utf8", timeout: 60_000, env: {...process.env, TANDEM_PORT: "99999", TANDEM_DATA_DIR: mkdtempSync(path.join(tmpdir(), "tandem-web-"))}
+        cwd: repoRoot,
+        encoding: "utf8",
+        timeout: 60_000,
+        env: {...process.env, TANDEM_PORT: "99999", TANDEM_DATA_DIR: mkdtempSync(path.join(tmpdir(), "tandem-web-"))}
     });
     assert.equal(result.status, 1);
-    assert.equal(result.stderr, "tandem: TANDEM_PORT must be a port number from 0 to 65535, not \"99999\"\n");
+    assert.equal(result.stderr, 'tandem: TANDEM_PORT must be a port number from 0 to 65535, not "99999"\n');
     const badToken = spawnSync(process.execPath, [serveScript], {
-        cwd: repoRoot, encoding: "utf8", timeout: 60_000, env: {...process.env, TANDEM_TOKEN: "short", TANDEM_PORT: "0"}
+        cwd: repoRoot,
+        encoding: "utf8",
+        timeout: 60_000,
+        env: {...process.env, TANDEM_TOKEN: "short", TANDEM_PORT: "0"}
     });
     assert.equal(badToken.status, 1);
     assert.equal(badToken.stderr, "tandem: TANDEM_TOKEN must be 16 to 256 characters long\n");

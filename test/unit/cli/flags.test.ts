@@ -32,8 +32,10 @@ test("values parse from the table's ranges, as --flag value or --flag=value", ()
     assert.equal(values.get("raw"), true);
     assert.equal(values.get("seed"), 7);
     assert.equal(values.has("alpha"), false, "defaults are not filled in: a value absent was not given");
-    assert.equal(parseFlags(generateCommandSpec, [...base.slice(0, 4), "--prompt", "-- a prompt that starts with dashes"]).get("prompt"),
-        "-- a prompt that starts with dashes");
+    assert.equal(
+        parseFlags(generateCommandSpec, [...base.slice(0, 4), "--prompt", "-- a prompt that starts with dashes"]).get("prompt"),
+        "-- a prompt that starts with dashes"
+    );
 });
 
 test("usage mistakes are one sentence each", () => {
@@ -53,7 +55,10 @@ test("--help lists every flag of the option table with its range and default", (
     for (const spec of optionTable) {
         assert.match(generateHelp, new RegExp(`^  ${spec.flag}\\b`, "m"), spec.flag);
         if (spec.kind === "integer" || spec.kind === "number") {
-            const entry = generateHelp.slice(generateHelp.indexOf(`  ${spec.flag}`)).split(/\n  --/)[0]!.replace(/\s+/g, " ");
+            const entry = generateHelp
+                .slice(generateHelp.indexOf(`  ${spec.flag}`))
+                .split(/\n  --/)[0]!
+                .replace(/\s+/g, " ");
             assert.ok(entry.includes(`${spec.min} to ${spec.max}`), `${spec.flag} range in: ${entry}`);
             if (spec.default !== null) assert.ok(entry.includes(`default ${spec.default}`), `${spec.flag} default in: ${entry}`);
         }
@@ -63,6 +68,10 @@ test("--help lists every flag of the option table with its range and default", (
 
 test("the README's tandem generate section is the --help output", () => {
     const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
-    const quoted = generateHelp.trimEnd().split("\n").map((line) => (line === "" ? "" : `    ${line}`)).join("\n");
+    const quoted = generateHelp
+        .trimEnd()
+        .split("\n")
+        .map((line) => (line === "" ? "" : `    ${line}`))
+        .join("\n");
     assert.ok(readme.includes(quoted), "README.md must quote `tandem generate --help` as an indented block:\n" + quoted);
 });

@@ -66,7 +66,11 @@ before(async () => {
             if (name !== "electron") throw new Error(`a sandboxed preload cannot require ${name}`);
             return electron;
         },
-        module, exports: module.exports, console, setTimeout, clearTimeout
+        module,
+        exports: module.exports,
+        console,
+        setTimeout,
+        clearTimeout
     });
 });
 
@@ -92,9 +96,14 @@ test("calls round-trip as results, errors keep their codes, malformed payloads a
     const created = await bridge.createConversation({title: "Desk"});
     assert.ok(created.ok);
     assert.equal(created.value.title, "Desk");
-    assert.deepEqual(plain(await bridge.getConversation({id: "nope"})), {ok: false, error: {code: "notFound", message: "there is no conversation nope"}});
-    assert.deepEqual(plain(await bridge.sendMessage({conversationId: created.value.id} as never)),
-        {ok: false, error: {code: "invalidRequest", message: "sendMessage: text is missing"}});
+    assert.deepEqual(plain(await bridge.getConversation({id: "nope"})), {
+        ok: false,
+        error: {code: "notFound", message: "there is no conversation nope"}
+    });
+    assert.deepEqual(plain(await bridge.sendMessage({conversationId: created.value.id} as never)), {
+        ok: false,
+        error: {code: "invalidRequest", message: "sendMessage: text is missing"}
+    });
     const internal = await bridge.calibrate();
     assert.ok(!internal.ok);
     assert.equal(internal.error.code, "internal");
@@ -110,7 +119,7 @@ test("events reach onEvent listeners until they unsubscribe", async () => {
     for (let i = 0; i < 200 && !events.some((e) => e.type === "generation" && e.event.kind === "finished"); i++) {
         await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    const kinds = events.flatMap((e) => e.type === "generation" ? [e.event.kind] : []);
+    const kinds = events.flatMap((e) => (e.type === "generation" ? [e.event.kind] : []));
     assert.deepEqual(kinds, ["started", "delta", "delta", "delta", "delta", "finished"]);
     unsubscribe();
     const seen = events.length;

@@ -32,13 +32,20 @@ test("saved bounds on a present display are kept; on an unplugged one the window
     const fitted = fitToDisplays(onMonitor, [laptop]);
     assert.deepEqual(fitted.bounds, {x: 120, y: 50, width: 1200, height: 800});
     // Partly off screen: pulled inside the display it mostly covers, and capped to its size.
-    assert.deepEqual(fitToDisplays({bounds: {x: 1000, y: -50, width: 1200, height: 1000}, maximized: false}, [laptop]).bounds,
-        {x: 240, y: 0, width: 1200, height: 900});
+    assert.deepEqual(fitToDisplays({bounds: {x: 1000, y: -50, width: 1200, height: 1000}, maximized: false}, [laptop]).bounds, {
+        x: 240,
+        y: 0,
+        width: 1200,
+        height: 900
+    });
 });
 
 test("no saved state: the default size, centred; never below the minimum size", () => {
-    assert.deepEqual(fitToDisplays(null, [laptop]).bounds,
-        {x: (laptop.width - DEFAULT_SIZE.width) / 2, y: (laptop.height - DEFAULT_SIZE.height) / 2, ...DEFAULT_SIZE});
+    assert.deepEqual(fitToDisplays(null, [laptop]).bounds, {
+        x: (laptop.width - DEFAULT_SIZE.width) / 2,
+        y: (laptop.height - DEFAULT_SIZE.height) / 2,
+        ...DEFAULT_SIZE
+    });
     const tiny = fitToDisplays({bounds: {x: 10, y: 10, width: 50, height: 20}, maximized: false}, [laptop]).bounds;
     assert.equal(tiny.width, MIN_SIZE.width);
     assert.equal(tiny.height, MIN_SIZE.height);

@@ -37,10 +37,21 @@ function assertCachesConsistent(result: GenerationResult, ...sequences: Scripted
 
 describe("greedy γ auto with a planner that switches every round", () => {
     for (const sideBySide of [true, false]) {
-        for (const [label, amateur] of [["amateur", amateurModel], ["twin (drafts drawn ahead, then dropped)", expertModel]] as const) {
+        for (const [label, amateur] of [
+            ["amateur", amateurModel],
+            ["twin (drafts drawn ahead, then dropped)", expertModel]
+        ] as const) {
             test(`${label}, side by side ${sideBySide ? "allowed" : "off"}: scd auto ≡ cd and sd auto ≡ expert, reports valid, stats add up`, async () => {
-                for (const [mode, reference] of [["scd", "cd"], ["sd", "expert"]] as const) {
-                    const expected = await pairOf(sideBySide, amateur).decoder.generate(prompt, {mode: reference, temperature: 0, maxTokens: 80, seed: 1});
+                for (const [mode, reference] of [
+                    ["scd", "cd"],
+                    ["sd", "expert"]
+                ] as const) {
+                    const expected = await pairOf(sideBySide, amateur).decoder.generate(prompt, {
+                        mode: reference,
+                        temperature: 0,
+                        maxTokens: 80,
+                        seed: 1
+                    });
                     const {decoder, expertSequence, amateurSequence} = pairOf(sideBySide, amateur);
                     const planners = useScript(decoder, everySwitch);
                     const result = await decoder.generate(prompt, {mode, gamma: "auto", temperature: 0, maxTokens: 80, seed: 1});
@@ -53,18 +64,30 @@ describe("greedy γ auto with a planner that switches every round", () => {
                     const fallbackTokens = planner!.reports.filter((r) => r.kind === "fallback").reduce((sum, r) => sum + r.tokens, 0);
                     assert.ok(fallbackTokens > 0 && fallbackTokens < result.tokens.length);
                     assert.equal(result.stats.fallbackTokens, fallbackTokens);
-                    assert.equal(planner!.reports.reduce((sum, r) => sum + r.tokens, 0), result.tokens.length);
+                    assert.equal(
+                        planner!.reports.reduce((sum, r) => sum + r.tokens, 0),
+                        result.tokens.length
+                    );
                     const speculative = planner!.reports.filter((r) => r.kind === "speculate");
                     assert.equal(result.stats.rounds, speculative.length);
                     assert.deepEqual(Object.keys(result.stats.gammaHistogram).sort(), ["1", "2", "3", "4", "5"]);
-                    assert.equal(Object.values(result.stats.gammaHistogram).reduce((a, b) => a + b, 0), result.stats.rounds);
+                    assert.equal(
+                        Object.values(result.stats.gammaHistogram).reduce((a, b) => a + b, 0),
+                        result.stats.rounds
+                    );
                     // The first call carries the prompt: untimed. Later ones are timed, both schedules were run where allowed.
                     assert.equal(planner!.reports[0]!.wallMs, null);
                     assert.ok(planner!.reports.slice(1).some((r) => r.wallMs != null));
-                    assert.equal(planner!.reports.some((r) => r.sideBySide), sideBySide);
+                    assert.equal(
+                        planner!.reports.some((r) => r.sideBySide),
+                        sideBySide
+                    );
                     for (const r of speculative) assert.ok(r.kind === "speculate" && r.accepted + r.rejected <= r.drafted);
                     if (mode === "scd") {
-                        assert.ok(planner!.reports.some((r) => r.kind === "fallback" && r.acceptance != null), "cd steps report acceptance");
+                        assert.ok(
+                            planner!.reports.some((r) => r.kind === "fallback" && r.acceptance != null),
+                            "cd steps report acceptance"
+                        );
                     }
                     // Fallback runs: each reports its steps; where it had to drop the amateur's drafts (after
                     // speculation) its first step goes untimed.
@@ -76,7 +99,10 @@ describe("greedy γ auto with a planner that switches every round", () => {
                         if (before?.kind === "speculate") assert.ok(report.timedSteps === steps - 1 || report.timedSteps === steps);
                         else assert.equal(report.timedSteps, steps);
                     }
-                    assert.ok(planner!.reports.some((r) => r.kind === "fallback" && (r.steps ?? 1) > 1), "a run of several fallback steps");
+                    assert.ok(
+                        planner!.reports.some((r) => r.kind === "fallback" && (r.steps ?? 1) > 1),
+                        "a run of several fallback steps"
+                    );
                 }
             });
         }
@@ -84,7 +110,10 @@ describe("greedy γ auto with a planner that switches every round", () => {
 
     test("a fixed γ reports its histogram and no fallback; the non-speculative modes report neither", async () => {
         const fixed = await pairOf(true).decoder.generate(prompt, {mode: "scd", gamma: 4, temperature: 0, maxTokens: 40, seed: 1});
-        assert.deepEqual(Object.keys(fixed.stats.gammaHistogram).filter((g) => g !== "4"), Object.keys(fixed.stats.gammaHistogram).filter((g) => Number(g) < 4));
+        assert.deepEqual(
+            Object.keys(fixed.stats.gammaHistogram).filter((g) => g !== "4"),
+            Object.keys(fixed.stats.gammaHistogram).filter((g) => Number(g) < 4)
+        );
         assert.ok((fixed.stats.gammaHistogram["4"] ?? 0) > 0);
         assert.equal(fixed.stats.fallbackTokens, 0);
         assert.equal(fixed.stats.adaptivePick, null);
@@ -95,8 +124,15 @@ describe("greedy γ auto with a planner that switches every round", () => {
 
     test("every cache capacity: γ auto stops with contextFull at the cache's end, never overflowing, and gives a prefix of the fixed mode's answer", async () => {
         for (const capacity of [5, 6, 7, 9, 12, 17]) {
-            for (const [mode, reference] of [["scd", "cd"], ["sd", "expert"]] as const) {
-                const expected = await pairOf(true, amateurModel, {capacity}).decoder.generate(prompt, {mode: reference, temperature: 0, maxTokens: 100});
+            for (const [mode, reference] of [
+                ["scd", "cd"],
+                ["sd", "expert"]
+            ] as const) {
+                const expected = await pairOf(true, amateurModel, {capacity}).decoder.generate(prompt, {
+                    mode: reference,
+                    temperature: 0,
+                    maxTokens: 100
+                });
                 for (let start = 0; start < everySwitch.length; start++) {
                     const {decoder, expertSequence, amateurSequence} = pairOf(true, amateurModel, {capacity});
                     const planners = useScript(decoder, everySwitch);
@@ -178,7 +214,9 @@ describe("sampled γ auto keeps the fixed mode's distribution", () => {
                 auto.set(sequenceKey(tokens), (auto.get(sequenceKey(tokens)) ?? 0) + 1);
             }
             const fit = chiSquareGoodnessOfFit(auto, law);
-            console.log(`# ${mode} auto vs ${reference}'s law: ${auto.size} sequences seen; χ² ${fit.statistic.toFixed(2)} (${fit.degreesOfFreedom} df), p ${fit.pValue.toFixed(3)}`);
+            console.log(
+                `# ${mode} auto vs ${reference}'s law: ${auto.size} sequences seen; χ² ${fit.statistic.toFixed(2)} (${fit.degreesOfFreedom} df), p ${fit.pValue.toFixed(3)}`
+            );
             assert.ok(fit.pValue > P_FLOOR, `${mode} auto departs from ${reference}'s law: χ² ${fit.statistic} on ${fit.degreesOfFreedom} df`);
         });
     }

@@ -7,9 +7,18 @@ import {optionDefaults, optionSpec} from "../../../src-shared/index.ts";
 test("defaults are the option table's", () => {
     const defaults = optionDefaults();
     const params = resolveDecodingParams({});
-    assert.deepEqual({...params, seed: null},
-        {mode: defaults.mode, temperature: defaults.temperature, alpha: defaults.alpha, beta: defaults.beta, gamma: defaults.gamma,
-            maxTokens: defaults.maxTokens, seed: null});
+    assert.deepEqual(
+        {...params, seed: null},
+        {
+            mode: defaults.mode,
+            temperature: defaults.temperature,
+            alpha: defaults.alpha,
+            beta: defaults.beta,
+            gamma: defaults.gamma,
+            maxTokens: defaults.maxTokens,
+            seed: null
+        }
+    );
 });
 
 test("a missing or null seed is drawn in the table's range, differently each time; a given one is kept", () => {
@@ -26,9 +35,13 @@ test("a missing or null seed is drawn in the table's range, differently each tim
 });
 
 test("values outside the table's ranges are refused with the table's sentences, all at once", () => {
-    assert.throws(() => resolveDecodingParams({beta: 11, maxTokens: 0, mode: "fast" as never}), (error: unknown) =>
-        error instanceof InvalidParamsError &&
-        error.message === "mode must be one of scd, sd, cd, expert, amateur; beta must be a number from 0 to 10; maxTokens must be a whole number from 1 to 32768");
+    assert.throws(
+        () => resolveDecodingParams({beta: 11, maxTokens: 0, mode: "fast" as never}),
+        (error: unknown) =>
+            error instanceof InvalidParamsError &&
+            error.message ===
+                "mode must be one of scd, sd, cd, expert, amateur; beta must be a number from 0 to 10; maxTokens must be a whole number from 1 to 32768"
+    );
     assert.throws(() => resolveDecodingParams({seed: -1}), /seed must be a whole number from 0 to 4294967295/);
 });
 
@@ -42,7 +55,10 @@ test("γ takes auto or a whole number from 1 to 64, and anything else gets one s
     assert.equal(resolveDecodingParams({gamma: "auto"}).gamma, "auto");
     assert.equal(resolveDecodingParams({gamma: 7}).gamma, 7);
     for (const bad of [0, 65, 2.5, "fast", "Auto", null]) {
-        assert.throws(() => resolveDecodingParams({gamma: bad as never}), (error: unknown) =>
-            error instanceof InvalidParamsError && error.message === "gamma must be auto or a whole number from 1 to 64", String(bad));
+        assert.throws(
+            () => resolveDecodingParams({gamma: bad as never}),
+            (error: unknown) => error instanceof InvalidParamsError && error.message === "gamma must be auto or a whole number from 1 to 64",
+            String(bad)
+        );
     }
 });

@@ -20,7 +20,11 @@ function makeDecoder(expert: ScriptedSequence, amateur: ScriptedSequence, sideBy
     return new PairDecoder(expert, amateur, scriptedTokenText(), {sideBySide});
 }
 
-function pairOf(expertOptions: ScriptedOptions = {}, amateurOptions: ScriptedOptions = {}, models: [ScriptedModel, ScriptedModel] = [expertModel, amateurModel]) {
+function pairOf(
+    expertOptions: ScriptedOptions = {},
+    amateurOptions: ScriptedOptions = {},
+    models: [ScriptedModel, ScriptedModel] = [expertModel, amateurModel]
+) {
     const expert = new ScriptedSequence(models[0], expertOptions);
     const amateur = new ScriptedSequence(models[1], amateurOptions);
     return {expert, amateur, decoder: makeDecoder(expert, amateur)};
@@ -45,7 +49,12 @@ describe("a full cache", () => {
         for (const twin of [false, true]) {
             // A twin amateur (the expert itself) has every draft accepted, so rounds end at the bonus position.
             const models: [ScriptedModel, ScriptedModel] = [expertModel, twin ? expertModel : amateurModel];
-            for (const [expertCapacity, amateurCapacity] of [[20, 20], [20, 17], [17, 20], [9, 9]]) {
+            for (const [expertCapacity, amateurCapacity] of [
+                [20, 20],
+                [20, 17],
+                [17, 20],
+                [9, 9]
+            ]) {
                 for (const gamma of [1, 2, 3, 5]) {
                     for (const temperature of [0, 1]) {
                         const outputs = new Map<DecodeMode, number[]>();
@@ -54,7 +63,8 @@ describe("a full cache", () => {
                             const label = `${twin ? "twin" : "L"} caps ${expertCapacity}/${amateurCapacity} γ ${gamma} T ${temperature} ${mode}`;
                             const result = await decoder.generate(prompt, {mode, gamma, temperature, seed: 3, maxTokens: 100});
                             assert.equal(result.stats.stopReason, "contextFull", label);
-                            const capacity = mode === "expert" ? expertCapacity : mode === "amateur" ? amateurCapacity : Math.min(expertCapacity, amateurCapacity);
+                            const capacity =
+                                mode === "expert" ? expertCapacity : mode === "amateur" ? amateurCapacity : Math.min(expertCapacity, amateurCapacity);
                             // The committed stream may reach capacity + 1 (its last token is never evaluated).
                             const committed = prompt.length + result.tokens.length;
                             assert.ok(committed >= capacity && committed <= capacity + 1, `${label}: ${committed} committed`);
@@ -85,7 +95,13 @@ describe("drafting ahead", () => {
                 const twin = pairOf({delayMs: 2}, {}, [expertModel, expertModel]);
                 const ahead = await twin.decoder.generate(prompt, {mode, gamma: 3, temperature, seed: 11, maxTokens: 40});
                 const sequential = pairOf({}, {}, [expertModel, expertModel]);
-                const inTurn = await makeDecoder(sequential.expert, sequential.amateur, false).generate(prompt, {mode, gamma: 3, temperature, seed: 11, maxTokens: 40});
+                const inTurn = await makeDecoder(sequential.expert, sequential.amateur, false).generate(prompt, {
+                    mode,
+                    gamma: 3,
+                    temperature,
+                    seed: 11,
+                    maxTokens: 40
+                });
                 assert.deepEqual(ahead.tokens, inTurn.tokens, `${mode} T ${temperature}`);
                 assert.ok(ahead.stats.lookaheadRounds > 0, `${mode} T ${temperature}: no round used drafts drawn ahead`);
                 assert.equal(inTurn.stats.lookaheadRounds, 0);
@@ -103,9 +119,7 @@ describe("a failed model call", () => {
                     if (call === failOn) throw new Error("injected failure");
                 };
                 const slow = {delayMs: 15};
-                const {expert, amateur, decoder} = failing === "expert"
-                    ? pairOf({beforeEvaluate: fail}, slow)
-                    : pairOf(slow, {beforeEvaluate: fail});
+                const {expert, amateur, decoder} = failing === "expert" ? pairOf({beforeEvaluate: fail}, slow) : pairOf(slow, {beforeEvaluate: fail});
                 await assert.rejects(decoder.generate(prompt, {mode, gamma: 3, temperature: 0, maxTokens: 40}), /injected failure/);
                 assert.equal(expert.busy || amateur.busy, false, "a model call was still running when generate rejected");
                 assert.equal(decoder.busy, false);
@@ -130,7 +144,8 @@ describe("abort during a long prompt", () => {
             const aborted = await decoder.generate(longPrompt, {mode, maxTokens: 10, temperature: 0, signal: controller.signal});
             assert.equal(aborted.stats.stopReason, "abort");
             assert.deepEqual(aborted.tokens, []);
-            for (const model of [expert, amateur]) assert.ok(model.evaluatedTokens <= PREFILL_CHUNK, `${model.evaluatedTokens} tokens evaluated after Stop`);
+            for (const model of [expert, amateur])
+                assert.ok(model.evaluatedTokens <= PREFILL_CHUNK, `${model.evaluatedTokens} tokens evaluated after Stop`);
             const cached = Math.max(expert.length, amateur.length);
             assert.ok(cached > 0, "nothing was evaluated");
 
@@ -149,7 +164,10 @@ describe("one lock for every cache edit", () => {
         const running = decoder.generate(prompt, {mode: "cd", maxTokens: 20});
         await sleep(5);
         await assert.rejects(decoder.clearCaches(), DecoderBusyError);
-        await assert.rejects(decoder.exclusive(async () => 1), DecoderBusyError);
+        await assert.rejects(
+            decoder.exclusive(async () => 1),
+            DecoderBusyError
+        );
         await assert.rejects(decoder.generate(prompt, {mode: "cd"}), DecoderBusyError);
         await running;
         await decoder.clearCaches();
@@ -161,7 +179,10 @@ describe("one lock for every cache edit", () => {
         assert.throws(() => lock.assertHeld("truncate"), CacheLockError);
         await lock.run("first", async () => {
             lock.assertHeld("truncate");
-            await assert.rejects(lock.run("second", async () => 0), DecoderBusyError);
+            await assert.rejects(
+                lock.run("second", async () => 0),
+                DecoderBusyError
+            );
         });
         assert.equal(lock.held, false);
     });
@@ -173,19 +194,22 @@ describe("vocabularies of different sizes", () => {
     for (const padded of ["expert", "amateur"] as const) {
         test(`a larger ${padded}: no model is fed an id it lacks, and the output is that of the pair restricted to the shared ids`, async () => {
             const shared = 10;
-            const restrict = (model: ScriptedModel): ScriptedModel => (prefix) => {
-                const p = model(prefix).slice(0, shared);
-                const total = p.reduce((a, b) => a + b, 0);
-                return p.map((x) => x / total);
-            };
+            const restrict =
+                (model: ScriptedModel): ScriptedModel =>
+                (prefix) => {
+                    const p = model(prefix).slice(0, shared);
+                    const total = p.reduce((a, b) => a + b, 0);
+                    return p.map((x) => x / total);
+                };
             for (const mode of allModes) {
                 for (const temperature of [0, 1]) {
                     const options = {mode, temperature, gamma: 3, seed: 21, maxTokens: 60};
-                    const big = padded === "expert"
-                        ? pairOf({}, {vocabularySize: shared})
-                        : pairOf({vocabularySize: shared}, {});
+                    const big = padded === "expert" ? pairOf({}, {vocabularySize: shared}) : pairOf({vocabularySize: shared}, {});
                     const result = await big.decoder.generate(prompt, options);
-                    assert.ok(result.tokens.every((t) => t < shared), `${mode} T ${temperature}: emitted an id only one model has`);
+                    assert.ok(
+                        result.tokens.every((t) => t < shared),
+                        `${mode} T ${temperature}: emitted an id only one model has`
+                    );
                     const reference = pairOf({}, {}, [restrict(expertModel), restrict(amateurModel)]);
                     const expected = await reference.decoder.generate(prompt, options);
                     assert.deepEqual(result.tokens, expected.tokens, `${mode} T ${temperature}`);

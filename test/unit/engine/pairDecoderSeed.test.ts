@@ -20,10 +20,17 @@ const SEEDS = [1, 2, 3, 17, 4242, 2 ** 32 - 1];
 /** Id 9 ends the generation in some runs, so a stop inside a draft, a correction or a bonus is compared too. */
 const END_TOKEN = 9;
 
-type PairSetup = {readonly amateur?: ScriptedModel; readonly sideBySide?: boolean; readonly expertOptions?: ScriptedOptions; readonly endToken?: number};
+type PairSetup = {
+    readonly amateur?: ScriptedModel;
+    readonly sideBySide?: boolean;
+    readonly expertOptions?: ScriptedOptions;
+    readonly endToken?: number;
+};
 
 function decoderOf({amateur = amateurModel, sideBySide = true, expertOptions = {}, endToken}: PairSetup = {}): PairDecoder {
-    return new PairDecoder(new ScriptedSequence(expertModel, expertOptions), new ScriptedSequence(amateur), scriptedTokenText(endToken), {sideBySide});
+    return new PairDecoder(new ScriptedSequence(expertModel, expertOptions), new ScriptedSequence(amateur), scriptedTokenText(endToken), {
+        sideBySide
+    });
 }
 
 async function tokensOf(setup: PairSetup, options: GenerateOptions): Promise<number[]> {
@@ -32,7 +39,10 @@ async function tokensOf(setup: PairSetup, options: GenerateOptions): Promise<num
 
 // A twin amateur (the expert itself) has every draft accepted: rounds end at the bonus, and drafts drawn ahead
 // during verification carry over to the next round.
-const amateurs = [["amateur", amateurModel], ["twin", expertModel]] as const;
+const amateurs = [
+    ["amateur", amateurModel],
+    ["twin", expertModel]
+] as const;
 
 describe("sampled scd and cd: one seed, one text, whatever the schedule", () => {
     for (const [label, amateur] of amateurs) {

@@ -11,7 +11,8 @@ test("a signal, an exit code, and a signal reported as 128 + its number (Electro
 });
 
 test("llama.cpp's assertion line loses its build path; other error lines are kept; nothing else is invented", () => {
-    const stderr = "llama_model_load: loading\n/home/runner/work/x/llama.cpp/src/llama-model-loader.cpp:1321: GGML_ASSERT(t_meta.ne[dim] >= 1) failed\n\n";
+    const stderr =
+        "llama_model_load: loading\n/home/runner/work/x/llama.cpp/src/llama-model-loader.cpp:1321: GGML_ASSERT(t_meta.ne[dim] >= 1) failed\n\n";
     assert.equal(lastAssertion(stderr), ": llama.cpp: GGML_ASSERT(t_meta.ne[dim] >= 1) failed (llama-model-loader.cpp)");
     assert.equal(lastAssertion("something\nfatal error: out of memory\n"), ": fatal error: out of memory");
     assert.equal(lastAssertion("loading model\nall fine\n"), "");

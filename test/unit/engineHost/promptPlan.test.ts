@@ -15,8 +15,10 @@ const system: EngineChatMessage = {role: "system", text: "Be brief."};
 
 describe("rawTranscript", () => {
     test("an answer continues its user message; turns are separate lines; the system prompt is left out", () => {
-        assert.equal(rawTranscript([system, user("Once upon a time"), assistant(" there was a cat."), user("The dog")]),
-            "Once upon a time there was a cat.\nThe dog");
+        assert.equal(
+            rawTranscript([system, user("Once upon a time"), assistant(" there was a cat."), user("The dog")]),
+            "Once upon a time there was a cat.\nThe dog"
+        );
         assert.equal(rawTranscript([user("A"), user("B")]), "A\nB");
     });
 });

@@ -42,7 +42,10 @@ test("a 2000 tok/s stream at 60 frames a second: one update per frame, no token 
     assert.equal(received, sent);
     const receivedLength = flushes.flatMap((b) => b.get("m1")!.runs).reduce((s, r) => s + r.length, 0);
     assert.equal(receivedLength, sent.length);
-    assert.equal(flushes.flatMap((b) => b.get("m1")!.runs).filter((r) => r.source === "correction").length, sentRuns.filter((r) => r.source === "correction").length);
+    assert.equal(
+        flushes.flatMap((b) => b.get("m1")!.runs).filter((r) => r.source === "correction").length,
+        sentRuns.filter((r) => r.source === "correction").length
+    );
 });
 
 test("flush() hands over pending text at once (before a finished event), and the frame then has nothing to do", () => {

@@ -4,13 +4,38 @@ import {splitStreamBlocks} from "../../../src-renderer/lib/markdownBlocks.ts";
 import {renderMarkdown, renderMarkdownInline} from "../../../src-renderer/lib/markdown.ts";
 
 const answer = [
-    "# A title", "", "Once upon a time, there was a **dog**.", "He ran.", "",
-    "```python", "def f():", "", "    return 1", "", "```", "",
-    "| a | b |", "|---|---|", "| 1 | 2 |", "",
-    "> a quote", "> more", "",
-    "- tight", "- list", "",
-    "~~~", "```not a fence end", "", "~~~", "",
-    "Paragraph with `code`", "    and an indented continuation", "", "    indented after a blank line stays with its block", "",
+    "# A title",
+    "",
+    "Once upon a time, there was a **dog**.",
+    "He ran.",
+    "",
+    "```python",
+    "def f():",
+    "",
+    "    return 1",
+    "",
+    "```",
+    "",
+    "| a | b |",
+    "|---|---|",
+    "| 1 | 2 |",
+    "",
+    "> a quote",
+    "> more",
+    "",
+    "- tight",
+    "- list",
+    "",
+    "~~~",
+    "```not a fence end",
+    "",
+    "~~~",
+    "",
+    "Paragraph with `code`",
+    "    and an indented continuation",
+    "",
+    "    indented after a blank line stays with its block",
+    "",
     "The end."
 ].join("\n");
 
@@ -53,9 +78,18 @@ test("rendering block by block gives the same HTML as rendering the whole answer
 
 /** A story the way the story model writes it: no blank lines, a few line ends, inline marks across sentence ends. */
 function story(): string {
-    const sentences = ["Once upon a time, there was a little dog named Max.", "He liked to run in the park!", "One day he saw a **big. red** ball.",
-        "\"Can I play?\" he asked.", "His friend said `yes. ok` and smiled.", "They ran to [the tree. there](#x) together.", "It was fun (very. fun).",
-        "The sun was warm?", "Max was happy.\n", "1. Then they went home.\n"];
+    const sentences = [
+        "Once upon a time, there was a little dog named Max.",
+        "He liked to run in the park!",
+        "One day he saw a **big. red** ball.",
+        '"Can I play?" he asked.',
+        "His friend said `yes. ok` and smiled.",
+        "They ran to [the tree. there](#x) together.",
+        "It was fun (very. fun).",
+        "The sun was warm?",
+        "Max was happy.\n",
+        "1. Then they went home.\n"
+    ];
     const out: string[] = [];
     for (let i = 0; i < 120; i++) out.push(sentences[(i * 7) % sentences.length]!);
     return out.join(" ").replace(/\n /g, "\n");
@@ -82,7 +116,8 @@ test("with softCutAfter, an answer without blank lines is cut at sentence and li
     // The story's tail stays short at every prefix: each frame renders a bounded piece, not the whole answer.
     const text = story();
     let longest = 0;
-    for (let end = 0; end <= text.length; end += 7) longest = Math.max(longest, splitStreamBlocks(text.slice(0, end), {softCutAfter: limit}).tail.length);
+    for (let end = 0; end <= text.length; end += 7)
+        longest = Math.max(longest, splitStreamBlocks(text.slice(0, end), {softCutAfter: limit}).tail.length);
     // (The limit, plus at most one sentence and its marks: the story's sentences are under 60 characters.)
     assert.ok(text.length > 15 * limit && longest < limit + 60, `longest tail ${longest} of ${text.length} characters`);
     // Without the option nothing is cut (no blank lines): the whole story is the tail.

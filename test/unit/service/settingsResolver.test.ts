@@ -15,11 +15,22 @@ test("load options: the settings' own values win; null threads and cpu off fall 
     assert.deepEqual(loadOptionsOf(settings, {threads: 1, cpu: true}), {threads: 1, cpu: true, contextSize, topK, exact});
     assert.deepEqual(loadOptionsOf(resolveSettings({threads: 2}), {threads: 1}), {threads: 2, cpu: false, contextSize, topK, exact});
     assert.equal(loadOptionsOf(settings).threads, null);
-    assert.ok(sameLoadOptions(loadOptionsOf(settings), loadOptionsOf(resolveSettings({gamma: 7, systemPrompt: "x"}))), "decoding options do not reload");
+    assert.ok(
+        sameLoadOptions(loadOptionsOf(settings), loadOptionsOf(resolveSettings({gamma: 7, systemPrompt: "x"}))),
+        "decoding options do not reload"
+    );
     assert.ok(!sameLoadOptions(loadOptionsOf(settings), loadOptionsOf(resolveSettings({topK: 32}))));
 });
 
 test("decoding parameters carry the answer's seed", () => {
     const {temperature, alpha, beta, gamma, maxTokens} = optionDefaults();
-    assert.deepEqual(decodingParamsOf(resolveSettings({mode: "cd", seed: null}), 42), {mode: "cd", temperature, alpha, beta, gamma, maxTokens, seed: 42});
+    assert.deepEqual(decodingParamsOf(resolveSettings({mode: "cd", seed: null}), 42), {
+        mode: "cd",
+        temperature,
+        alpha,
+        beta,
+        gamma,
+        maxTokens,
+        seed: 42
+    });
 });

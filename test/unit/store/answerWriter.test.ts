@@ -15,10 +15,35 @@ import {tempDir} from "../../helpers/tempFiles.ts";
 
 test("appendRuns merges neighbours of one source and drops empty runs", () => {
     assert.deepEqual(appendRuns([], []), []);
-    assert.deepEqual(appendRuns([{source: "draft", length: 3}], [{source: "draft", length: 2}, {source: "bonus", length: 0}, {source: "correction", length: 1}]),
-        [{source: "draft", length: 5}, {source: "correction", length: 1}]);
-    assert.deepEqual(appendRuns([{source: "direct", length: 1}], [{source: "draft", length: 1}, {source: "draft", length: 1}, {source: "direct", length: 4}]),
-        [{source: "direct", length: 1}, {source: "draft", length: 2}, {source: "direct", length: 4}]);
+    assert.deepEqual(
+        appendRuns(
+            [{source: "draft", length: 3}],
+            [
+                {source: "draft", length: 2},
+                {source: "bonus", length: 0},
+                {source: "correction", length: 1}
+            ]
+        ),
+        [
+            {source: "draft", length: 5},
+            {source: "correction", length: 1}
+        ]
+    );
+    assert.deepEqual(
+        appendRuns(
+            [{source: "direct", length: 1}],
+            [
+                {source: "draft", length: 1},
+                {source: "draft", length: 1},
+                {source: "direct", length: 4}
+            ]
+        ),
+        [
+            {source: "direct", length: 1},
+            {source: "draft", length: 2},
+            {source: "direct", length: 4}
+        ]
+    );
 });
 
 function streamingAnswer() {
@@ -47,7 +72,10 @@ test("text appended is saved within the interval, even when no more text follows
     assert.ok(writes[0]! - started >= 55 && writes[0]! - started < 1000, `written ${writes[0]! - started} ms after the first delta`);
     const saved = store.getMessage(answer.id);
     assert.equal(saved.content, writer.text);
-    assert.equal(saved.runs?.reduce((sum, run) => sum + run.length, 0), saved.content.length);
+    assert.equal(
+        saved.runs?.reduce((sum, run) => sum + run.length, 0),
+        saved.content.length
+    );
     assert.equal(saved.runs?.length, 10, "runs alternate draft ×3, correction ×1, five times");
     assert.equal(saved.status, "streaming");
 
@@ -70,6 +98,9 @@ test("flush writes at once; a timed write that fails is thrown by the next call"
     writer.append("def", [{source: "direct", length: 3}]);
     store.deleteMessagesFrom(answer.conversationId, answer.id, true);
     await sleep(80);
-    assert.throws(() => writer.append("ghi", []), (error: unknown) => error instanceof StoreError && error.kind === "notFound");
+    assert.throws(
+        () => writer.append("ghi", []),
+        (error: unknown) => error instanceof StoreError && error.kind === "notFound"
+    );
     store.close();
 });

@@ -60,7 +60,11 @@ for (const mode of ["writer", "tight"] as const) {
         assert.ok(partial.content.length >= lastWritten, `saved ${partial.content.length} characters, the last returned write had ${lastWritten}`);
         const words = partial.content.split(" ").length - 1;
         assert.equal(partial.content, streamedText(words), "the saved answer is a prefix of the streamed text, cut at a write");
-        assert.equal(partial.runs?.reduce((sum, run) => sum + run.length, 0), partial.content.length, "the provenance runs cover the saved text");
+        assert.equal(
+            partial.runs?.reduce((sum, run) => sum + run.length, 0),
+            partial.content.length,
+            "the provenance runs cover the saved text"
+        );
 
         assert.equal(store.markInterrupted(), 1);
         assert.equal(store.getMessage(partial.id).status, "interrupted");

@@ -16,13 +16,19 @@ test("Linux: $XDG_DATA_HOME/tandem when absolute, else ~/.local/share/tandem", (
     assert.equal(dataDir({env: {XDG_DATA_HOME: "/data/xdg"}, platform: "linux", home: "/home/u"}), "/data/xdg/tandem");
     assert.equal(dataDir({env: {}, platform: "linux", home: "/home/u"}), "/home/u/.local/share/tandem");
     assert.equal(dataDir({env: {XDG_DATA_HOME: ""}, platform: "freebsd", home: "/home/u"}), "/home/u/.local/share/tandem");
-    assert.equal(dataDir({env: {XDG_DATA_HOME: "relative"}, platform: "linux", home: "/home/u"}), "/home/u/.local/share/tandem",
-        "the XDG spec says a relative path is invalid and ignored");
+    assert.equal(
+        dataDir({env: {XDG_DATA_HOME: "relative"}, platform: "linux", home: "/home/u"}),
+        "/home/u/.local/share/tandem",
+        "the XDG spec says a relative path is invalid and ignored"
+    );
 });
 
 test("macOS: ~/Library/Application Support/Tandem; Windows: %APPDATA%\\Tandem", () => {
     assert.equal(dataDir({env: {XDG_DATA_HOME: "/x"}, platform: "darwin", home: "/Users/u"}), "/Users/u/Library/Application Support/Tandem");
-    assert.equal(dataDir({env: {APPDATA: "C:\\Users\\u\\AppData\\Roaming"}, platform: "win32", home: "C:\\Users\\u"}), "C:\\Users\\u\\AppData\\Roaming\\Tandem");
+    assert.equal(
+        dataDir({env: {APPDATA: "C:\\Users\\u\\AppData\\Roaming"}, platform: "win32", home: "C:\\Users\\u"}),
+        "C:\\Users\\u\\AppData\\Roaming\\Tandem"
+    );
     assert.equal(dataDir({env: {}, platform: "win32", home: "C:\\Users\\u"}), "C:\\Users\\u\\AppData\\Roaming\\Tandem");
 });
 

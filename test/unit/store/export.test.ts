@@ -12,8 +12,16 @@ import {openStore} from "../../../src-main/store/sqliteStore.ts";
 import {tempDir} from "../../helpers/tempFiles.ts";
 
 const stats: MessageStats = {
-    mode: "scd", generatedTokens: 64, tokensPerSecond: 512.345, timeToFirstTokenMs: 12.4, acceptanceRate: 0.625, meanAcceptedLength: 2.5,
-    stopReason: "maxTokens", totalMs: 125, promptTokens: 9, droppedTurns: 2,
+    mode: "scd",
+    generatedTokens: 64,
+    tokensPerSecond: 512.345,
+    timeToFirstTokenMs: 12.4,
+    acceptanceRate: 0.625,
+    meanAcceptedLength: 2.5,
+    stopReason: "maxTokens",
+    totalMs: 125,
+    promptTokens: 9,
+    droppedTurns: 2,
     speedup: {ratio: 1.8, baseline: {pairKey: "k", device: "CPU", expertTokensPerSecond: 284.6, measuredAt: "2026-11-28T10:00:00.000Z"}},
     engine: {rounds: 20}
 };
@@ -21,7 +29,7 @@ const stats: MessageStats = {
 test("file names keep letters and digits of any script, turn other runs into one dash, and are never empty or reserved", () => {
     assert.equal(exportFileName("My chat: about ../../etc/passwd?", "markdown"), "My-chat-about-etc-passwd.md");
     assert.equal(exportFileName("Ünïcode — 日本語 テスト", "json"), "Ünïcode-日本語-テスト.json");
-    assert.equal(exportFileName("  \u0000\u0007 / \\ : * ? \" < > |  ", "markdown"), "conversation.md");
+    assert.equal(exportFileName('  \u0000\u0007 / \\ : * ? " < > |  ', "markdown"), "conversation.md");
     assert.equal(exportFileName("", "json"), "conversation.json");
     assert.equal(exportFileName("CON", "markdown"), "CON-conversation.md");
     const long = exportFileName("word ".repeat(100), "json");
@@ -30,16 +38,32 @@ test("file names keep letters and digits of any script, turn other runs into one
 });
 
 test("the stats line names the mode, speed, acceptance and speedup, leaving out what is unknown", () => {
-    assert.equal(statsLine(stats),
+    assert.equal(
+        statsLine(stats),
         "scd · 64 tokens · 512.3 tok/s · first token 12 ms · acceptance 63% · mean accepted length 2.50 · 1.80× the expert alone · " +
-        "2 earlier turns left out of the context · stop: maxTokens");
-    assert.equal(statsLine({...stats, mode: "expert", timeToFirstTokenMs: null, acceptanceRate: null, meanAcceptedLength: null, speedup: null, droppedTurns: 0}),
-        "expert · 64 tokens · 512.3 tok/s · stop: maxTokens");
+            "2 earlier turns left out of the context · stop: maxTokens"
+    );
+    assert.equal(
+        statsLine({
+            ...stats,
+            mode: "expert",
+            timeToFirstTokenMs: null,
+            acceptanceRate: null,
+            meanAcceptedLength: null,
+            speedup: null,
+            droppedTurns: 0
+        }),
+        "expert · 64 tokens · 512.3 tok/s · stop: maxTokens"
+    );
 });
 
 test("a conversation exports to Markdown and to JSON that gives back what is stored", () => {
     const store = openStore(path.join(tempDir(), "tandem.sqlite"));
-    const c = store.createConversation({title: "Dragons & tea", pair: {expertPath: "/m/expert.gguf", amateurPath: "C:\\models\\amateur.gguf"}, overrides: {beta: 1}});
+    const c = store.createConversation({
+        title: "Dragons & tea",
+        pair: {expertPath: "/m/expert.gguf", amateurPath: "C:\\models\\amateur.gguf"},
+        overrides: {beta: 1}
+    });
     store.addMessage({conversationId: c.id, role: "system", content: "Be kind.", status: "done"});
     store.addMessage({conversationId: c.id, role: "user", content: "Tell me a story.", status: "done"});
     const answer = store.addMessage({conversationId: c.id, role: "assistant", content: "", status: "streaming", seed: 42});
@@ -53,18 +77,41 @@ test("a conversation exports to Markdown and to JSON that gives back what is sto
     assert.equal(markdown.fileName, "Dragons-tea.md");
     assert.equal(markdown.mimeType, "text/markdown; charset=utf-8");
     const conversation = store.getConversation(c.id);
-    assert.equal(markdown.content, [
-        "# Dragons & tea", "",
-        `*Exported from Tandem · created ${conversation.createdAt} · expert expert.gguf · amateur amateur.gguf*`, "",
-        "## System", "", "Be kind.", "",
-        "## User", "", "Tell me a story.", "",
-        "## Assistant", "", "Once upon a **time**.", "",
-        `*${statsLine(stats)} · seed 42*`, "",
-        "## Assistant", "", "It was", "",
-        "*(interrupted: Tandem closed before the answer was finished)*", "",
-        "## Assistant", "", "", "",
-        "*(failed: the engine stopped)*", ""
-    ].join("\n"));
+    assert.equal(
+        markdown.content,
+        [
+            "# Dragons & tea",
+            "",
+            `*Exported from Tandem · created ${conversation.createdAt} · expert expert.gguf · amateur amateur.gguf*`,
+            "",
+            "## System",
+            "",
+            "Be kind.",
+            "",
+            "## User",
+            "",
+            "Tell me a story.",
+            "",
+            "## Assistant",
+            "",
+            "Once upon a **time**.",
+            "",
+            `*${statsLine(stats)} · seed 42*`,
+            "",
+            "## Assistant",
+            "",
+            "It was",
+            "",
+            "*(interrupted: Tandem closed before the answer was finished)*",
+            "",
+            "## Assistant",
+            "",
+            "",
+            "",
+            "*(failed: the engine stopped)*",
+            ""
+        ].join("\n")
+    );
 
     const json = store.exportConversation(c.id, "json");
     assert.equal(json.fileName, "Dragons-tea.json");

@@ -64,7 +64,10 @@ function assertAfterFull(file: string, conversationId: string, answerId: string,
     const store = openStore(file);
     try {
         const messages = store.listMessages(conversationId);
-        assert.deepEqual(messages.map((m) => m.content.slice(0, 14)), ["first question", "first answer", "chunk 0 xxxxxx"]);
+        assert.deepEqual(
+            messages.map((m) => m.content.slice(0, 14)),
+            ["first question", "first answer", "chunk 0 xxxxxx"]
+        );
         assert.equal(store.getMessage(answerId).content.length, savedLength, "the failed write changed nothing; the one before it is there");
         store.updateMessage(answerId, {status: "stopped"});
     } finally {

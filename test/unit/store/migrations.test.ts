@@ -73,7 +73,11 @@ test("reopening applies no step again; a new step upgrades the file in place and
 test("a step that fails leaves the file at its old version with none of the step's changes", () => {
     const file = path.join(tempDir(), "tandem.sqlite");
     openStore(file).close();
-    const broken: Migration = {version: migrations.length + 1, description: "broken", sql: "CREATE TABLE half (a); INSERT INTO missing_table VALUES (1);"};
+    const broken: Migration = {
+        version: migrations.length + 1,
+        description: "broken",
+        sql: "CREATE TABLE half (a); INSERT INTO missing_table VALUES (1);"
+    };
     assertStoreError(() => openDatabase(file, [...migrations, broken]), "io", /no such table: missing_table/);
     const db = new Database(file, {readonly: true});
     try {
@@ -91,7 +95,13 @@ test("a database from a newer Tandem is refused, naming the file and both versio
     raw.pragma(`user_version = ${migrations.length + 5}`);
     raw.close();
     const before = readFileSync(file);
-    assertStoreError(() => openStore(file), "tooNew", new RegExp(`${file.replaceAll("/", "\\/")} was written by a newer version of Tandem \\(schema ${migrations.length + 5}; this version knows up to ${migrations.length}\\)`));
+    assertStoreError(
+        () => openStore(file),
+        "tooNew",
+        new RegExp(
+            `${file.replaceAll("/", "\\/")} was written by a newer version of Tandem \\(schema ${migrations.length + 5}; this version knows up to ${migrations.length}\\)`
+        )
+    );
     assert.deepEqual(readFileSync(file), before);
 });
 

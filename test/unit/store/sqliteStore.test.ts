@@ -15,8 +15,16 @@ import {tempDir} from "../../helpers/tempFiles.ts";
 const pair = {expertPath: "/models/big.gguf", amateurPath: "/models/small.gguf"};
 
 const stats: MessageStats = {
-    mode: "scd", generatedTokens: 12, tokensPerSecond: 345.6, timeToFirstTokenMs: 4.5, acceptanceRate: 0.625, meanAcceptedLength: 2.5,
-    stopReason: "eos", totalMs: 34.7, promptTokens: 9, droppedTurns: 0,
+    mode: "scd",
+    generatedTokens: 12,
+    tokensPerSecond: 345.6,
+    timeToFirstTokenMs: 4.5,
+    acceptanceRate: 0.625,
+    meanAcceptedLength: 2.5,
+    stopReason: "eos",
+    totalMs: 34.7,
+    promptTokens: 9,
+    droppedTurns: 0,
     speedup: {ratio: 1.4, baseline: {pairKey: "k", device: "CPU", expertTokensPerSecond: 246.9, measuredAt: "2026-11-28T10:00:00.000Z"}},
     engine: {rounds: 5, lookaheadRounds: 2}
 };
@@ -42,13 +50,19 @@ test("conversations: create, rename, pair, overrides, most recently updated firs
     const second = store.createConversation({title: "Second", pair, overrides: {beta: 0.8, mode: "cd"}});
     assert.deepEqual(second.pair, pair);
     assert.deepEqual(second.overrides, {beta: 0.8, mode: "cd"});
-    assert.deepEqual(store.listConversations().map((c) => c.title), ["Second", "First"]);
+    assert.deepEqual(
+        store.listConversations().map((c) => c.title),
+        ["Second", "First"]
+    );
 
     await new Promise((resolve) => setTimeout(resolve, 3));
     const renamed = store.renameConversation(first.id, "Renamed");
     assert.ok(renamed.updatedAt > first.updatedAt);
     assert.equal(renamed.createdAt, first.createdAt);
-    assert.deepEqual(store.listConversations().map((c) => c.title), ["Renamed", "Second"]);
+    assert.deepEqual(
+        store.listConversations().map((c) => c.title),
+        ["Renamed", "Second"]
+    );
     assert.deepEqual(store.setConversationPair(first.id, pair).pair, pair);
     const lastOfFirst = store.setConversationOverrides(first.id, {gamma: 2, seed: null});
     assert.deepEqual(lastOfFirst.overrides, {gamma: 2, seed: null});
@@ -66,10 +80,19 @@ test("conversations: create, rename, pair, overrides, most recently updated firs
 
 test("bad titles and settings are refused with a sentence, unknown ids are notFound", () => {
     const {store} = freshStore();
-    assert.throws(() => store.createConversation({title: "   "}), {name: "StoreError", kind: "invalid", message: "a conversation title must not be empty"});
-    assert.throws(() => store.createConversation({title: "x", overrides: {gamma: 0}}),
-        {kind: "invalid", message: "conversation settings: gamma must be auto or a whole number from 1 to 64"});
-    assert.throws(() => store.saveSettings({mode: "fast" as never}), {kind: "invalid", message: "settings: mode must be one of scd, sd, cd, expert, amateur"});
+    assert.throws(() => store.createConversation({title: "   "}), {
+        name: "StoreError",
+        kind: "invalid",
+        message: "a conversation title must not be empty"
+    });
+    assert.throws(() => store.createConversation({title: "x", overrides: {gamma: 0}}), {
+        kind: "invalid",
+        message: "conversation settings: gamma must be auto or a whole number from 1 to 64"
+    });
+    assert.throws(() => store.saveSettings({mode: "fast" as never}), {
+        kind: "invalid",
+        message: "settings: mode must be one of scd, sd, cd, expert, amateur"
+    });
     assertNotFound(() => store.getConversation("nope"), /there is no conversation "nope"/);
     assertNotFound(() => store.renameConversation("nope", "x"), /no conversation "nope"/);
     assertNotFound(() => store.deleteConversation("nope"), /no conversation "nope"/);
@@ -95,7 +118,13 @@ test("messages: added in order, patched field by field, stats and runs round-tri
     assert.ok(afterAdd >= answer.createdAt);
 
     await new Promise((resolve) => setTimeout(resolve, 3));
-    const grown = store.updateMessage(answer.id, {content: "Once upon", runs: [{source: "draft", length: 4}, {source: "correction", length: 5}]});
+    const grown = store.updateMessage(answer.id, {
+        content: "Once upon",
+        runs: [
+            {source: "draft", length: 4},
+            {source: "correction", length: 5}
+        ]
+    });
     assert.equal(grown.content, "Once upon");
     assert.equal(grown.status, "streaming", "fields not in the patch keep their value");
     assert.ok(grown.updatedAt > answer.updatedAt);
@@ -103,7 +132,10 @@ test("messages: added in order, patched field by field, stats and runs round-tri
     const done = store.updateMessage(answer.id, {status: "done", stats});
     assert.equal(done.content, "Once upon");
     assert.deepEqual(done.stats, stats);
-    assert.deepEqual(done.runs, [{source: "draft", length: 4}, {source: "correction", length: 5}]);
+    assert.deepEqual(done.runs, [
+        {source: "draft", length: 4},
+        {source: "correction", length: 5}
+    ]);
     const failed = store.updateMessage(user.id, {status: "error", error: "the engine crashed"});
     assert.equal(failed.error, "the engine crashed");
     assert.equal(store.updateMessage(user.id, {error: null, status: "done"}).error, null, "null clears a field");
@@ -112,7 +144,13 @@ test("messages: added in order, patched field by field, stats and runs round-tri
 
     const reopened = openStore(file);
     const messages = reopened.listMessages(conversation.id);
-    assert.deepEqual(messages.map((m) => [m.role, m.content, m.status]), [["user", "Tell me a story", "done"], ["assistant", "Once upon", "done"]]);
+    assert.deepEqual(
+        messages.map((m) => [m.role, m.content, m.status]),
+        [
+            ["user", "Tell me a story", "done"],
+            ["assistant", "Once upon", "done"]
+        ]
+    );
     assert.deepEqual(messages[1], reopened.getMessage(answer.id));
     assert.deepEqual(messages[1]!.stats, stats);
     reopened.close();
@@ -122,18 +160,31 @@ test("deleteMessagesFrom drops a message (or only what follows it) and everythin
     const {store} = freshStore();
     const a = store.createConversation({title: "a"});
     const b = store.createConversation({title: "b"});
-    const ids = ["u1", "a1", "u2", "a2"].map((content, i) =>
-        store.addMessage({conversationId: a.id, role: i % 2 === 0 ? "user" : "assistant", content, status: "done"}).id);
+    const ids = ["u1", "a1", "u2", "a2"].map(
+        (content, i) => store.addMessage({conversationId: a.id, role: i % 2 === 0 ? "user" : "assistant", content, status: "done"}).id
+    );
     const other = store.addMessage({conversationId: b.id, role: "user", content: "other", status: "done"});
     store.deleteMessagesFrom(a.id, ids[2]!, false);
-    assert.deepEqual(store.listMessages(a.id).map((m) => m.content), ["u1", "a1", "u2"]);
+    assert.deepEqual(
+        store.listMessages(a.id).map((m) => m.content),
+        ["u1", "a1", "u2"]
+    );
     store.deleteMessagesFrom(a.id, ids[1]!, true);
-    assert.deepEqual(store.listMessages(a.id).map((m) => m.content), ["u1"]);
-    assert.deepEqual(store.listMessages(b.id).map((m) => m.id), [other.id]);
+    assert.deepEqual(
+        store.listMessages(a.id).map((m) => m.content),
+        ["u1"]
+    );
+    assert.deepEqual(
+        store.listMessages(b.id).map((m) => m.id),
+        [other.id]
+    );
     assertNotFound(() => store.deleteMessagesFrom(a.id, other.id, true), /no message ".*" in conversation/);
     // A message added after a truncation still sorts last.
     store.addMessage({conversationId: a.id, role: "assistant", content: "again", status: "done"});
-    assert.deepEqual(store.listMessages(a.id).map((m) => m.content), ["u1", "again"]);
+    assert.deepEqual(
+        store.listMessages(a.id).map((m) => m.content),
+        ["u1", "again"]
+    );
     store.close();
 });
 
@@ -145,7 +196,10 @@ test("deleting a conversation deletes its messages (foreign key cascade) and not
     store.addMessage({conversationId: b.id, role: "user", content: "stay", status: "done"});
     store.deleteConversation(a.id);
     assertNotFound(() => store.getMessage(gone.id), /no message/);
-    assert.deepEqual(store.listConversations().map((c) => c.id), [b.id]);
+    assert.deepEqual(
+        store.listConversations().map((c) => c.id),
+        [b.id]
+    );
     store.close();
     const raw = new Database(file, {readonly: true});
     assert.deepEqual(raw.prepare("SELECT content FROM messages").all(), [{content: "stay"}]);
@@ -200,5 +254,8 @@ test("a closed store says so in a sentence", () => {
     const {store} = freshStore();
     store.close();
     store.close();
-    assert.throws(() => store.listConversations(), (error: unknown) => error instanceof StoreError && /database connection is not open/.test(error.message));
+    assert.throws(
+        () => store.listConversations(),
+        (error: unknown) => error instanceof StoreError && /database connection is not open/.test(error.message)
+    );
 });

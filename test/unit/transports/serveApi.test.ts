@@ -69,8 +69,11 @@ test("events stream in order to every connected client", async () => {
         const {assistantMessageId} = await first.api.sendMessage({conversationId: id, text: "Once"});
         await waitFor(() => seen.every((events) => events.at(-1)?.kind === "finished"));
         for (const events of seen) {
-            assert.deepEqual(events.map((e) => e.kind), ["started", "delta", "delta", "delta", "delta", "finished"]);
-            const text = events.flatMap((e) => e.kind === "delta" ? [e.text] : []).join("");
+            assert.deepEqual(
+                events.map((e) => e.kind),
+                ["started", "delta", "delta", "delta", "delta", "finished"]
+            );
+            const text = events.flatMap((e) => (e.kind === "delta" ? [e.text] : [])).join("");
             const finished = events.at(-1)!;
             assert.equal(finished.kind === "finished" && finished.message.content, text);
             assert.equal(finished.kind === "finished" && finished.message.id, assistantMessageId);
@@ -83,11 +86,26 @@ test("events stream in order to every connected client", async () => {
 
 /** One malformed argument list per function: the wrong shape for each. */
 const malformed: Record<ServiceFunctionName, unknown[]> = {
-    getStatus: [1], listModels: ["x"], checkPair: [{expertPath: "/a"}], loadPair: [{}], unloadPair: [null], calibrate: [{}],
-    getSettings: [0], updateSettings: [{gamma: 1000}], listConversations: [[]], createConversation: [{title: 5}],
-    renameConversation: [{id: "c1"}], deleteConversation: [{}], getConversation: [{id: ""}], setConversationOverrides: [{id: "c1", overrides: {mode: "x"}}],
-    searchMessages: [{query: null}], exportConversation: [{id: "c1", format: "pdf"}], sendMessage: [{conversationId: "c1"}],
-    regenerate: [{conversationId: 1}], editAndResend: [{conversationId: "c1", messageId: "m1"}], stopGeneration: ["now"]
+    getStatus: [1],
+    listModels: ["x"],
+    checkPair: [{expertPath: "/a"}],
+    loadPair: [{}],
+    unloadPair: [null],
+    calibrate: [{}],
+    getSettings: [0],
+    updateSettings: [{gamma: 1000}],
+    listConversations: [[]],
+    createConversation: [{title: 5}],
+    renameConversation: [{id: "c1"}],
+    deleteConversation: [{}],
+    getConversation: [{id: ""}],
+    setConversationOverrides: [{id: "c1", overrides: {mode: "x"}}],
+    searchMessages: [{query: null}],
+    exportConversation: [{id: "c1", format: "pdf"}],
+    sendMessage: [{conversationId: "c1"}],
+    regenerate: [{conversationId: 1}],
+    editAndResend: [{conversationId: "c1", messageId: "m1"}],
+    stopGeneration: ["now"]
 };
 
 test("every function's malformed payload is refused with a clear sentence, and the server keeps serving", async () => {
@@ -127,14 +145,17 @@ test("the service's refusals keep their codes and sentences", async () => {
     }
 });
 
-test("an unexpected failure becomes \"internal\" with one sentence and no stack", async () => {
+test('an unexpected failure becomes "internal" with one sentence and no stack', async () => {
     const client = await connectClient(server);
     try {
         const error = await rejection(client.api.calibrate());
         assert.equal(error.code, "internal");
         assert.equal(error.message, "the service failed unexpectedly: Cannot read properties of undefined (reading 'expert')");
         assert.doesNotMatch(error.message, /secret|\n|at calibrate/);
-        assert.ok(server.logs.some((line) => line.includes("calibrate failed") && line.includes("TypeError")), "the full error is logged on the server");
+        assert.ok(
+            server.logs.some((line) => line.includes("calibrate failed") && line.includes("TypeError")),
+            "the full error is logged on the server"
+        );
     } finally {
         client.close();
     }
@@ -151,11 +172,11 @@ test("malformed frames are refused (when they carry an id) or dropped, and never
         // With an id: answered with an invalidRequest error.
         const refusals: [object, string][] = [
             [{t: "q", i: "r1", m: "getStatus", a: "x"}, "getStatus: the arguments must be a list"],
-            [{t: "q", i: "r2", a: []}, "a request must name its function in \"m\""],
-            [{t: "q", i: "r3", m: "__proto__", a: []}, "unknown request \"__proto__\""],
-            [{t: "q", i: "r4", m: "toString", a: []}, "unknown request \"toString\""],
-            [{t: "q", i: "r5", m: "constructor", a: []}, "unknown request \"constructor\""],
-            [{t: "q", i: "r6", m: "subscribe", a: []}, "unknown request \"subscribe\""],
+            [{t: "q", i: "r2", a: []}, 'a request must name its function in "m"'],
+            [{t: "q", i: "r3", m: "__proto__", a: []}, 'unknown request "__proto__"'],
+            [{t: "q", i: "r4", m: "toString", a: []}, 'unknown request "toString"'],
+            [{t: "q", i: "r5", m: "constructor", a: []}, 'unknown request "constructor"'],
+            [{t: "q", i: "r6", m: "subscribe", a: []}, 'unknown request "subscribe"'],
             [{t: "q", i: "r7", m: "sendMessage", a: [{conversationId: "c1", text: ""}]}, "sendMessage: text must not be empty"]
         ];
         for (const [frame, message] of refusals) {
@@ -164,7 +185,7 @@ test("malformed frames are refused (when they carry an id) or dropped, and never
         }
         // A stray response frame is ignored; the connection still answers a good request.
         assert.equal(await exchange(socket, JSON.stringify({t: "s", i: "unknown", r: 1}), 150), null);
-        const reply = await exchange(socket, JSON.stringify({t: "q", i: "ok1", m: "getStatus", a: []})) as {i: string; r: {version: string}};
+        const reply = (await exchange(socket, JSON.stringify({t: "q", i: "ok1", m: "getStatus", a: []}))) as {i: string; r: {version: string}};
         assert.equal(reply.i, "ok1");
         assert.equal(reply.r.version, "test");
         assert.ok(server.logs.some((line) => line.startsWith("dropped a frame that is not JSON")));
@@ -173,7 +194,7 @@ test("malformed frames are refused (when they carry an id) or dropped, and never
     }
 });
 
-test("a closed link rejects pending calls with \"disconnected\" and unsubscribes from the service", async () => {
+test('a closed link rejects pending calls with "disconnected" and unsubscribes from the service', async () => {
     await waitFor(() => server.connectionCount() === 0);
     await waitFor(() => service.listenerCount() === 0);
     const client = await connectClient(server);

@@ -28,5 +28,7 @@ test("bad values are refused with one sentence naming the variable", () => {
         assert.throws(() => readWebConfig({TANDEM_PORT: port}), {message: `TANDEM_PORT must be a port number from 0 to 65535, not "${port}"`});
     }
     assert.throws(() => readWebConfig({TANDEM_TOKEN: "short"}), {message: "TANDEM_TOKEN must be 16 to 256 characters long"});
-    assert.throws(() => readWebConfig({TANDEM_TOKEN: "has spaces in it, sadly"}), {message: "TANDEM_TOKEN may hold only letters, digits and . _ ~ -"});
+    assert.throws(() => readWebConfig({TANDEM_TOKEN: "has spaces in it, sadly"}), {
+        message: "TANDEM_TOKEN may hold only letters, digits and . _ ~ -"
+    });
 });

@@ -31,14 +31,21 @@ type Reply = {status: number; headers: Record<string, string | string[] | undefi
 /** One raw HTTP request with exactly the headers given (fetch cannot set Host). */
 function httpRequest(options: {path: string; method?: string; host?: string; port?: number}): Promise<Reply> {
     return new Promise((resolve, reject) => {
-        const req = request({
-            host: "127.0.0.1", port: options.port ?? server.port, path: options.path, method: options.method ?? "GET",
-            headers: {Host: options.host ?? `127.0.0.1:${server.port}`}, setHost: false
-        }, (response) => {
-            let body = "";
-            response.on("data", (chunk: Buffer) => (body += chunk.toString()));
-            response.on("end", () => resolve({status: response.statusCode!, headers: response.headers, body}));
-        });
+        const req = request(
+            {
+                host: "127.0.0.1",
+                port: options.port ?? server.port,
+                path: options.path,
+                method: options.method ?? "GET",
+                headers: {Host: options.host ?? `127.0.0.1:${server.port}`},
+                setHost: false
+            },
+            (response) => {
+                let body = "";
+                response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+                response.on("end", () => resolve({status: response.statusCode!, headers: response.headers, body}));
+            }
+        );
         req.on("error", reject);
         req.end();
     });
@@ -71,8 +78,14 @@ test("a missing or wrong token is refused with 401", async () => {
 });
 
 test("a foreign or missing Origin is refused with 403, even with the right token", async () => {
-    for (const origin of ["http://evil.example", `http://127.0.0.1:${server.port + 1}`, `https://127.0.0.1:${server.port}`, "null", null,
-        `http://localhost:${server.port}` /* the request's Host says 127.0.0.1: a mismatched pair */]) {
+    for (const origin of [
+        "http://evil.example",
+        `http://127.0.0.1:${server.port + 1}`,
+        `https://127.0.0.1:${server.port}`,
+        "null",
+        null,
+        `http://localhost:${server.port}` /* the request's Host says 127.0.0.1: a mismatched pair */
+    ]) {
         const {status, body} = await refusedStatus({origin});
         assert.equal(status, 403, `origin ${String(origin)}`);
         assert.match(body, /only from pages this server served/);
@@ -80,7 +93,13 @@ test("a foreign or missing Origin is refused with 403, even with the right token
 });
 
 test("a foreign Host is refused, for the API and for pages (DNS rebinding)", async () => {
-    for (const host of ["evil.example", `evil.example:${server.port}`, `127.0.0.1:${server.port + 1}`, `0.0.0.0:${server.port}`, `[::1]:${server.port}`]) {
+    for (const host of [
+        "evil.example",
+        `evil.example:${server.port}`,
+        `127.0.0.1:${server.port + 1}`,
+        `0.0.0.0:${server.port}`,
+        `[::1]:${server.port}`
+    ]) {
         const socketRefusal = await refusedStatus({host, origin: `http://${host}`});
         assert.equal(socketRefusal.status, 403, `WebSocket with host ${host}`);
         const page = await httpRequest({path: "/", host});
@@ -98,7 +117,10 @@ test("the page loads without the token, with CSP and nosniff and no CORS headers
         assert.equal(page.headers["content-security-policy"], contentSecurityPolicy(server.port));
         assert.equal(page.headers["x-content-type-options"], "nosniff");
         assert.equal(page.headers["cache-control"], "no-store");
-        assert.ok(Object.keys(page.headers).every((name) => !name.startsWith("access-control-")), "no CORS headers");
+        assert.ok(
+            Object.keys(page.headers).every((name) => !name.startsWith("access-control-")),
+            "no CORS headers"
+        );
     }
     const asset = await httpRequest({path: "/assets/app.js?v=1"});
     assert.equal(asset.status, 200);
@@ -118,8 +140,18 @@ test("only GET and HEAD are served", async () => {
 });
 
 test("no directory traversal, dotfiles or malformed paths", async () => {
-    for (const urlPath of ["/../package.json", "/%2e%2e/package.json", "/assets/%2e%2e/%2e%2e/etc/passwd", "/..%2fpackage.json",
-        "/assets/..%5c..%5cpackage.json", "/.secret", "/%00index.html", "/%E0%A4%A", "/missing.js", "/assets"]) {
+    for (const urlPath of [
+        "/../package.json",
+        "/%2e%2e/package.json",
+        "/assets/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2fpackage.json",
+        "/assets/..%5c..%5cpackage.json",
+        "/.secret",
+        "/%00index.html",
+        "/%E0%A4%A",
+        "/missing.js",
+        "/assets"
+    ]) {
         const reply = await httpRequest({path: urlPath});
         assert.equal(reply.status, 404, urlPath);
         assert.doesNotMatch(reply.body, /dotfile|"name"|root:/);
@@ -147,8 +179,9 @@ test("it listens on 127.0.0.1 only", async () => {
 });
 
 test("a busy port and an unbuilt UI are reported in words", async () => {
-    await assert.rejects(startWebServer({service: createMemoryService(), staticDir, token: TEST_TOKEN, port: server.port}),
-        {message: `port ${server.port} on 127.0.0.1 is already in use; set TANDEM_PORT to another port`});
+    await assert.rejects(startWebServer({service: createMemoryService(), staticDir, token: TEST_TOKEN, port: server.port}), {
+        message: `port ${server.port} on 127.0.0.1 is already in use; set TANDEM_PORT to another port`
+    });
     const empty = makeStaticDir();
     rmSync(path.join(empty, "index.html"));
     const bare = await startWebServer({service: createMemoryService(), staticDir: empty, token: TEST_TOKEN, port: 0});

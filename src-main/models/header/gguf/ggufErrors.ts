@@ -5,7 +5,12 @@
 
 /** Why a file is not a usable GGUF model. */
 export type GgufErrorKind =
-    | "missing" | "notFile" | "notGguf" | "unsupportedVersion" | "truncated" | "corrupt"
+    | "missing"
+    | "notFile"
+    | "notGguf"
+    | "unsupportedVersion"
+    | "truncated"
+    | "corrupt"
     /** A whole, well-formed GGUF file that llama.cpp cannot load (see models/preflight.ts and loadModelPair). */
     | "unloadable";
 

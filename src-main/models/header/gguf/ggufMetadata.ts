@@ -63,7 +63,7 @@ export function getStringArray(file: GgufFile, key: string): readonly string[] |
  * A numeric array as numbers: the stored typed array itself for types up to 32 bits and floats
  * (no copy), or a converted number[] for 64-bit integer items that all fit in safe integers.
  */
-export function getNumberArray(file: GgufFile, key: string): ArrayLike<number> & Iterable<number> | undefined {
+export function getNumberArray(file: GgufFile, key: string): (ArrayLike<number> & Iterable<number>) | undefined {
     const array = getArray(file, key);
     if (array === undefined) return undefined;
     const items = array.items;
@@ -101,8 +101,9 @@ export function typedMetadata(file: GgufFile): Map<string, GgufTypedValue> {
 
 function wrongKind(file: GgufFile, key: string, expected: string): GgufError {
     const type = file.metadataTypes.get(key);
-    const actual = type === GgufValueType.ARRAY && isGgufArray(file.metadata.get(key))
-        ? `an array of ${ggufValueTypeName((file.metadata.get(key) as GgufArray).itemType)}`
-        : `a ${ggufValueTypeName(type ?? -1)}`;
+    const actual =
+        type === GgufValueType.ARRAY && isGgufArray(file.metadata.get(key))
+            ? `an array of ${ggufValueTypeName((file.metadata.get(key) as GgufArray).itemType)}`
+            : `a ${ggufValueTypeName(type ?? -1)}`;
     return new GgufError("corrupt", file.path, `${file.path} has metadata key "${key}" holding ${actual}, expected ${expected}`);
 }

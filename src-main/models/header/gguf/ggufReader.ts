@@ -21,15 +21,7 @@ import {open, stat} from "node:fs/promises";
 import type {FileHandle} from "node:fs/promises";
 import {GgufError, quoteBytes} from "./ggufErrors.ts";
 import {HeaderCursor} from "./headerCursor.ts";
-import {
-    GgufValueType,
-    ggmlTypeInfo,
-    ggmlTypeName,
-    ggufValueTypeName,
-    ggufValueTypeSize,
-    isGgufValueType,
-    tensorByteSize
-} from "./ggufTypes.ts";
+import {GgufValueType, ggmlTypeInfo, ggmlTypeName, ggufValueTypeName, ggufValueTypeSize, isGgufValueType, tensorByteSize} from "./ggufTypes.ts";
 import type {GgufArray, GgufArrayItems, GgufValue} from "./ggufValues.ts";
 import type {GgufFile, GgufTensorInfo} from "./ggufFile.ts";
 
@@ -117,7 +109,8 @@ function mapFsError(path: string, error: unknown): unknown {
     if (code === "ENOENT") return new GgufError("missing", path, `${path} does not exist`, {cause: error});
     if (code === "ENOTDIR") return new GgufError("missing", path, `${path} does not exist (a parent of it is not a folder)`, {cause: error});
     if (code === "EISDIR") return new GgufError("notFile", path, `${path} is a directory, not a GGUF model file`, {cause: error});
-    if (code === "ELOOP") return new GgufError("missing", path, `${path} cannot be opened: its symbolic links loop back on themselves`, {cause: error});
+    if (code === "ELOOP")
+        return new GgufError("missing", path, `${path} cannot be opened: its symbolic links loop back on themselves`, {cause: error});
     if (code === "ENAMETOOLONG") return new GgufError("missing", path, `${path.slice(0, 80)}… is too long to be a file path`, {cause: error});
     if (code === "EACCES" || code === "EPERM") {
         return new GgufError("notFile", path, `${path} cannot be read (permission denied)`, {cause: error});
@@ -129,7 +122,10 @@ class HeaderParser {
     /** What is being read, for truncation messages. */
     private context = "the file header";
 
-    constructor(private readonly path: string, private readonly c: HeaderCursor) {}
+    constructor(
+        private readonly path: string,
+        private readonly c: HeaderCursor
+    ) {}
 
     async parse(): Promise<GgufFile> {
         const {c, path} = this;
@@ -180,22 +176,26 @@ class HeaderParser {
         const start = new Uint8Array(c.copyBytes(head));
         const magic = start.subarray(0, 4);
         if (!MAGIC.subarray(0, magic.length).equals(magic)) {
-            throw new GgufError("notGguf", path,
-                `${path} is not a GGUF model file (it starts with ${quoteBytes(magic)}, expected "GGUF")`);
+            throw new GgufError("notGguf", path, `${path} is not a GGUF model file (it starts with ${quoteBytes(magic)}, expected "GGUF")`);
         }
         if (c.fileSize < FIXED_HEADER_BYTES) {
-            throw new GgufError("truncated", path,
-                `${path} is truncated: it has only ${c.fileSize} bytes, fewer than the ${FIXED_HEADER_BYTES} of a GGUF header`);
+            throw new GgufError(
+                "truncated",
+                path,
+                `${path} is truncated: it has only ${c.fileSize} bytes, fewer than the ${FIXED_HEADER_BYTES} of a GGUF header`
+            );
         }
         const version = Buffer.from(start).readUInt32LE(4);
         if (version === 2 || version === 3) return version;
         const swapped = Buffer.from(start).readUInt32BE(4);
         if (swapped === 2 || swapped === 3) {
-            throw new GgufError("unsupportedVersion", path,
-                `${path} is a big-endian GGUF file (version ${swapped}); only little-endian files are supported`);
+            throw new GgufError(
+                "unsupportedVersion",
+                path,
+                `${path} is a big-endian GGUF file (version ${swapped}); only little-endian files are supported`
+            );
         }
-        throw new GgufError("unsupportedVersion", path,
-            `${path} is GGUF version ${version}, which is not supported (only versions 2 and 3 are)`);
+        throw new GgufError("unsupportedVersion", path, `${path} is GGUF version ${version}, which is not supported (only versions 2 and 3 are)`);
     }
 
     private async readTensorInfo(alignment: number): Promise<GgufTensorInfo> {
@@ -240,8 +240,11 @@ class HeaderParser {
         }
         if (worst === undefined) return;
         const others = outside > 1 ? ` (${outside} of its ${tensors.length} tensors reach past the end)` : "";
-        throw new GgufError("truncated", path,
-            `${path} is truncated: tensor ${worst.name} ends at byte ${worst.end} but the file has ${c.fileSize} bytes${others}`);
+        throw new GgufError(
+            "truncated",
+            path,
+            `${path} is truncated: tensor ${worst.name} ends at byte ${worst.end} but the file has ${c.fileSize} bytes${others}`
+        );
     }
 
     private alignmentOf(metadata: Map<string, GgufValue>, types: Map<string, GgufValueType>): number {
@@ -262,17 +265,28 @@ class HeaderParser {
         await this.need(size);
         const view = c.view(size);
         switch (type) {
-            case GgufValueType.UINT8: return view.getUint8(0);
-            case GgufValueType.INT8: return view.getInt8(0);
-            case GgufValueType.UINT16: return view.getUint16(0, true);
-            case GgufValueType.INT16: return view.getInt16(0, true);
-            case GgufValueType.UINT32: return view.getUint32(0, true);
-            case GgufValueType.INT32: return view.getInt32(0, true);
-            case GgufValueType.FLOAT32: return view.getFloat32(0, true);
-            case GgufValueType.FLOAT64: return view.getFloat64(0, true);
-            case GgufValueType.UINT64: return view.getBigUint64(0, true);
-            case GgufValueType.INT64: return view.getBigInt64(0, true);
-            default: return view.getUint8(0) !== 0;
+            case GgufValueType.UINT8:
+                return view.getUint8(0);
+            case GgufValueType.INT8:
+                return view.getInt8(0);
+            case GgufValueType.UINT16:
+                return view.getUint16(0, true);
+            case GgufValueType.INT16:
+                return view.getInt16(0, true);
+            case GgufValueType.UINT32:
+                return view.getUint32(0, true);
+            case GgufValueType.INT32:
+                return view.getInt32(0, true);
+            case GgufValueType.FLOAT32:
+                return view.getFloat32(0, true);
+            case GgufValueType.FLOAT64:
+                return view.getFloat64(0, true);
+            case GgufValueType.UINT64:
+                return view.getBigUint64(0, true);
+            case GgufValueType.INT64:
+                return view.getBigInt64(0, true);
+            default:
+                return view.getUint8(0) !== 0;
         }
     }
 
@@ -340,8 +354,7 @@ class HeaderParser {
     private truncated(detail?: string): never {
         const {path, c} = this;
         const why = detail === undefined ? `while reading ${this.context}` : `while reading ${this.context}: ${detail}`;
-        throw new GgufError("truncated", path,
-            `${path} is truncated: the file ends at byte ${c.fileSize}, inside its header (${why})`);
+        throw new GgufError("truncated", path, `${path} is truncated: the file ends at byte ${c.fileSize}, inside its header (${why})`);
     }
 
     private corrupt(detail: string): never {
@@ -360,16 +373,26 @@ function decodeNumericItems(itemType: GgufValueType, count: number, c: HeaderCur
     const bytes = c.copyBytes(count * size);
     if (!LITTLE_ENDIAN_HOST && size > 1) swapBytes(new Uint8Array(bytes), size);
     switch (itemType) {
-        case GgufValueType.UINT8: return new Uint8Array(bytes);
-        case GgufValueType.INT8: return new Int8Array(bytes);
-        case GgufValueType.UINT16: return new Uint16Array(bytes);
-        case GgufValueType.INT16: return new Int16Array(bytes);
-        case GgufValueType.UINT32: return new Uint32Array(bytes);
-        case GgufValueType.INT32: return new Int32Array(bytes);
-        case GgufValueType.FLOAT32: return new Float32Array(bytes);
-        case GgufValueType.FLOAT64: return new Float64Array(bytes);
-        case GgufValueType.UINT64: return new BigUint64Array(bytes);
-        default: return new BigInt64Array(bytes);
+        case GgufValueType.UINT8:
+            return new Uint8Array(bytes);
+        case GgufValueType.INT8:
+            return new Int8Array(bytes);
+        case GgufValueType.UINT16:
+            return new Uint16Array(bytes);
+        case GgufValueType.INT16:
+            return new Int16Array(bytes);
+        case GgufValueType.UINT32:
+            return new Uint32Array(bytes);
+        case GgufValueType.INT32:
+            return new Int32Array(bytes);
+        case GgufValueType.FLOAT32:
+            return new Float32Array(bytes);
+        case GgufValueType.FLOAT64:
+            return new Float64Array(bytes);
+        case GgufValueType.UINT64:
+            return new BigUint64Array(bytes);
+        default:
+            return new BigInt64Array(bytes);
     }
 }
 

@@ -18,25 +18,10 @@ import {GgufValueType, ggufValueTypeName} from "./ggufTypes.ts";
 
 /** Numeric array items as the reader returns them: the typed array class matches the GGUF item type. */
 export type GgufNumericArray =
-    | Uint8Array
-    | Int8Array
-    | Uint16Array
-    | Int16Array
-    | Uint32Array
-    | Int32Array
-    | Float32Array
-    | Float64Array
-    | BigUint64Array
-    | BigInt64Array;
+    Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array | BigUint64Array | BigInt64Array;
 
 /** Items of a GGUF array. The writer also accepts plain number[] / bigint[] for numeric item types. */
-export type GgufArrayItems =
-    | GgufNumericArray
-    | readonly number[]
-    | readonly bigint[]
-    | readonly boolean[]
-    | readonly string[]
-    | readonly GgufArray[];
+export type GgufArrayItems = GgufNumericArray | readonly number[] | readonly bigint[] | readonly boolean[] | readonly string[] | readonly GgufArray[];
 
 /** A GGUF array value with its item type. */
 export interface GgufArray {
@@ -72,8 +57,7 @@ export const gguf = {
     int64: (value: bigint | number): GgufTypedValue => ({type: GgufValueType.INT64, value: BigInt(value)}),
     bool: (value: boolean): GgufTypedValue => ({type: GgufValueType.BOOL, value}),
     string: (value: string): GgufTypedValue => ({type: GgufValueType.STRING, value}),
-    array: (itemType: GgufValueType, items: GgufArrayItems): GgufTypedValue =>
-        ({type: GgufValueType.ARRAY, value: {itemType, items}})
+    array: (itemType: GgufValueType, items: GgufArrayItems): GgufTypedValue => ({type: GgufValueType.ARRAY, value: {itemType, items}})
 };
 
 /** A short description of a value's JavaScript shape, for error messages. */

@@ -22,7 +22,10 @@ export class HeaderCursor {
     private bufEnd = 0;
     private chunk = FIRST_CHUNK;
 
-    constructor(private readonly handle: FileHandle, readonly fileSize: number) {}
+    constructor(
+        private readonly handle: FileHandle,
+        readonly fileSize: number
+    ) {}
 
     /** Bytes that can be parsed right now without a fill. */
     available(): number {

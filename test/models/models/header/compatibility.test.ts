@@ -4,7 +4,13 @@ import {checkPairCompatibility, type TokenizerFacts} from "../../../../src-main/
 import {inspectPair} from "../../../../src-main/models/header/index.ts";
 import {modelPath, randomLargeVocab, storyAmateurL3, storyAmateurL4, storyExpert} from "../../../helpers/models.ts";
 
-const base: TokenizerFacts = {vocabularyType: "llama", tokens: ["<unk>", "<s>", "</s>", "a", "b", "c"], bosTokenId: 1, eosTokenId: 2, addBosToken: true};
+const base: TokenizerFacts = {
+    vocabularyType: "llama",
+    tokens: ["<unk>", "<s>", "</s>", "a", "b", "c"],
+    bosTokenId: 1,
+    eosTokenId: 2,
+    addBosToken: true
+};
 
 test("the shared story models pair with each other", async () => {
     for (const amateur of [storyAmateurL4, storyAmateurL3]) {
@@ -16,7 +22,10 @@ test("the shared story models pair with each other", async () => {
 test("a story model and the Llama-2-vocabulary model are refused, naming each failed rule", async () => {
     const {report} = await inspectPair(modelPath(storyExpert), modelPath(randomLargeVocab));
     assert.equal(report.compatible, false);
-    assert.deepEqual(report.failures.map((f) => f.rule), ["vocabularySize", "tokenTexts"]);
+    assert.deepEqual(
+        report.failures.map((f) => f.rule),
+        ["vocabularySize", "tokenTexts"]
+    );
     assert.match(report.failures[0]!.message, /512 tokens and the amateur 32000/);
     assert.match(report.failures[1]!.message, /249 of the 512 shared token ids have different texts \(first: id 259/);
 });
@@ -34,7 +43,11 @@ test("every rule fails on its own, and all failures are listed together", () => 
     ];
     for (const [change, rules] of cases) {
         const report = checkPairCompatibility(base, {...base, ...change});
-        assert.deepEqual(report.failures.map((f) => f.rule), rules, JSON.stringify(change));
+        assert.deepEqual(
+            report.failures.map((f) => f.rule),
+            rules,
+            JSON.stringify(change)
+        );
         assert.equal(report.compatible, rules.length === 0);
         for (const failure of report.failures) assert.ok(failure.message.length > 10);
     }

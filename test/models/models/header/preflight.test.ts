@@ -50,14 +50,29 @@ test("header values llama.cpp asserts on are refused with the file and the key",
         ["kvheads0", {set: {"llama.attention.head_count_kv": 0}}, /llama\.attention\.head_count_kv is 0/],
         ["blocks0", {set: {"llama.block_count": 0}}, /llama\.block_count is 0; llama\.cpp takes 1 to 512 layers$/],
         ["blocks-absurd", {set: {"llama.block_count": 4_000_000}}, /llama\.block_count is 4000000/],
-        ["eps-nan", {set: {"llama.attention.layer_norm_rms_epsilon": NaN}}, /layer_norm_rms_epsilon is NaN; a norm's epsilon must be a finite number ≥ 0$/],
+        [
+            "eps-nan",
+            {set: {"llama.attention.layer_norm_rms_epsilon": NaN}},
+            /layer_norm_rms_epsilon is NaN; a norm's epsilon must be a finite number ≥ 0$/
+        ],
         ["eps-negative", {set: {"llama.attention.layer_norm_rms_epsilon": -1}}, /layer_norm_rms_epsilon is -1/],
         ["context-huge", {set: {"llama.context_length": 2 ** 32 - 1}}, /llama\.context_length is 4294967295; llama\.cpp reads 1 to 2147483647$/],
-        ["heads-too-many", {set: {"llama.attention.head_count": 100}}, /head_count is 100, more than llama\.embedding_length 64, so each head would have 0 dimensions/],
-        ["unknown-type", {retype: {tensor: "output_norm.weight", type: 99}}, /tensor output_norm\.weight has GGML type 99, which llama\.cpp does not know$/],
+        [
+            "heads-too-many",
+            {set: {"llama.attention.head_count": 100}},
+            /head_count is 100, more than llama\.embedding_length 64, so each head would have 0 dimensions/
+        ],
+        [
+            "unknown-type",
+            {retype: {tensor: "output_norm.weight", type: 99}},
+            /tensor output_norm\.weight has GGML type 99, which llama\.cpp does not know$/
+        ],
         ["no-vocabulary", {remove: ["tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokenizer.ggml.token_type"]}, /it has no vocabulary/],
-        ["duplicate-token", {set: {"tokenizer.ggml.tokens": {itemType: GgufValueType.STRING, items: duplicatedTokens}}},
-            /its vocabulary lists the token "he" twice \(ids 260 and 300\)$/]
+        [
+            "duplicate-token",
+            {set: {"tokenizer.ggml.tokens": {itemType: GgufValueType.STRING, items: duplicatedTokens}}},
+            /its vocabulary lists the token "he" twice \(ids 260 and 300\)$/
+        ]
     ];
     for (const [name, edit, pattern] of cases) {
         const path = await edited(name, edit);

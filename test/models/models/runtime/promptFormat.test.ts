@@ -18,7 +18,8 @@ import {getRuntime} from "../../../../src-main/models/runtime/llamaRuntime.ts";
 import {chatPrompt, hasChatTemplate, rawPrompt} from "../../../../src-main/models/runtime/promptFormat.ts";
 import {modelPath, storyExpert} from "../../../helpers/models.ts";
 
-const chatMlTemplate = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}" +
+const chatMlTemplate =
+    "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}" +
     "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
 let plain: LlamaModel;

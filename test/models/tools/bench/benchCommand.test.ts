@@ -18,19 +18,46 @@ test("bench on the story pair prints every mode, the primitives, predictions, ra
     const dir = mkdtempSync(path.join(tmpdir(), "tandem-bench-"));
     const json = path.join(dir, "bench.json");
     const plot = path.join(dir, "sweep.svg");
-    const result = spawnSync(process.execPath, [bin, "bench", "--models", modelsDir, "--cpu", "--threads", "1", "--repeats", "1",
-        "--prompts", "1", "--max-tokens", "8", "--json", json, "--sweep", "--plot", plot, "--quality", "--quality-prompts", "2"],
-    {encoding: "utf8", timeout: 300_000});
+    const result = spawnSync(
+        process.execPath,
+        [
+            bin,
+            "bench",
+            "--models",
+            modelsDir,
+            "--cpu",
+            "--threads",
+            "1",
+            "--repeats",
+            "1",
+            "--prompts",
+            "1",
+            "--max-tokens",
+            "8",
+            "--json",
+            json,
+            "--sweep",
+            "--plot",
+            plot,
+            "--quality",
+            "--quality-prompts",
+            "2"
+        ],
+        {encoding: "utf8", timeout: 300_000}
+    );
     assert.equal(result.status, 0, result.stderr);
     const out = result.stdout;
     for (const mode of ["expert", "amateur", "cd", "sd", "sd-auto", "sd-nlc", "scd", "scd-auto"]) {
-        for (const sampling of ["greedy", "sampled"]) assert.match(out, new RegExp(`\\| ${mode} \\| ${sampling} \\| [\\d.]+ \\(`), `${mode} ${sampling}`);
+        for (const sampling of ["greedy", "sampled"])
+            assert.match(out, new RegExp(`\\| ${mode} \\| ${sampling} \\| [\\d.]+ \\(`), `${mode} ${sampling}`);
     }
     assert.match(out, /Primitives: t_a = [\d.]+ ms, t_e = [\d.]+ ms, t_v\(5\) = [\d.]+ ms/);
     assert.match(out, /\| scd \| greedy \| [\d.]+% \| [\d.]+ \| [\d.]+ \| [\d.]+ \| /);
-    for (const ratio of ["sd / sd-nlc", "scd / cd", "scd / expert", "scd-auto / cd", "scd-auto / scd", "sd-auto / expert"]) assert.ok(out.includes(`| ${ratio} |`), ratio);
+    for (const ratio of ["sd / sd-nlc", "scd / cd", "scd / expert", "scd-auto / cd", "scd-auto / scd", "sd-auto / expert"])
+        assert.ok(out.includes(`| ${ratio} |`), ratio);
     // γ auto's own table: rounds by γ, fallback share, the pick.
-    for (const mode of ["sd-auto", "scd-auto"]) assert.match(out, new RegExp(`\\| ${mode} \\| greedy \\| [^|]+ \\| [\\d.]+% \\| ((γ \\d|fallback) (side by side|serial)|–) \\|`), mode);
+    for (const mode of ["sd-auto", "scd-auto"])
+        assert.match(out, new RegExp(`\\| ${mode} \\| greedy \\| [^|]+ \\| [\\d.]+% \\| ((γ \\d|fallback) (side by side|serial)|–) \\|`), mode);
     assert.match(out, /\| auto \| [\d.]+ \(\d+%\), (γ \d|fallback|no pick)/);
     assert.match(out, /### Sweep/);
     assert.match(out, /### Quality/);

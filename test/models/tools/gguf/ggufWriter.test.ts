@@ -33,14 +33,16 @@ test("tensor data given as buffers, sync chunks and async chunks", async () => {
     const tensors = file.tensors.map((tensor, i) => {
         const bytes = buffers[i]!;
         const half = Math.floor(bytes.length / 2);
-        const data = i % 3 === 0
-            ? bytes
-            : i % 3 === 1
-                ? () => [bytes.subarray(0, half), bytes.subarray(half)]
-                : () => (async function* () {
-                    yield bytes.subarray(0, 3);
-                    yield bytes.subarray(3);
-                })();
+        const data =
+            i % 3 === 0
+                ? bytes
+                : i % 3 === 1
+                  ? () => [bytes.subarray(0, half), bytes.subarray(half)]
+                  : () =>
+                        (async function* () {
+                            yield bytes.subarray(0, 3);
+                            yield bytes.subarray(3);
+                        })();
         return {name: tensor.name, dims: tensor.dims, type: tensor.type, data};
     });
     const out = join(dir, "from-buffers.gguf");
@@ -71,10 +73,13 @@ test("every value type keeps its exact type and value", async () => {
         ["t.arr.bool", gguf.array(GgufValueType.BOOL, [true, false, true])],
         ["t.arr.str", gguf.array(GgufValueType.STRING, ["a", "", "ü"])],
         ["t.arr.empty", gguf.array(GgufValueType.STRING, [])],
-        ["t.arr.nested", gguf.array(GgufValueType.ARRAY, [
-            {itemType: GgufValueType.INT32, items: new Int32Array([7, 8])},
-            {itemType: GgufValueType.STRING, items: ["x"]}
-        ])]
+        [
+            "t.arr.nested",
+            gguf.array(GgufValueType.ARRAY, [
+                {itemType: GgufValueType.INT32, items: new Int32Array([7, 8])},
+                {itemType: GgufValueType.STRING, items: ["x"]}
+            ])
+        ]
     ]);
     const out = join(dir, "values.gguf");
     await writeGguf(out, {metadata, tensors: []});
@@ -102,10 +107,13 @@ test("every value type keeps its exact type and value", async () => {
     assert.deepEqual(value("t.arr.bool"), {itemType: GgufValueType.BOOL, items: [true, false, true]});
     assert.deepEqual(value("t.arr.str"), {itemType: GgufValueType.STRING, items: ["a", "", "ü"]});
     assert.deepEqual(value("t.arr.empty"), {itemType: GgufValueType.STRING, items: []});
-    assert.deepEqual(value("t.arr.nested"), {itemType: GgufValueType.ARRAY, items: [
-        {itemType: GgufValueType.INT32, items: new Int32Array([7, 8])},
-        {itemType: GgufValueType.STRING, items: ["x"]}
-    ]});
+    assert.deepEqual(value("t.arr.nested"), {
+        itemType: GgufValueType.ARRAY,
+        items: [
+            {itemType: GgufValueType.INT32, items: new Int32Array([7, 8])},
+            {itemType: GgufValueType.STRING, items: ["x"]}
+        ]
+    });
 
     const again = join(dir, "values-again.gguf");
     await writeGguf(again, {metadata: typedMetadata(file), tensors: []});
@@ -121,7 +129,11 @@ test("tensors are aligned, padded with zeros, and a custom alignment is honoured
     ];
     const out = join(dir, "aligned.gguf");
     const layout = await writeGguf(out, {metadata, tensors});
-    assert.deepEqual(layout.tensors, [{offset: 0, byteSize: 12}, {offset: 64, byteSize: 8}, {offset: 128, byteSize: 34}]);
+    assert.deepEqual(layout.tensors, [
+        {offset: 0, byteSize: 12},
+        {offset: 64, byteSize: 8},
+        {offset: 128, byteSize: 34}
+    ]);
     assert.equal(layout.dataOffset % 64, 0);
     assert.equal(layout.fileSize, layout.dataOffset + 192);
     const bytes = await readFile(out);
@@ -140,11 +152,18 @@ test("wrong inputs are refused with clear errors and leave no partial file", asy
     await assert.rejects(access(out), "the partial file is removed");
     assert.throws(() => layoutGguf({metadata: new Map([["k", gguf.uint8(256)]]), tensors: []}), /"k": 256 does not fit in a UINT8/);
     assert.throws(() => layoutGguf({metadata: new Map([["k", gguf.uint32(1.5)]]), tensors: []}), /"k" is typed UINT32 but its value is a number/);
-    assert.throws(() => layoutGguf({metadata: new Map([["k", {type: GgufValueType.STRING, value: 3}]]), tensors: []}), /typed STRING but its value is a number/);
-    assert.throws(() => layoutGguf({metadata: new Map([["k", gguf.array(GgufValueType.UINT32, new Float32Array(2))]]), tensors: []}),
-        /a Float32Array cannot hold UINT32 items/);
-    assert.throws(() => layoutGguf({metadata: new Map(), tensors: [{name: "q", dims: [33], type: GgmlType.Q4_0, data: Buffer.alloc(0)}]}),
-        /size of a Q4_0 tensor of shape \[33\] is unknown/);
+    assert.throws(
+        () => layoutGguf({metadata: new Map([["k", {type: GgufValueType.STRING, value: 3}]]), tensors: []}),
+        /typed STRING but its value is a number/
+    );
+    assert.throws(
+        () => layoutGguf({metadata: new Map([["k", gguf.array(GgufValueType.UINT32, new Float32Array(2))]]), tensors: []}),
+        /a Float32Array cannot hold UINT32 items/
+    );
+    assert.throws(
+        () => layoutGguf({metadata: new Map(), tensors: [{name: "q", dims: [33], type: GgmlType.Q4_0, data: Buffer.alloc(0)}]}),
+        /size of a Q4_0 tensor of shape \[33\] is unknown/
+    );
     assert.throws(() => layoutGguf({metadata: new Map(), tensors: [tensor, tensor]}), /tensor w is listed twice/);
     assert.throws(() => layoutGguf({metadata: new Map(), tensors: [], alignment: 64}), /needs general.alignment/);
     assert.throws(() => layoutGguf({metadata: new Map([["general.alignment", gguf.uint32(48)]]), tensors: []}), /48 is not a power of two/);
@@ -158,7 +177,13 @@ test("a 150k-token vocabulary parses in well under a second", async (t) => {
         ["general.architecture", gguf.string("llama")],
         ["tokenizer.ggml.model", gguf.string("gpt2")],
         ["tokenizer.ggml.tokens", gguf.array(GgufValueType.STRING, tokens)],
-        ["tokenizer.ggml.scores", gguf.array(GgufValueType.FLOAT32, Float32Array.from({length: vocab}, (_, i) => -i))],
+        [
+            "tokenizer.ggml.scores",
+            gguf.array(
+                GgufValueType.FLOAT32,
+                Float32Array.from({length: vocab}, (_, i) => -i)
+            )
+        ],
         ["tokenizer.ggml.token_type", gguf.array(GgufValueType.INT32, new Int32Array(vocab).fill(1))],
         ["tokenizer.ggml.merges", gguf.array(GgufValueType.STRING, merges)]
     ]);

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import {test} from "node:test";
-import {AdaptiveInputError, AdaptivePairState, type AdaptiveDecision, type AdaptiveGenerationOptions, type RoundReport} from "../../../../src-main/engine/adaptive/controller.ts";
+import {
+    AdaptiveInputError,
+    AdaptivePairState,
+    type AdaptiveDecision,
+    type AdaptiveGenerationOptions,
+    type RoundReport
+} from "../../../../src-main/engine/adaptive/controller.ts";
 import {armKey} from "../../../../src-main/engine/adaptive/speedModel.ts";
 import {bruteForce, drive, mostChosen, SimulatedPair, type FixedRate, type Regime} from "./simulatedPair.ts";
 import {heavyL4, heavyTwin, tinyPair} from "./regimes.ts";
@@ -24,7 +30,7 @@ const bruteForceCache = new Map<string, FixedRate[]>();
 /** Every fixed arm's tokens/s on the simulation, best first (cached per regime). */
 function fixedRates(regime: Regime): FixedRate[] {
     let rates = bruteForceCache.get(regime.name);
-    if (rates == null) bruteForceCache.set(regime.name, rates = bruteForce(regime, GAMMA_MAX, true, 20_000));
+    if (rates == null) bruteForceCache.set(regime.name, (rates = bruteForce(regime, GAMMA_MAX, true, 20_000)));
     return rates;
 }
 
@@ -55,11 +61,22 @@ for (const {regime, tokens, expect, what} of cases) {
         // The pick at the end is the arm it ran most, or one nearly as fast (arms within 5% trade places).
         const pick = armKey(generation.stats().pick!);
         assert.ok(pick === chosen || (expect(pick) && rateOf(rates, pick) >= 0.95 * best.tokensPerSecond), `pick ${pick}, ran most ${chosen}`);
-        assert.ok(expect(chosen), `chose ${chosen}; brute force: ${rates.slice(0, 4).map((r) => `${armKey(r.arm)} ${r.tokensPerSecond.toFixed(1)}`).join(", ")}`);
+        assert.ok(
+            expect(chosen),
+            `chose ${chosen}; brute force: ${rates
+                .slice(0, 4)
+                .map((r) => `${armKey(r.arm)} ${r.tokensPerSecond.toFixed(1)}`)
+                .join(", ")}`
+        );
         // The arm it settled on is the best or statistically as fast (within 3%).
-        assert.ok(rateOf(rates, chosen) >= 0.97 * best.tokensPerSecond, `chose ${chosen} at ${rateOf(rates, chosen).toFixed(1)} tok/s, best ${best.tokensPerSecond.toFixed(1)}`);
-        assert.ok(run.tokensPerSecond >= 0.95 * best.tokensPerSecond,
-            `controller ${run.tokensPerSecond.toFixed(1)} tok/s, best fixed ${armKey(best.arm)} ${best.tokensPerSecond.toFixed(1)}`);
+        assert.ok(
+            rateOf(rates, chosen) >= 0.97 * best.tokensPerSecond,
+            `chose ${chosen} at ${rateOf(rates, chosen).toFixed(1)} tok/s, best ${best.tokensPerSecond.toFixed(1)}`
+        );
+        assert.ok(
+            run.tokensPerSecond >= 0.95 * best.tokensPerSecond,
+            `controller ${run.tokensPerSecond.toFixed(1)} tok/s, best fixed ${armKey(best.arm)} ${best.tokensPerSecond.toFixed(1)}`
+        );
     });
 }
 
@@ -68,8 +85,17 @@ test("where speculation cannot win it falls back, and still probes speculation n
     const run = drive(generation, new SimulatedPair(tinyPair, 8), 12_000);
     const stats = generation.stats();
     assert.ok(stats.fallbackTokens >= 0.97 * run.tokens, `fallback tokens ${stats.fallbackTokens} of ${run.tokens}`);
-    assert.equal(stats.fallbackSteps, sum(run.decisions.filter((d) => d.kind === "fallback"), stepsOf));
-    assert.ok(run.decisions.some((d) => stepsOf(d) > 1), "fallback steps run back to back between rankings");
+    assert.equal(
+        stats.fallbackSteps,
+        sum(
+            run.decisions.filter((d) => d.kind === "fallback"),
+            stepsOf
+        )
+    );
+    assert.ok(
+        run.decisions.some((d) => stepsOf(d) > 1),
+        "fallback steps run back to back between rankings"
+    );
     const histogramTotal = Object.values(stats.gammaHistogram).reduce((a, b) => a + b, 0);
     assert.equal(histogramTotal, stats.speculativeRounds);
     assert.equal(stats.speculativeRounds + stats.fallbackSteps, sum(run.decisions, stepsOf));
@@ -78,7 +104,10 @@ test("where speculation cannot win it falls back, and still probes speculation n
     const lastThird = run.decisions.slice((2 * run.decisions.length) / 3);
     const speculativeLate = lastThird.filter((d) => d.kind === "speculate");
     assert.ok(speculativeLate.length >= 3, `${speculativeLate.length} speculative probes in the last third`);
-    assert.ok(speculativeLate.every((d) => d.probe), "speculation runs only as a probe");
+    assert.ok(
+        speculativeLate.every((d) => d.probe),
+        "speculation runs only as a probe"
+    );
     assert.ok(speculativeLate.length <= sum(lastThird, stepsOf) / 50, `${speculativeLate.length} of ${sum(lastThird, stepsOf)} rounds`);
 });
 
@@ -120,7 +149,10 @@ test("it adapts when acceptance collapses: speculation that stops paying gives w
     const after = drive(generation, sim, 3000);
     const rates = fixedRates(lowAcceptance);
     assert.equal(armKey(rates[0]!.arm).startsWith("fallback"), true, "the fallback is the brute-force best here");
-    assert.ok(after.tokensPerSecond >= 0.95 * rates[0]!.tokensPerSecond, `${after.tokensPerSecond.toFixed(1)} against ${rates[0]!.tokensPerSecond.toFixed(1)}`);
+    assert.ok(
+        after.tokensPerSecond >= 0.95 * rates[0]!.tokensPerSecond,
+        `${after.tokensPerSecond.toFixed(1)} against ${rates[0]!.tokensPerSecond.toFixed(1)}`
+    );
 });
 
 test("sd, falling back to the expert (no acceptance signal), switches speculation back on when acceptance rises", () => {
@@ -131,7 +163,8 @@ test("sd, falling back to the expert (no acceptance signal), switches speculatio
     // Generations of 256 tokens (the app's default answer length): sd's speculation probes wait for their starts.
     const generations = (tokens: number) => {
         const runs = Array.from({length: tokens / 256}, () => drive(state.startGeneration(options("sd")), sim, 256));
-        const ms = runs.reduce((total, run) => total + run.ms, 0), committed = runs.reduce((total, run) => total + run.tokens, 0);
+        const ms = runs.reduce((total, run) => total + run.ms, 0),
+            committed = runs.reduce((total, run) => total + run.tokens, 0);
         return {decisions: runs.flatMap((run) => run.decisions), tokensPerSecond: (1000 * committed) / ms};
     };
     const before = generations(3072);
@@ -189,19 +222,26 @@ test("what a pair learnt carries over to its next generation; a new profile reus
     assert.equal(armKey(opening), lastExploited);
     // Short generations (256 tokens) keep the learnt speed from the start. (Over 2048 tokens the realised
     // speed of even the best fixed arm varies by a few percent, hence 0.9; the long runs above check 0.95.)
-    let tokens = 0, ms = 0;
+    let tokens = 0,
+        ms = 0;
     for (let i = 0; i < 8; i++) {
         const run = drive(state.startGeneration(options("scd")), sim, 256);
         tokens += run.tokens;
         ms += run.ms;
     }
     const best = fixedRates(heavyTwin)[0]!.tokensPerSecond;
-    assert.ok((1000 * tokens) / ms >= 0.9 * best, `${((1000 * tokens) / ms).toFixed(1)} tok/s over 8 short generations, best fixed ${best.toFixed(1)}`);
+    assert.ok(
+        (1000 * tokens) / ms >= 0.9 * best,
+        `${((1000 * tokens) / ms).toFixed(1)} tok/s over 8 short generations, best fixed ${best.toFixed(1)}`
+    );
 
     // Another profile (sampling) learns its own acceptance: it bootstraps its two arms, then predicts at once.
     const sampled = state.startGeneration(options("scd", {profile: "β=0.5 α=0.1 T=1"}));
     const firstTwo = [sampled.decide(), sampled.decide()];
-    assert.deepEqual(firstTwo.map((d) => d.probe), [true, true]);
+    assert.deepEqual(
+        firstTwo.map((d) => d.probe),
+        [true, true]
+    );
     sampled.observe({kind: "fallback", sideBySide: true, tokens: 1, wallMs: 13, expertMs: 12.5, amateurMs: 0.3, acceptance: 0.9});
     sampled.observe({kind: "speculate", gamma: 2, sideBySide: true, drafted: 2, accepted: 2, rejected: 0, tokens: 3, wallMs: 14, verifyMs: 13.5});
     const third = sampled.decide();
@@ -232,7 +272,10 @@ test("decisions respect the limits: γ within 1…gammaMax, no side-by-side call
     const wide = drive(state.startGeneration(options("scd")), new SimulatedPair(heavyTwin, 18), 3000);
     assert.match(mostChosen(wide.decisions.slice(wide.decisions.length / 2)), /^speculate γ[678] /);
     const narrow = drive(state.startGeneration(options("scd", {gammaMax: 2, sideBySide: false})), new SimulatedPair(heavyTwin, 19), 500);
-    assert.ok(narrow.decisions.every((d) => !d.sideBySide && (d.kind === "fallback" || d.gamma <= 2)), "the narrower limits hold again");
+    assert.ok(
+        narrow.decisions.every((d) => !d.sideBySide && (d.kind === "fallback" || d.gamma <= 2)),
+        "the narrower limits hold again"
+    );
 });
 
 test("rounds cut short or carrying the prompt update acceptance but not the arm's cost", () => {
@@ -253,15 +296,27 @@ test("rounds cut short or carrying the prompt update acceptance but not the arm'
 
 test("bad options and reports are refused with one sentence naming the field", () => {
     const state = new AdaptivePairState();
-    assert.throws(() => state.startGeneration(options("scd", {gammaMax: 0})), (e: unknown) => e instanceof AdaptiveInputError && /gammaMax must be an integer from 1 to 64, not 0/.test(e.message));
+    assert.throws(
+        () => state.startGeneration(options("scd", {gammaMax: 0})),
+        (e: unknown) => e instanceof AdaptiveInputError && /gammaMax must be an integer from 1 to 64, not 0/.test(e.message)
+    );
     assert.throws(() => state.startGeneration(options("scd", {seed: 1.5})), /seed must be an integer, not 1.5/);
     assert.throws(() => state.startGeneration({...options("scd"), mode: "cd" as "scd"}), /mode must be scd or sd, not cd/);
 
     const generation = state.startGeneration(options("scd", {sideBySide: false}));
     const bad: [RoundReport, RegExp][] = [
-        [{kind: "speculate", gamma: 2, sideBySide: false, drafted: 2, accepted: 2, rejected: 1, tokens: 3, wallMs: 5}, /accepted \(2\) and rejected \(1\) must be ≥ 0 and add up to at most drafted \(2\)/],
-        [{kind: "speculate", gamma: 9, sideBySide: false, drafted: 2, accepted: 1, rejected: 1, tokens: 2, wallMs: 5}, /gamma must be an integer from 1 to 8, not 9/],
-        [{kind: "speculate", gamma: 2, sideBySide: false, drafted: 3, accepted: 1, rejected: 1, tokens: 2, wallMs: 5}, /drafted must be an integer from 0 to gamma \(2\), not 3/],
+        [
+            {kind: "speculate", gamma: 2, sideBySide: false, drafted: 2, accepted: 2, rejected: 1, tokens: 3, wallMs: 5},
+            /accepted \(2\) and rejected \(1\) must be ≥ 0 and add up to at most drafted \(2\)/
+        ],
+        [
+            {kind: "speculate", gamma: 9, sideBySide: false, drafted: 2, accepted: 1, rejected: 1, tokens: 2, wallMs: 5},
+            /gamma must be an integer from 1 to 8, not 9/
+        ],
+        [
+            {kind: "speculate", gamma: 2, sideBySide: false, drafted: 3, accepted: 1, rejected: 1, tokens: 2, wallMs: 5},
+            /drafted must be an integer from 0 to gamma \(2\), not 3/
+        ],
         [{kind: "fallback", sideBySide: true, tokens: 1, wallMs: 5}, /sideBySide is true but this generation allows no side-by-side calls/],
         [{kind: "fallback", sideBySide: false, tokens: 1, wallMs: -2}, /wallMs must be a time in ms ≥ 0, not -2/],
         [{kind: "fallback", sideBySide: false, tokens: 1, wallMs: 3, expertMs: NaN}, /expertMs must be a time in ms ≥ 0, not NaN/],
@@ -269,15 +324,25 @@ test("bad options and reports are refused with one sentence naming the field", (
         [{kind: "fallback", sideBySide: false, tokens: 0.5, wallMs: 3}, /tokens must be an integer ≥ 0, not 0.5/],
         [{kind: "fallback", sideBySide: false, steps: 0, tokens: 0, wallMs: 3}, /steps must be an integer ≥ 1, not 0/],
         [{kind: "fallback", sideBySide: false, steps: 2, tokens: 3, wallMs: 3}, /tokens \(3\) must be at most steps \(2\)/],
-        [{kind: "fallback", sideBySide: false, steps: 2, timedSteps: 3, tokens: 2, wallMs: 3}, /timedSteps must be an integer from 1 to steps \(2\), not 3/],
+        [
+            {kind: "fallback", sideBySide: false, steps: 2, timedSteps: 3, tokens: 2, wallMs: 3},
+            /timedSteps must be an integer from 1 to steps \(2\), not 3/
+        ],
         [{kind: "draft", sideBySide: false, tokens: 1, wallMs: 3} as unknown as RoundReport, /kind must be speculate or fallback, not draft/]
     ];
     for (const [report, message] of bad) {
-        assert.throws(() => generation.observe(report), (e: unknown) => e instanceof AdaptiveInputError && message.test(e.message) && e.message.startsWith("adaptive speculation: "), JSON.stringify(report));
+        assert.throws(
+            () => generation.observe(report),
+            (e: unknown) => e instanceof AdaptiveInputError && message.test(e.message) && e.message.startsWith("adaptive speculation: "),
+            JSON.stringify(report)
+        );
     }
     assert.equal(generation.stats().speculativeRounds + generation.stats().fallbackSteps, 0, "a refused report changes nothing");
     const sd = state.startGeneration(options("sd"));
-    assert.throws(() => sd.observe({kind: "fallback", sideBySide: true, tokens: 1, wallMs: 3}), /sideBySide must be false for sd's fallback \(the expert alone\)/);
+    assert.throws(
+        () => sd.observe({kind: "fallback", sideBySide: true, tokens: 1, wallMs: 3}),
+        /sideBySide must be false for sd's fallback \(the expert alone\)/
+    );
 });
 
 test("reset forgets every profile and the call costs: the next generation bootstraps again", () => {
@@ -298,7 +363,17 @@ test("a pair remembers its 32 most recently used profiles", () => {
         generation.decide();
         generation.observe({kind: "fallback", sideBySide: false, tokens: 1, wallMs: 12, expertMs: 11.9});
         generation.decide();
-        generation.observe({kind: "speculate", gamma: 2, sideBySide: false, drafted: 2, accepted: 1, rejected: 1, tokens: 2, wallMs: 16, verifyMs: 15.7});
+        generation.observe({
+            kind: "speculate",
+            gamma: 2,
+            sideBySide: false,
+            drafted: 2,
+            accepted: 1,
+            rejected: 1,
+            tokens: 2,
+            wallMs: 16,
+            verifyMs: 15.7
+        });
     };
     for (let i = 0; i < 32; i++) warm(`T=${i}`);
     assert.ok(state.remembers("sd", "T=0") && !state.remembers("scd", "T=0"), "profiles are per mode");

@@ -19,7 +19,10 @@ test("a moving mean settles on the mean of noisy samples", () => {
     const average = late.reduce((a, b) => a + b, 0) / late.length;
     assert.ok(Math.abs(average - 10) < 0.1, `average estimate ${average}`);
     // (A window of 10 samples uniform on [8, 12]: standard deviation 0.37.)
-    assert.ok(late.every((v) => Math.abs(v - 10) < 1.5), "the estimate stays within 15% of the mean");
+    assert.ok(
+        late.every((v) => Math.abs(v - 10) < 1.5),
+        "the estimate stays within 15% of the mean"
+    );
     assert.equal(mean.weight, 10);
 });
 
@@ -74,7 +77,8 @@ test("one stall moves a warmed-up moving mean by at most rate × (clip − 1); a
 });
 
 test("fading a moving mean lets the next sample count for more", () => {
-    const held = new MovingMean(), faded = new MovingMean();
+    const held = new MovingMean(),
+        faded = new MovingMean();
     for (let i = 0; i < 20; i++) {
         held.record(10);
         faded.record(10);
@@ -132,7 +136,12 @@ test("a batch cost curve is exact where measured, interpolates between and exten
 
     // A curve that steepens: interpolation between measured sizes, the fitted slope beyond.
     const bent = new BatchCostCurve();
-    for (const [n, ms] of [[1, 12], [3, 17], [5, 28.5]] as const) bent.record(n, ms);
+    for (const [n, ms] of [
+        [1, 12],
+        [3, 17],
+        [5, 28.5]
+    ] as const)
+        bent.record(n, ms);
     near(bent.at(2), 14.5, 1e-9);
     near(bent.at(4), 22.75, 1e-9);
     assert.ok(bent.at(7) > 28.5 && bent.at(8) > bent.at(7), `${bent.at(7)}, ${bent.at(8)}`);

@@ -10,7 +10,10 @@ export const tinyPair: Regime = {
     mode: "scd",
     acceptance: 0.5,
     amateurMs: 0.32,
-    expertMs: batchCost([[1, 0.31], [5, 0.85]]),
+    expertMs: batchCost([
+        [1, 0.31],
+        [5, 0.85]
+    ]),
     sideBySideSlowdown: 1.5,
     roundOverheadMs: 0.6,
     stepOverheadMs: 0.1,
@@ -25,7 +28,14 @@ export const heavyL4: Regime = {
     mode: "scd",
     acceptance: 0.5,
     amateurMs: 0.25,
-    expertMs: batchCost([[1, 12], [2, 14], [3, 17], [4, 22.5], [5, 28.5], [6, 34.5]]),
+    expertMs: batchCost([
+        [1, 12],
+        [2, 14],
+        [3, 17],
+        [4, 22.5],
+        [5, 28.5],
+        [6, 34.5]
+    ]),
     sideBySideSlowdown: 1.05,
     roundOverheadMs: 0.15,
     stepOverheadMs: 0.05,
@@ -43,5 +53,8 @@ export const heavyTwin: Regime = {
     name: "heavy expert + twin",
     acceptance: 0.97,
     amateurMs: 0.28,
-    expertMs: batchCost([[1, 12], [9, 21.6]])
+    expertMs: batchCost([
+        [1, 12],
+        [9, 21.6]
+    ])
 };

@@ -34,7 +34,8 @@ export type Regime = {
 export function batchCost(points: readonly [number, number][]): (n: number) => number {
     return (n) => {
         for (let i = 1; i < points.length; i++) {
-            const [n0, ms0] = points[i - 1]!, [n1, ms1] = points[i]!;
+            const [n0, ms0] = points[i - 1]!,
+                [n1, ms1] = points[i]!;
             if (n <= n1 || i === points.length - 1) return ms0 + ((ms1 - ms0) * (n - n0)) / (n1 - n0);
         }
         return points[0]![1];
@@ -50,7 +51,10 @@ export class SimulatedPair {
     totalMs = 0;
     totalTokens = 0;
 
-    constructor(public regime: Regime, seed: number) {
+    constructor(
+        public regime: Regime,
+        seed: number
+    ) {
         this.rng = createRng(seed);
     }
 
@@ -65,7 +69,11 @@ export class SimulatedPair {
                 reports.reduce((sum, report) => sum + (pick(report as RoundReport & {kind: "fallback"}) ?? 0), 0);
             const first = reports[0] as RoundReport & {kind: "fallback"};
             return {
-                kind: "fallback", sideBySide: arm.sideBySide, steps: arm.steps!, tokens: total((x) => x.tokens), wallMs: total((x) => x.wallMs ?? 0),
+                kind: "fallback",
+                sideBySide: arm.sideBySide,
+                steps: arm.steps!,
+                tokens: total((x) => x.tokens),
+                wallMs: total((x) => x.wallMs ?? 0),
                 expertMs: total((x) => x.expertMs) / arm.steps!,
                 ...(first.amateurMs != null ? {amateurMs: total((x) => x.amateurMs) / arm.steps!} : {}),
                 ...(first.acceptance != null ? {acceptance: first.acceptance} : {})
@@ -122,8 +130,16 @@ export class SimulatedPair {
         this.account(wallMs, tokens);
         const amateurStepMs = amateurTimes.length > 0 ? amateurTimes.reduce((a, b) => a + b, 0) / amateurTimes.length : undefined;
         return {
-            kind: "speculate", gamma, sideBySide: arm.sideBySide, drafted: gamma, accepted, rejected: full ? 0 : 1, tokens,
-            wallMs, verifyMs, ...(amateurStepMs != null ? {amateurStepMs, amateurSteps: amateurTimes.length} : {})
+            kind: "speculate",
+            gamma,
+            sideBySide: arm.sideBySide,
+            drafted: gamma,
+            accepted,
+            rejected: full ? 0 : 1,
+            tokens,
+            wallMs,
+            verifyMs,
+            ...(amateurStepMs != null ? {amateurStepMs, amateurSteps: amateurTimes.length} : {})
         };
     }
 
@@ -134,7 +150,8 @@ export class SimulatedPair {
 
     /** A call's time with log-normal noise and a rare stall. */
     private call(ms: number): number {
-        const u1 = Math.max(this.rng.next(), 1e-12), u2 = this.rng.next();
+        const u1 = Math.max(this.rng.next(), 1e-12),
+            u2 = this.rng.next();
         const normal = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
         const stall = this.rng.next() < this.regime.stallRate ? 5 : 1;
         return ms * Math.exp(this.regime.noise * normal - this.regime.noise ** 2 / 2) * stall;
@@ -173,7 +190,8 @@ export type ControlledRun = {
 
 /** Lets the controller drive the simulation until `tokens` tokens are committed. */
 export function drive(generation: AdaptiveGeneration, sim: SimulatedPair, tokens: number): ControlledRun {
-    const startMs = sim.totalMs, startTokens = sim.totalTokens;
+    const startMs = sim.totalMs,
+        startTokens = sim.totalTokens;
     const rounds: ControlledRun["rounds"] = [];
     while (sim.totalTokens - startTokens < tokens) {
         const decision = generation.decide();
@@ -181,7 +199,8 @@ export function drive(generation: AdaptiveGeneration, sim: SimulatedPair, tokens
         rounds.push({decision, tokens: report.tokens, ms: report.wallMs!});
         generation.observe(report);
     }
-    const ms = sim.totalMs - startMs, committed = sim.totalTokens - startTokens;
+    const ms = sim.totalMs - startMs,
+        committed = sim.totalTokens - startTokens;
     return {tokensPerSecond: (1000 * committed) / ms, rounds, decisions: rounds.map((r) => r.decision), tokens: committed, ms};
 }
 

@@ -5,8 +5,17 @@ import {SimulatedPair, batchCost, type Regime} from "./simulatedPair.ts";
 
 test("expected tokens per round match a Monte-Carlo count of accepted drafts plus the correction or bonus", () => {
     const regime: Regime = {
-        name: "noise-free", mode: "scd", acceptance: 0, amateurMs: 1, expertMs: () => 1, sideBySideSlowdown: 1,
-        roundOverheadMs: 0, stepOverheadMs: 0, tokenOverheadMs: 0, noise: 0, stallRate: 0
+        name: "noise-free",
+        mode: "scd",
+        acceptance: 0,
+        amateurMs: 1,
+        expertMs: () => 1,
+        sideBySideSlowdown: 1,
+        roundOverheadMs: 0,
+        stepOverheadMs: 0,
+        tokenOverheadMs: 0,
+        noise: 0,
+        stallRate: 0
     };
     for (const acceptance of [0, 0.3, 0.5, 0.8, 0.97, 1]) {
         for (const gamma of [1, 2, 4, 8]) {
@@ -17,7 +26,10 @@ test("expected tokens per round match a Monte-Carlo count of accepted drafts plu
             const measured = sim.totalTokens / rounds;
             const expected = expectedTokens(arm, acceptance);
             // Tokens per round have variance below (γ+1)²/4; 5 standard errors.
-            assert.ok(Math.abs(measured - expected) < (5 * (gamma + 1)) / 2 / Math.sqrt(rounds), `a ${acceptance} γ ${gamma}: ${measured} vs ${expected}`);
+            assert.ok(
+                Math.abs(measured - expected) < (5 * (gamma + 1)) / 2 / Math.sqrt(rounds),
+                `a ${acceptance} γ ${gamma}: ${measured} vs ${expected}`
+            );
         }
     }
     assert.equal(expectedTokens({kind: "fallback", sideBySide: true}, 0.7), 1);
@@ -25,23 +37,49 @@ test("expected tokens per round match a Monte-Carlo count of accepted drafts plu
 });
 
 test("the modelled serial round time is the mean wall time of simulated serial rounds (no noise, no overhead)", () => {
-    const expertMs = batchCost([[1, 12], [3, 17], [5, 28.5], [9, 52]]);
+    const expertMs = batchCost([
+        [1, 12],
+        [3, 17],
+        [5, 28.5],
+        [9, 52]
+    ]);
     for (const mode of ["scd", "sd"] as const) {
         for (const acceptance of [0.2, 0.6, 0.95]) {
             const regime: Regime = {
-                name: "noise-free", mode, acceptance, amateurMs: 0.4, expertMs, sideBySideSlowdown: 1,
-                roundOverheadMs: 0, stepOverheadMs: 0, tokenOverheadMs: 0, noise: 0, stallRate: 0
+                name: "noise-free",
+                mode,
+                acceptance,
+                amateurMs: 0.4,
+                expertMs,
+                sideBySideSlowdown: 1,
+                roundOverheadMs: 0,
+                stepOverheadMs: 0,
+                tokenOverheadMs: 0,
+                noise: 0,
+                stallRate: 0
             };
-            const arms: Arm[] = [{kind: "fallback", sideBySide: false}, ...[1, 2, 4, 8].map((gamma): Arm => ({kind: "speculate", gamma, sideBySide: false}))];
+            const arms: Arm[] = [
+                {kind: "fallback", sideBySide: false},
+                ...[1, 2, 4, 8].map((gamma): Arm => ({kind: "speculate", gamma, sideBySide: false}))
+            ];
             for (const arm of arms) {
                 const sim = new SimulatedPair(regime, 5);
                 const rounds = 20_000;
                 for (let i = 0; i < rounds; i++) sim.run(arm);
-                const modelled = modelledRoundMs(arm, acceptance, {amateurStepMs: 0.4, expertCallMs: expertMs}, {
-                    bonusAmateurStep: mode === "scd", fallbackUsesAmateur: mode === "scd"
-                });
+                const modelled = modelledRoundMs(
+                    arm,
+                    acceptance,
+                    {amateurStepMs: 0.4, expertCallMs: expertMs},
+                    {
+                        bonusAmateurStep: mode === "scd",
+                        fallbackUsesAmateur: mode === "scd"
+                    }
+                );
                 // Only the bonus step is random: 0.4 ms with probability a^γ.
-                assert.ok(Math.abs(sim.totalMs / rounds - modelled) < 0.02, `${mode} a ${acceptance} ${armKey(arm)}: ${sim.totalMs / rounds} vs ${modelled}`);
+                assert.ok(
+                    Math.abs(sim.totalMs / rounds - modelled) < 0.02,
+                    `${mode} a ${acceptance} ${armKey(arm)}: ${sim.totalMs / rounds} vs ${modelled}`
+                );
             }
         }
     }

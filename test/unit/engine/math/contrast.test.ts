@@ -7,7 +7,10 @@ import {createRng} from "../../../../src-main/engine/math/rng.ts";
 import {randomLogProbs, referenceContrast, referenceGreedyContrast} from "../../../helpers/bruteForce.ts";
 
 function denseHead(logProbs: number[]): Head {
-    return headFromArrays(logProbs.map((_, i) => i), logProbs.map(Math.exp));
+    return headFromArrays(
+        logProbs.map((_, i) => i),
+        logProbs.map(Math.exp)
+    );
 }
 
 test("p_n matches the brute-force formula for random heads, α, β, T", () => {
@@ -55,7 +58,12 @@ test("α = 1 keeps only the expert's top token; β = 0 ignores the amateur", () 
     const top = contrastiveTarget(expert, amateur, {alpha: 1, beta: 5, temperature: 1}).distribution;
     assert.deepEqual([...top.ids], [0]);
     const plain = contrastiveTarget(expert, null, {alpha: 0, beta: 0, temperature: 1}).distribution;
-    for (const [x, p] of [[0, 0.6], [1, 0.3], [2, 0.1]] as const) assert.ok(Math.abs(probabilityOf(plain, x) - p) < 1e-12);
+    for (const [x, p] of [
+        [0, 0.6],
+        [1, 0.3],
+        [2, 0.1]
+    ] as const)
+        assert.ok(Math.abs(probabilityOf(plain, x) - p) < 1e-12);
 });
 
 test("top-K heads: the renormalisation constant cancels, and missing amateur tokens take the floor", () => {
@@ -63,9 +71,18 @@ test("top-K heads: the renormalisation constant cancels, and missing amateur tok
     const expertFull = [0.5, 0.3, 0.1, 0.06, 0.04];
     const amateurFull = [0.05, 0.5, 0.3, 0.1, 0.05];
     const topK = (probs: number[], k: number): Head => {
-        const order = probs.map((p, i) => [p, i] as const).sort((a, b) => b[0] - a[0]).slice(0, k);
+        const order = probs
+            .map((p, i) => [p, i] as const)
+            .sort((a, b) => b[0] - a[0])
+            .slice(0, k);
         const mass = order.reduce((s, [p]) => s + p, 0);
-        return {...headFromArrays(order.map(([, i]) => i), order.map(([p]) => p / mass)), complete: false};
+        return {
+            ...headFromArrays(
+                order.map(([, i]) => i),
+                order.map(([p]) => p / mass)
+            ),
+            complete: false
+        };
     };
     const params = {alpha: 0.15, beta: 0.5, temperature: 1};
     // Expert top 3 = {0, 1, 2}; V = {0, 1, 2} (0.1 ≥ 0.15·0.5); amateur top 3 = {1, 2, 3}: token 0 is missing.

@@ -3,10 +3,18 @@ import {test} from "node:test";
 import {couplingRngs, createRng, positionRng, type RandomUse} from "../../../../src-main/engine/math/rng.ts";
 
 test("the same seed gives the same stream, different seeds differ", () => {
-    const a = createRng(42), b = createRng(42), c = createRng(43);
+    const a = createRng(42),
+        b = createRng(42),
+        c = createRng(43);
     const streamA = Array.from({length: 100}, () => a.next());
-    assert.deepEqual(Array.from({length: 100}, () => b.next()), streamA);
-    assert.notDeepEqual(Array.from({length: 100}, () => c.next()), streamA);
+    assert.deepEqual(
+        Array.from({length: 100}, () => b.next()),
+        streamA
+    );
+    assert.notDeepEqual(
+        Array.from({length: 100}, () => c.next()),
+        streamA
+    );
 });
 
 test("outputs lie in [0, 1) and are close to uniform", () => {

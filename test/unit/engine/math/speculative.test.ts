@@ -49,9 +49,7 @@ test("one SCD step (accept or resample) outputs exactly p_n, by enumeration", ()
         const {n, expert, amateur, alpha, beta, temperature, amateurHead, target} = randomCase(trial, random);
         const reference = referenceContrast(expert, amateur, alpha, beta, temperature);
         // The draft comes from the amateur at the same temperature, or (every third trial) a one-hot proposal.
-        const proposal = trial % 3 === 2
-            ? oneHot(Math.floor(random() * n))
-            : headDistribution(amateurHead, temperature);
+        const proposal = trial % 3 === 2 ? oneHot(Math.floor(random() * n)) : headDistribution(amateurHead, temperature);
         const law = stepOutputLaw(target, proposal, n);
         for (let y = 0; y < n; y++) {
             assert.ok(Math.abs(law[y]! - reference[y]!) < 1e-12, `trial ${trial}, token ${y}: ${law[y]} vs ${reference[y]}`);
@@ -89,7 +87,11 @@ test("verifyDraftToken's sampled outcomes follow the enumerated law", () => {
         counts.set(out, (counts.get(out) ?? 0) + 1);
     }
     assert.equal(counts.get(3), undefined, "a draft outside the target's support is never kept");
-    for (const [token, p] of [[0, 0.5], [1, 0.3], [2, 0.2]] as const) {
+    for (const [token, p] of [
+        [0, 0.5],
+        [1, 0.3],
+        [2, 0.2]
+    ] as const) {
         const observed = (counts.get(token) ?? 0) / n;
         const sigma = Math.sqrt((p * (1 - p)) / n);
         assert.ok(Math.abs(observed - p) < 5 * sigma, `token ${token}: ${observed} vs ${p}`);
@@ -215,7 +217,10 @@ test("coupledToken with position-keyed generators: over positions and over seeds
             assert.equal(coupled.accepted, coupled.token === draft && !coupled.residualFellBack);
             if (coupled.accepted) accepted++;
         }
-        for (const [what, observed, expected] of [["token", tokens, target], ["draft", drafts, proposal]] as const) {
+        for (const [what, observed, expected] of [
+            ["token", tokens, target],
+            ["draft", drafts, proposal]
+        ] as const) {
             const fit = chiSquareGoodnessOfFit(observed, asMap(expected));
             assert.ok(fit.pValue > 0.001, `${label}: ${what} χ² ${fit.statistic} on ${fit.degreesOfFreedom} df`);
         }
@@ -223,5 +228,6 @@ test("coupledToken with position-keyed generators: over positions and over seeds
         assert.ok(Math.abs(accepted / n - rate) < 4 * sigma, `${label}: acceptance ${accepted / n} vs Σ min(p, q) = ${rate}`);
     }
     // The same key decides the same token.
-    for (let i = 0; i < 100; i++) assert.deepEqual(coupledToken(target, proposal, couplingRngs(3, i)), coupledToken(target, proposal, couplingRngs(3, i)));
+    for (let i = 0; i < 100; i++)
+        assert.deepEqual(coupledToken(target, proposal, couplingRngs(3, i)), coupledToken(target, proposal, couplingRngs(3, i)));
 });

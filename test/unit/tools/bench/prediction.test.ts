@@ -5,7 +5,12 @@ import {createRng} from "../../../../src-main/engine/math/rng.ts";
 
 test("expected tokens per round matches a simulation of i.i.d. acceptance", () => {
     const rng = createRng(1);
-    for (const [a, gamma] of [[0.3, 4], [0.5, 1], [0.8, 8], [0, 3]] as const) {
+    for (const [a, gamma] of [
+        [0.3, 4],
+        [0.5, 1],
+        [0.8, 8],
+        [0, 3]
+    ] as const) {
         let tokens = 0;
         const rounds = 200_000;
         for (let r = 0; r < rounds; r++) {

@@ -37,16 +37,54 @@ test("distinctN over one sequence", () => {
 
 test("n-gram keys do not collide across digit boundaries", () => {
     assert.equal(distinctN([12, 3, 1, 23], 2), 1);
-    assert.equal(pooledDistinctN([[12, 3], [1, 23]], 2), 1);
-    assert.equal(pooledDistinctN([[1, 12, 3], [11, 2, 3]], 3), 1);
+    assert.equal(
+        pooledDistinctN(
+            [
+                [12, 3],
+                [1, 23]
+            ],
+            2
+        ),
+        1
+    );
+    assert.equal(
+        pooledDistinctN(
+            [
+                [1, 12, 3],
+                [11, 2, 3]
+            ],
+            3
+        ),
+        1
+    );
 });
 
 test("pooledDistinctN pools n-grams across sequences without crossing their boundaries", () => {
     // 12 23 | 12 24 | (none): 4 bigrams, 3 distinct.
     assert.equal(pooledDistinctN([[1, 2, 3], [1, 2, 4], [9]], 2), 3 / 4);
     // 12 | 34: the pair 2,3 spans two sequences and is not counted.
-    assert.equal(pooledDistinctN([[1, 2], [3, 4]], 2), 1);
-    assert.equal(pooledDistinctN([[1, 2], [1, 2], [1, 2], [1, 2]], 2), 1 / 4);
+    assert.equal(
+        pooledDistinctN(
+            [
+                [1, 2],
+                [3, 4]
+            ],
+            2
+        ),
+        1
+    );
+    assert.equal(
+        pooledDistinctN(
+            [
+                [1, 2],
+                [1, 2],
+                [1, 2],
+                [1, 2]
+            ],
+            2
+        ),
+        1 / 4
+    );
     assert.equal(pooledDistinctN([], 2), 0);
     assert.equal(pooledDistinctN([[], [1]], 2), 0);
 });

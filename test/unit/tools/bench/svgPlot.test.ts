@@ -66,7 +66,18 @@ test("renders a well-formed standalone SVG with titles, labels and a note", () =
     assert.ok(svg.includes(`xmlns="http://www.w3.org/2000/svg"`));
     const names = checkTagBalance(svg);
     assert.equal(names[0], "svg");
-    for (const text of ["SCD sweep", "Throughput", "Acceptance rate", "tokens/s", "accepted share", "γ (draft tokens per step)", "β = 0.05", "β = 0.1", "β = 0.5", "story-15M / story-260K"])
+    for (const text of [
+        "SCD sweep",
+        "Throughput",
+        "Acceptance rate",
+        "tokens/s",
+        "accepted share",
+        "γ (draft tokens per step)",
+        "β = 0.05",
+        "β = 0.1",
+        "β = 0.5",
+        "story-15M / story-260K"
+    ])
         assert.ok(svg.includes(text), `missing ${text}`);
     assert.ok(svg.includes(`fill="#ffffff"`));
     assert.equal(polylines(svg).length, 6);
@@ -78,7 +89,22 @@ test("escapes markup characters in every text", () => {
     const svg = renderLinePlot({
         title: "a <b> & c",
         note: "x < y && y > z",
-        panels: [{title: "<panel>", xLabel: "x & y", yLabel: "\"quoted\" 'y'", series: [{label: "<script>&amp;", points: [{x: 1, y: 2}, {x: 2, y: 3}]}]}]
+        panels: [
+            {
+                title: "<panel>",
+                xLabel: "x & y",
+                yLabel: "\"quoted\" 'y'",
+                series: [
+                    {
+                        label: "<script>&amp;",
+                        points: [
+                            {x: 1, y: 2},
+                            {x: 2, y: 3}
+                        ]
+                    }
+                ]
+            }
+        ]
     });
     checkTagBalance(svg);
     assert.ok(!svg.includes("<script>"));
@@ -94,8 +120,30 @@ test("one polyline per non-empty series", () => {
     const svg = renderLinePlot({
         title: "mixed",
         panels: [
-            {title: "p1", xLabel: "x", yLabel: "y", series: [{label: "full", points: [{x: 0, y: 1}, {x: 1, y: 2}]}, {label: "empty", points: []}]},
-            {title: "p2", xLabel: "x", yLabel: "y", series: [{label: "single", points: [{x: 3, y: 4}]}, {label: "nan", points: [{x: 1, y: Number.NaN}]}]}
+            {
+                title: "p1",
+                xLabel: "x",
+                yLabel: "y",
+                series: [
+                    {
+                        label: "full",
+                        points: [
+                            {x: 0, y: 1},
+                            {x: 1, y: 2}
+                        ]
+                    },
+                    {label: "empty", points: []}
+                ]
+            },
+            {
+                title: "p2",
+                xLabel: "x",
+                yLabel: "y",
+                series: [
+                    {label: "single", points: [{x: 3, y: 4}]},
+                    {label: "nan", points: [{x: 1, y: Number.NaN}]}
+                ]
+            }
         ]
     });
     checkTagBalance(svg);
@@ -129,20 +177,45 @@ test("series points map monotonically to pixels: larger x right, larger y up", (
 });
 
 test("points given out of order are drawn in x order", () => {
-    const svg = renderLinePlot({title: "t", panels: [{title: "p", xLabel: "x", yLabel: "y", series: [{label: "s", points: [{x: 3, y: 1}, {x: 1, y: 2}, {x: 2, y: 3}]}]}]});
+    const svg = renderLinePlot({
+        title: "t",
+        panels: [
+            {
+                title: "p",
+                xLabel: "x",
+                yLabel: "y",
+                series: [
+                    {
+                        label: "s",
+                        points: [
+                            {x: 3, y: 1},
+                            {x: 1, y: 2},
+                            {x: 2, y: 3}
+                        ]
+                    }
+                ]
+            }
+        ]
+    });
     const [line] = polylines(svg);
     assert.ok(line![0]!.x < line![1]!.x && line![1]!.x < line![2]!.x);
 });
 
 test("edge cases: a single point, all-equal y values, empty panels, no panels", () => {
-    const single = renderLinePlot({title: "single", panels: [{title: "p", xLabel: "x", yLabel: "y", series: [{label: "one", points: [{x: 5, y: 7}]}]}]});
+    const single = renderLinePlot({
+        title: "single",
+        panels: [{title: "p", xLabel: "x", yLabel: "y", series: [{label: "one", points: [{x: 5, y: 7}]}]}]
+    });
     checkTagBalance(single);
     const [point] = polylines(single);
     assert.equal(point!.length, 1);
     assert.ok(Number.isFinite(point![0]!.x) && Number.isFinite(point![0]!.y));
     assert.ok(!single.includes("NaN") && !single.includes("Infinity"));
 
-    const flat = renderLinePlot({title: "flat", panels: [{title: "p", xLabel: "x", yLabel: "y", series: [{label: "flat", points: [1, 2, 3].map((x) => ({x, y: 0}))}]}]});
+    const flat = renderLinePlot({
+        title: "flat",
+        panels: [{title: "p", xLabel: "x", yLabel: "y", series: [{label: "flat", points: [1, 2, 3].map((x) => ({x, y: 0}))}]}]
+    });
     checkTagBalance(flat);
     const [flatLine] = polylines(flat);
     assert.ok(flatLine!.every((p) => p.y === flatLine![0]!.y && Number.isFinite(p.y)));
@@ -161,7 +234,10 @@ test("edge cases: a single point, all-equal y values, empty panels, no panels", 
 });
 
 test("niceAxis picks round ticks covering the data", () => {
-    assert.deepEqual(niceAxis(0, 1).ticks.map((t) => +t.toFixed(6)), [0, 0.2, 0.4, 0.6, 0.8, 1]);
+    assert.deepEqual(
+        niceAxis(0, 1).ticks.map((t) => +t.toFixed(6)),
+        [0, 0.2, 0.4, 0.6, 0.8, 1]
+    );
     const axis = niceAxis(13, 87);
     assert.ok(axis.min <= 13 && axis.max >= 87);
     assert.deepEqual(axis.ticks, [0, 20, 40, 60, 80, 100]);

@@ -94,8 +94,10 @@ test("llama-2-tiny-random: F16 matrices, F32 norms, file_type 1", async () => {
 
 test("getters throw a clear GgufError for a value of the wrong kind", async () => {
     const file = await readGguf(modelPath(STORIES));
-    assert.throws(() => getString(file, "llama.block_count"), (error: unknown) =>
-        error instanceof GgufError && /"llama\.block_count" holding a UINT32, expected a string/.test(error.message));
+    assert.throws(
+        () => getString(file, "llama.block_count"),
+        (error: unknown) => error instanceof GgufError && /"llama\.block_count" holding a UINT32, expected a string/.test(error.message)
+    );
     assert.throws(() => getStringArray(file, "tokenizer.ggml.scores"), /holding an array of FLOAT32, expected an array of strings/);
     assert.throws(() => getNumber(file, "tokenizer.ggml.model"), /expected a number/);
 });

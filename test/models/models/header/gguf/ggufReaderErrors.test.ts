@@ -86,29 +86,42 @@ test("a header truncated in the tensor infos", async () => {
 test("stories260K cut to half its size names a tensor", async () => {
     const half = Math.floor(stories.length / 2);
     const path = await badFile("half.gguf", stories.subarray(0, half));
-    const error = await expectGgufError(path, "truncated",
-        new RegExp(`is truncated: tensor blk\\.4\\.ffn_norm\\.weight ends at byte 1185376 but the file has ${half} bytes`));
+    const error = await expectGgufError(
+        path,
+        "truncated",
+        new RegExp(`is truncated: tensor blk\\.4\\.ffn_norm\\.weight ends at byte 1185376 but the file has ${half} bytes`)
+    );
     assert.match(error.message, /\(\d+ of its 48 tensors reach past the end\)$/);
 });
 
 test("one byte missing at the end", async () => {
     const path = await badFile("short-by-one.gguf", stories.subarray(0, stories.length - 1));
-    await expectGgufError(path, "truncated",
-        `${path} is truncated: tensor blk.4.ffn_norm.weight ends at byte 1185376 but the file has 1185375 bytes`);
+    await expectGgufError(
+        path,
+        "truncated",
+        `${path} is truncated: tensor blk.4.ffn_norm.weight ends at byte 1185376 but the file has 1185375 bytes`
+    );
 });
 
 test("an absurd array length is corrupt, not an out-of-memory crash", async () => {
     const bytes = Buffer.from(stories);
     bytes.writeBigUInt64LE(0xffff_ffff_ffffn, firstArrayCountOffset(bytes));
     const path = await badFile("absurd-array.gguf", bytes);
-    await expectGgufError(path, "corrupt",
-        `${path} is a damaged GGUF file: metadata key "tokenizer.ggml.tokens" claims an array of 281474976710655 items`);
+    await expectGgufError(
+        path,
+        "corrupt",
+        `${path} is a damaged GGUF file: metadata key "tokenizer.ggml.tokens" claims an array of 281474976710655 items`
+    );
 });
 
 test("an absurd string length, an unknown value type and absurd counts are corrupt", async () => {
     const longString = Buffer.from(stories);
     longString.writeBigUInt64LE(0x7fff_ffff_ffff_ffffn, firstArrayCountOffset(stories) + 8);
-    await expectGgufError(await badFile("absurd-string.gguf", longString), "corrupt", /item 0 of metadata key "tokenizer\.ggml\.tokens" claims a string of more than 2\^53 bytes/);
+    await expectGgufError(
+        await badFile("absurd-string.gguf", longString),
+        "corrupt",
+        /item 0 of metadata key "tokenizer\.ggml\.tokens" claims a string of more than 2\^53 bytes/
+    );
 
     const badType = Buffer.from(stories);
     badType.writeUInt32LE(77, firstArrayCountOffset(stories) - 8);

@@ -1,7 +1,14 @@
 // Tests for ggufTypes.ts: GGML type ids, block layouts and tensor byte sizes.
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {GgmlType, GgufValueType, ggmlTypeInfo, ggmlTypeName, ggufValueTypeSize, tensorByteSize} from "../../../../../src-main/models/header/gguf/ggufTypes.ts";
+import {
+    GgmlType,
+    GgufValueType,
+    ggmlTypeInfo,
+    ggmlTypeName,
+    ggufValueTypeSize,
+    tensorByteSize
+} from "../../../../../src-main/models/header/gguf/ggufTypes.ts";
 
 test("GGML type ids match ggml.h", () => {
     assert.equal(GgmlType.F32, 0);
