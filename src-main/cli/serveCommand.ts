@@ -9,8 +9,7 @@ import path from "node:path";
 import {fileURLToPath} from "node:url";
 import {optionSpec, type OptionKey, type SettingsOverrides} from "../../src-shared/index.ts";
 import {apiKeyProblem, isLoopback, newApiKey, pairId, startApiServer} from "../server/index.ts";
-import {createService} from "../service/index.ts";
-import {dataDir} from "../store/index.ts";
+import {createService, dataDir} from "../service/index.ts";
 import {helpText, parseFlags, usageLine, type Command, type Flag} from "./flags.ts";
 import {UsageError} from "./options.ts";
 
@@ -73,11 +72,14 @@ export async function serveCommand(argv: string[], env: Readonly<Record<string, 
     }
     const expertPath = values.get("expert") as string | undefined;
     const amateurPath = values.get("amateur") as string | undefined;
-    if ((expertPath == null) !== (amateurPath == null)) throw new UsageError("tandem serve needs both --expert and --amateur, or neither (the demo pair)");
+    if ((expertPath == null) !== (amateurPath == null))
+        throw new UsageError("tandem serve needs both --expert and --amateur, or neither (the demo pair)");
     const threads = values.get("threads") as number | undefined;
     const cores = os.availableParallelism();
     if (threads != null && threads > cores) {
-        throw new UsageError(`--threads ${threads} is more than this machine's ${cores} cores; llama.cpp threads beyond the cores only wait on each other`);
+        throw new UsageError(
+            `--threads ${threads} is more than this machine's ${cores} cores; llama.cpp threads beyond the cores only wait on each other`
+        );
     }
     const givenKey = (values.get("serverApiKey") as string | undefined) ?? env.TANDEM_API_KEY ?? "";
     if (givenKey !== "") {
@@ -100,7 +102,10 @@ export async function serveCommand(argv: string[], env: Readonly<Record<string, 
     });
     const log = (line: string) => process.stderr.write(`tandem: ${line}\n`);
     try {
-        const pair = expertPath != null && amateurPath != null ? {expertPath: path.resolve(expertPath), amateurPath: path.resolve(amateurPath)} : service.currentPair();
+        const pair =
+            expertPath != null && amateurPath != null
+                ? {expertPath: path.resolve(expertPath), amateurPath: path.resolve(amateurPath)}
+                : service.currentPair();
         log(`loading ${pairId(pair)}…`);
         await service.preparePair({pair, settings: defaults as SettingsOverrides});
         const server = await startApiServer({backend: service, host, port, apiKey, defaults: defaults as SettingsOverrides, log});

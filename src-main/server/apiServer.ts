@@ -64,7 +64,12 @@ export function isLoopback(host: string): boolean {
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
     if (response.headersSent) return;
     const text = JSON.stringify(body);
-    response.writeHead(status, {"Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-store", ...headers});
+    response.writeHead(status, {
+        "Content-Type": "application/json; charset=utf-8",
+        "Content-Length": Buffer.byteLength(text),
+        "Cache-Control": "no-store",
+        ...headers
+    });
     response.end(text);
 }
 
@@ -115,16 +120,33 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
             return;
         }
         const model = data.find((m) => m.id === id);
-        if (model == null) throw new ApiError(404, `the model ${JSON.stringify(id)} does not exist here; GET /v1/models lists the pairs this server has`, "invalid_request_error", "model_not_found", "model");
+        if (model == null)
+            throw new ApiError(
+                404,
+                `the model ${JSON.stringify(id)} does not exist here; GET /v1/models lists the pairs this server has`,
+                "invalid_request_error",
+                "model_not_found",
+                "model"
+            );
         sendJson(response, 200, model);
     }
 
-    async function complete(request: IncomingMessage, response: ServerResponse, parse: (body: unknown) => ParsedRequest, path: string): Promise<void> {
+    async function complete(
+        request: IncomingMessage,
+        response: ServerResponse,
+        parse: (body: unknown) => ParsedRequest,
+        path: string
+    ): Promise<void> {
         const parsed = parse(await readJson(request, limit));
         const served = await pairs.find(parsed.model);
         if (served == null) {
-            throw new ApiError(404, `the model ${JSON.stringify(parsed.model)} does not exist here; GET /v1/models lists the pairs this server has`,
-                "invalid_request_error", "model_not_found", "model");
+            throw new ApiError(
+                404,
+                `the model ${JSON.stringify(parsed.model)} does not exist here; GET /v1/models lists the pairs this server has`,
+                "invalid_request_error",
+                "model_not_found",
+                "model"
+            );
         }
         const meta: AnswerMeta = {
             id: `${parsed.endpoint === "chat" ? "chatcmpl" : "cmpl"}-${randomBytes(12).toString("hex")}`,
@@ -156,18 +178,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
             signal: abort.signal,
             ...(stream != null
                 ? {
-                    onStart: () => {
-                        stream.open();
-                        if (parsed.endpoint === "chat") {
-                            stream.send(textChunk("chat", meta, "", true, parsed.includeUsage));
-                            first = false;
-                        }
-                    },
-                    onText: (text: string) => {
-                        stream.send(textChunk(parsed.endpoint, meta, text, first, parsed.includeUsage));
-                        first = false;
-                    }
-                }
+                      onStart: () => {
+                          stream.open();
+                          if (parsed.endpoint === "chat") {
+                              stream.send(textChunk("chat", meta, "", true, parsed.includeUsage));
+                              first = false;
+                          }
+                      },
+                      onText: (text: string) => {
+                          stream.send(textChunk(parsed.endpoint, meta, text, first, parsed.includeUsage));
+                          first = false;
+                      }
+                  }
                 : {})
         };
         try {
@@ -178,8 +200,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
                 return;
             }
             const {engine} = result;
-            log(`${path} 200 ${served.id} ${engine.mode}: ${engine.generatedTokens} tokens, ${engine.tokensPerSecond.toFixed(1)} tok/s` +
-                `${engine.acceptanceRate != null ? `, acceptance ${(engine.acceptanceRate * 100).toFixed(1)}%` : ""}, waited ${result.queueMs.toFixed(0)} ms`);
+            log(
+                `${path} 200 ${served.id} ${engine.mode}: ${engine.generatedTokens} tokens, ${engine.tokensPerSecond.toFixed(1)} tok/s` +
+                    `${engine.acceptanceRate != null ? `, acceptance ${(engine.acceptanceRate * 100).toFixed(1)}%` : ""}, waited ${result.queueMs.toFixed(0)} ms`
+            );
             if (stream != null) {
                 stream.send(finalChunk(parsed.endpoint, meta, result, parsed.includeUsage));
                 if (parsed.includeUsage) stream.send(usageChunk(parsed.endpoint, meta, result));
@@ -219,13 +243,21 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         }
         if (!apiKeyMatches(bearerKey(request.headers.authorization), options.apiKey)) {
             log(`refused ${method} ${path}: missing or wrong API key`);
-            throw new ApiError(401, "missing or wrong API key: send the key tandem printed as \"Authorization: Bearer KEY\"", "invalid_request_error", "invalid_api_key", null,
-                {"WWW-Authenticate": "Bearer"});
+            throw new ApiError(
+                401,
+                'missing or wrong API key: send the key tandem printed as "Authorization: Bearer KEY"',
+                "invalid_request_error",
+                "invalid_api_key",
+                null,
+                {"WWW-Authenticate": "Bearer"}
+            );
         }
         if (closing) throw new ApiError(503, "the server is shutting down", "server_error", "shutting_down");
         const allow = (methods: string) => {
             if (!methods.split(", ").includes(method)) {
-                throw new ApiError(405, `${path} takes ${methods}, not ${method}`, "invalid_request_error", "method_not_allowed", null, {Allow: methods});
+                throw new ApiError(405, `${path} takes ${methods}, not ${method}`, "invalid_request_error", "method_not_allowed", null, {
+                    Allow: methods
+                });
             }
         };
         if (path === "/v1/models") {
@@ -266,8 +298,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
                 error.code === "EADDRINUSE"
                     ? new Error(`port ${options.port ?? DEFAULT_API_PORT} on ${host} is already in use; pick another with --port`)
                     : error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND"
-                        ? new Error(`${host} is not an address of this machine`)
-                        : error
+                      ? new Error(`${host} is not an address of this machine`)
+                      : error
             );
         };
         server.once("error", onError);

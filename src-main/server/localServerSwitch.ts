@@ -50,7 +50,9 @@ export class LocalServerSwitch {
         if (apiKey === "") {
             apiKey = newApiKey();
             // Saving the key calls apply again (queued behind this one), which then finds the server as wanted.
-            void this.backend.updateSettings({serverApiKey: apiKey}).catch((error: unknown) => this.log(`the new API key could not be saved: ${String(error)}`));
+            void this.backend
+                .updateSettings({serverApiKey: apiKey})
+                .catch((error: unknown) => this.log(`the new API key could not be saved: ${String(error)}`));
         }
         const wanted: Config = {host: settings.serverHost, port: settings.serverPort, apiKey};
         if (this.server != null && this.config != null && sameConfig(this.config, wanted)) return this.current;
@@ -62,7 +64,9 @@ export class LocalServerSwitch {
                 state: "on",
                 baseUrl: this.server.baseUrl,
                 apiKey: wanted.apiKey,
-                ...(isLoopback(wanted.host) ? {} : {warning: `listening on ${wanted.host}: other machines that reach it can use the models with the key`})
+                ...(isLoopback(wanted.host)
+                    ? {}
+                    : {warning: `listening on ${wanted.host}: other machines that reach it can use the models with the key`})
             };
         } catch (error) {
             this.current = {state: "error", message: `the local server could not start: ${error instanceof Error ? error.message : String(error)}`};

@@ -59,7 +59,8 @@ function readStop(body: Body): string[] {
     if (!Array.isArray(list) || list.some((s) => typeof s !== "string")) throw invalidRequest("stop must be a string or an array of strings", "stop");
     if (list.length > MAX_STOP) throw invalidRequest(`stop takes at most ${MAX_STOP} strings`, "stop");
     const stop = list as string[];
-    if (stop.some((s) => s.length === 0 || s.length > MAX_STOP_LENGTH)) throw invalidRequest(`each stop string must be 1 to ${MAX_STOP_LENGTH} characters`, "stop");
+    if (stop.some((s) => s.length === 0 || s.length > MAX_STOP_LENGTH))
+        throw invalidRequest(`each stop string must be 1 to ${MAX_STOP_LENGTH} characters`, "stop");
     return stop;
 }
 
@@ -69,7 +70,13 @@ function readTandem(body: Body, overrides: Record<string, unknown>): void {
     if (!isObject(tandem)) throw invalidRequest(`tandem must be an object {${TANDEM_FIELDS.join(", ")}}`, "tandem");
     const unknown = Object.keys(tandem).filter((key) => !(TANDEM_FIELDS as readonly string[]).includes(key));
     if (unknown.length > 0) {
-        throw invalidRequest(`tandem takes only ${TANDEM_FIELDS.join(", ")}, not ${unknown.slice(0, 3).map((k) => JSON.stringify(k.slice(0, 40))).join(", ")}`, "tandem");
+        throw invalidRequest(
+            `tandem takes only ${TANDEM_FIELDS.join(", ")}, not ${unknown
+                .slice(0, 3)
+                .map((k) => JSON.stringify(k.slice(0, 40)))
+                .join(", ")}`,
+            "tandem"
+        );
     }
     for (const key of TANDEM_FIELDS) {
         if (tandem[key] !== undefined && tandem[key] !== null) setting(overrides, key, tandem[key], `tandem.${key}`);
@@ -78,7 +85,8 @@ function readTandem(body: Body, overrides: Record<string, unknown>): void {
 
 /** The fields both endpoints share: sampling, length, seed, stop, streaming, the extension. */
 function readCommon(body: Body, endpoint: Endpoint): Omit<ParsedRequest, "messages" | "raw"> {
-    if (typeof body.model !== "string" || body.model.length === 0) throw invalidRequest("model is missing: GET /v1/models lists the pairs this server has", "model");
+    if (typeof body.model !== "string" || body.model.length === 0)
+        throw invalidRequest("model is missing: GET /v1/models lists the pairs this server has", "model");
     refuseUnlessNeutral(body, "n", [1], "one answer per request");
     refuseUnlessNeutral(body, "top_p", [1], "scd samples from the contrastive distribution as a whole; leave top_p out or set it to 1");
     refuseUnlessNeutral(body, "frequency_penalty", [0], "penalties would change the distribution scd samples from; leave it out or set it to 0");
@@ -160,7 +168,10 @@ export function parseCompletionRequest(body: unknown): ParsedRequest {
     let prompt = body.prompt;
     if (Array.isArray(prompt) && prompt.length === 1 && typeof prompt[0] === "string") prompt = prompt[0];
     if (typeof prompt !== "string") {
-        throw invalidRequest(Array.isArray(prompt) ? "prompt must be one string (one answer per request; token arrays are not taken)" : "prompt must be a string", "prompt");
+        throw invalidRequest(
+            Array.isArray(prompt) ? "prompt must be one string (one answer per request; token arrays are not taken)" : "prompt must be a string",
+            "prompt"
+        );
     }
     if (prompt.length === 0) throw invalidRequest("prompt must not be empty", "prompt");
     return {...readCommon(body, "completion"), messages: [{role: "user", text: prompt}], raw: true};

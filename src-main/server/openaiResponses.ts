@@ -120,7 +120,11 @@ export function textCompletionBody(meta: AnswerMeta, result: CompletionResult) {
 export function textChunk(endpoint: Endpoint, meta: AnswerMeta, text: string, first: boolean, includeUsage: boolean) {
     const base = {id: meta.id, created: meta.created, model: meta.model, system_fingerprint: null, ...(includeUsage ? {usage: null} : {})};
     if (endpoint === "chat") {
-        return {...base, object: "chat.completion.chunk", choices: [{index: 0, delta: first ? {role: "assistant", content: text} : {content: text}, logprobs: null, finish_reason: null}]};
+        return {
+            ...base,
+            object: "chat.completion.chunk",
+            choices: [{index: 0, delta: first ? {role: "assistant", content: text} : {content: text}, logprobs: null, finish_reason: null}]
+        };
     }
     return {...base, object: "text_completion", choices: [{index: 0, text, logprobs: null, finish_reason: null}]};
 }
@@ -128,7 +132,14 @@ export function textChunk(endpoint: Endpoint, meta: AnswerMeta, text: string, fi
 /** The chunk with the finish reason, carrying `tandem` and `timings` (and `usage` when no usage chunk follows, as llama.cpp does). */
 export function finalChunk(endpoint: Endpoint, meta: AnswerMeta, result: CompletionResult, includeUsage: boolean) {
     const finish = finishReason(result.engine.stopReason);
-    const base = {id: meta.id, created: meta.created, model: meta.model, system_fingerprint: null, ...(includeUsage ? {usage: null} : {}), ...extras(result)};
+    const base = {
+        id: meta.id,
+        created: meta.created,
+        model: meta.model,
+        system_fingerprint: null,
+        ...(includeUsage ? {usage: null} : {}),
+        ...extras(result)
+    };
     if (endpoint === "chat") {
         return {...base, object: "chat.completion.chunk", choices: [{index: 0, delta: {}, logprobs: null, finish_reason: finish}]};
     }

@@ -74,7 +74,8 @@ export class ServedPairs {
         for (const expert of models) {
             for (const amateur of models) {
                 if (expert.path === amateur.path || expert.sizeBytes < amateur.sizeBytes) continue;
-                if (expert.vocabularySize !== amateur.vocabularySize && Math.abs((expert.vocabularySize ?? 0) - (amateur.vocabularySize ?? 0)) > 128) continue;
+                if (expert.vocabularySize !== amateur.vocabularySize && Math.abs((expert.vocabularySize ?? 0) - (amateur.vocabularySize ?? 0)) > 128)
+                    continue;
                 const pair = {expertPath: expert.path, amateurPath: amateur.path};
                 const id = pairId(pair);
                 if (seen.has(id) || checks >= MAX_CHECKS) continue;

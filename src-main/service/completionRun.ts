@@ -59,7 +59,11 @@ export type CompletionPlan = {
     readonly enqueuedAt: number;
 };
 
-export async function runCompletion(parts: {supervisor: EngineSupervisor; pairs: PairHost}, plan: CompletionPlan, request: CompletionRequest): Promise<CompletionResult> {
+export async function runCompletion(
+    parts: {supervisor: EngineSupervisor; pairs: PairHost},
+    plan: CompletionPlan,
+    request: CompletionRequest
+): Promise<CompletionResult> {
     const queueMs = performance.now() - plan.enqueuedAt;
     request.onStart?.();
     const {supervisor, pairs} = parts;

@@ -81,7 +81,10 @@ export class GenerationQueue {
         if (mustWait && this.count(caller) >= limit) {
             const retry = this.retryAfterSeconds();
             return Promise.reject(
-                new QueueFullError(retry, `${this.count(caller)} requests are waiting for the model pair already (the most this server queues); try again in about ${retry} s`)
+                new QueueFullError(
+                    retry,
+                    `${this.count(caller)} requests are waiting for the model pair already (the most this server queues); try again in about ${retry} s`
+                )
             );
         }
         return new Promise<T>((resolve, reject) => {

@@ -22,7 +22,23 @@ after(async () => {
 function generate(prompt: string, settings: string[], raw: boolean): {text: string; stats: {generatedTokens: number; mode: string}} {
     const result = spawnSync(
         process.execPath,
-        [bin, "generate", "--expert", demoExpert, "--amateur", demoAmateur, "--prompt", prompt, "--threads", "1", "--cpu", "--exact", "--json", ...(raw ? ["--raw"] : []), ...settings],
+        [
+            bin,
+            "generate",
+            "--expert",
+            demoExpert,
+            "--amateur",
+            demoAmateur,
+            "--prompt",
+            prompt,
+            "--threads",
+            "1",
+            "--cpu",
+            "--exact",
+            "--json",
+            ...(raw ? ["--raw"] : []),
+            ...settings
+        ],
         {cwd: repoRoot, encoding: "utf8", timeout: 60_000}
     );
     assert.equal(result.status, 0, result.stderr);
@@ -36,7 +52,10 @@ async function post(path: string, body: unknown): Promise<{text: string; tandem:
         body: JSON.stringify(body)
     });
     assert.equal(response.status, 200, await response.clone().text());
-    const json = (await response.json()) as {choices: [{text?: string; message?: {content: string}}]; tandem: {mode: string; generated_tokens: number}};
+    const json = (await response.json()) as {
+        choices: [{text?: string; message?: {content: string}}];
+        tandem: {mode: string; generated_tokens: number};
+    };
     return {text: json.choices[0].text ?? json.choices[0].message!.content, tandem: json.tandem};
 }
 
@@ -58,7 +77,14 @@ for (const c of cases) {
         assert.equal(served.tandem.mode, c.mode);
 
         const cliChat = generate(c.prompt, flags, false);
-        const servedChat = await post("/chat/completions", {model: DEMO_PAIR_ID, messages: [{role: "user", content: c.prompt}], max_tokens: c.tokens, temperature: 0, seed: 1, tandem});
+        const servedChat = await post("/chat/completions", {
+            model: DEMO_PAIR_ID,
+            messages: [{role: "user", content: c.prompt}],
+            max_tokens: c.tokens,
+            temperature: 0,
+            seed: 1,
+            tandem
+        });
         assert.equal(servedChat.text, cliChat.text);
     });
 }

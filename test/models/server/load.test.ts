@@ -77,7 +77,14 @@ async function client(index: number): Promise<Outcome> {
     const response = await post(
         serve,
         "/completions",
-        {model: DEMO_PAIR_ID, prompt: `Once upon a time, child number ${index}`, max_tokens: maxTokens, temperature: 0, stream, tandem: {mode: "scd", gamma: 3}},
+        {
+            model: DEMO_PAIR_ID,
+            prompt: `Once upon a time, child number ${index}`,
+            max_tokens: maxTokens,
+            temperature: 0,
+            stream,
+            tandem: {mode: "scd", gamma: 3}
+        },
         abort.signal
     );
     if (response.status === 429) {

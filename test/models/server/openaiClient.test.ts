@@ -24,7 +24,15 @@ after(async () => {
 function assertTandemStats(tandem: Record<string, unknown>, mode: string, tokens: number): void {
     assert.equal(tandem.mode, mode);
     assert.equal(tandem.generated_tokens, tokens);
-    for (const key of ["acceptance_rate", "mean_accepted_length", "tokens_per_second", "time_to_first_token_ms", "expert_calls", "speedup_vs_expert", "expert_alone_tokens_per_second"]) {
+    for (const key of [
+        "acceptance_rate",
+        "mean_accepted_length",
+        "tokens_per_second",
+        "time_to_first_token_ms",
+        "expert_calls",
+        "speedup_vs_expert",
+        "expert_alone_tokens_per_second"
+    ]) {
         assert.ok(key in tandem, `tandem.${key}`);
     }
     assert.ok((tandem.tokens_per_second as number) > 0);
@@ -70,15 +78,16 @@ test("a chat completion, whole: text, finish reason, usage, tandem stats and tim
 });
 
 test("a chat completion, streamed: the text arrives in chunks; the final chunk carries the stats, then the usage chunk", async () => {
-    const stream = await client.chat.completions.create({
+    // The extension field is Tandem's own: the client sends unknown fields as they are.
+    const body: OpenAI.ChatCompletionCreateParamsStreaming & {tandem: {mode: string}} = {
         model: DEMO_PAIR_ID,
         messages: [{role: "user", content: "Once upon a time"}],
         max_tokens: 40,
         stream: true,
         stream_options: {include_usage: true},
-        // @ts-expect-error the extension field is Tandem's own
         tandem: {mode: "cd"}
-    });
+    };
+    const stream = await client.chat.completions.create(body);
     let text = "";
     let roleSeen = false;
     let finish: string | null = null;
@@ -111,7 +120,14 @@ test("a completion continues the prompt, whole and streamed alike", async () => 
     assert.equal(whole.object, "text_completion");
     assert.match(whole.choices[0]!.text, /^, there was/);
     assert.equal(whole.usage!.completion_tokens, 20);
-    const stream = await client.completions.create({model: DEMO_PAIR_ID, prompt: "Once upon a time", max_tokens: 20, temperature: 0, seed: 7, stream: true});
+    const stream = await client.completions.create({
+        model: DEMO_PAIR_ID,
+        prompt: "Once upon a time",
+        max_tokens: 20,
+        temperature: 0,
+        seed: 7,
+        stream: true
+    });
     let text = "";
     for await (const chunk of stream) text += chunk.choices[0]?.text ?? "";
     assert.equal(text, whole.choices[0]!.text);
@@ -144,7 +160,10 @@ test("a bad request is a 400 naming the field; unknown models are a 404", async 
         assert.match(error.message, /one answer per request/);
         return true;
     });
-    await assert.rejects(client.chat.completions.create({model: DEMO_PAIR_ID, messages: [{role: "user", content: "Hi"}], top_p: 0.5}), OpenAI.BadRequestError);
+    await assert.rejects(
+        client.chat.completions.create({model: DEMO_PAIR_ID, messages: [{role: "user", content: "Hi"}], top_p: 0.5}),
+        OpenAI.BadRequestError
+    );
     await assert.rejects(client.chat.completions.create({model: "gpt-4o", messages: [{role: "user", content: "Hi"}]}), (error: unknown) => {
         assert.ok(error instanceof OpenAI.NotFoundError, String(error));
         assert.equal(error.code, "model_not_found");
@@ -154,13 +173,19 @@ test("a bad request is a 400 naming the field; unknown models are a 404", async 
 
 test("malformed JSON is a 400 and an oversized body a 413, both in OpenAI's shape", async () => {
     const post = (body: string) =>
-        fetch(`${serve.baseUrl}/chat/completions`, {method: "POST", headers: {Authorization: `Bearer ${serve.apiKey}`, "Content-Type": "application/json"}, body});
+        fetch(`${serve.baseUrl}/chat/completions`, {
+            method: "POST",
+            headers: {Authorization: `Bearer ${serve.apiKey}`, "Content-Type": "application/json"},
+            body
+        });
     const malformed = await post('{"model": "tandem", "messages": [');
     assert.equal(malformed.status, 400);
     const error = (await malformed.json()) as {error: {type: string; code: string; message: string}};
     assert.equal(error.error.type, "invalid_request_error");
     assert.equal(error.error.code, "invalid_json");
-    const huge = await post(JSON.stringify({model: "tandem", messages: [{role: "user", content: "x".repeat(5 * 1024 * 1024)}]})).catch((e: unknown) => e);
+    const huge = await post(JSON.stringify({model: "tandem", messages: [{role: "user", content: "x".repeat(5 * 1024 * 1024)}]})).catch(
+        (e: unknown) => e
+    );
     // The server answers 413 and closes; a client still sending may see the close first.
     if (huge instanceof Response) {
         assert.equal(huge.status, 413);

@@ -26,9 +26,26 @@ export type ServeProcess = {
     stop(): Promise<number | null>;
 };
 
-export async function startServe(extra: readonly string[] = [], options: {apiKey?: string | null; env?: NodeJS.ProcessEnv} = {}): Promise<ServeProcess> {
+export async function startServe(
+    extra: readonly string[] = [],
+    options: {apiKey?: string | null; env?: NodeJS.ProcessEnv} = {}
+): Promise<ServeProcess> {
     const apiKey = options.apiKey === undefined ? TEST_KEY : options.apiKey;
-    const args = [bin, "serve", "--expert", demoExpert, "--amateur", demoAmateur, "--threads", "1", "--cpu", "--port", "0", ...(apiKey != null ? ["--api-key", apiKey] : []), ...extra];
+    const args = [
+        bin,
+        "serve",
+        "--expert",
+        demoExpert,
+        "--amateur",
+        demoAmateur,
+        "--threads",
+        "1",
+        "--cpu",
+        "--port",
+        "0",
+        ...(apiKey != null ? ["--api-key", apiKey] : []),
+        ...extra
+    ];
     const dataDir = mkdtempSync(path.join(tmpdir(), "tandem-serve-"));
     const child = spawn(process.execPath, args, {
         cwd: repoRoot,

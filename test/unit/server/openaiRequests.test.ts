@@ -24,7 +24,13 @@ test("a chat request: messages, roles, text parts, length, temperature, seed, st
         chat({
             messages: [
                 {role: "developer", content: "Be brief."},
-                {role: "user", content: [{type: "text", text: "Once "}, {type: "text", text: "upon"}]},
+                {
+                    role: "user",
+                    content: [
+                        {type: "text", text: "Once "},
+                        {type: "text", text: "upon"}
+                    ]
+                },
                 {role: "assistant", content: "a time"},
                 {role: "user", content: "more"}
             ],

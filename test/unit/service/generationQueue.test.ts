@@ -86,10 +86,14 @@ test("a job whose signal fires while it waits leaves the line without running", 
     const first = gate(log, "first");
     const running = queue.run("server", first.job);
     const abort = new AbortController();
-    const waiting = queue.run("server", async () => {
-        log.push("start waiting");
-        return "ran";
-    }, abort.signal);
+    const waiting = queue.run(
+        "server",
+        async () => {
+            log.push("start waiting");
+            return "ran";
+        },
+        abort.signal
+    );
     abort.abort(new Error("client gone"));
     await assert.rejects(waiting, /client gone/);
     assert.deepEqual(queue.state.waiting, {app: 0, server: 0});
