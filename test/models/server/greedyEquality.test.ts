@@ -51,7 +51,7 @@ async function post(path: string, body: unknown): Promise<{text: string; tandem:
         headers: {Authorization: `Bearer ${serve.apiKey}`, "Content-Type": "application/json"},
         body: JSON.stringify(body)
     });
-    assert.equal(response.status, 200, await response.clone().text());
+    if (response.status !== 200) assert.fail(`status ${response.status}: ${await response.text()}`);
     const json = (await response.json()) as {
         choices: [{text?: string; message?: {content: string}}];
         tandem: {mode: string; generated_tokens: number};
