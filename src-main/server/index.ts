@@ -14,6 +14,6 @@ export {
     type ApiServerOptions
 } from "./apiServer.ts";
 export {apiKeyProblem, newApiKey} from "./apiKey.ts";
-export {LocalServerSwitch, type SwitchBackend} from "./localServerSwitch.ts";
+export {LocalServerSwitch, startLocalServerSwitch, type SwitchBackend, type SwitchHost} from "./localServerSwitch.ts";
 export {CURRENT_PAIR_ALIAS, pairId} from "./servedPairs.ts";
 export {TANDEM_FIELDS} from "./openaiRequests.ts";

@@ -5,6 +5,7 @@
  * saved in the settings (so editors configured with it keep working after a restart) and shown in Settings.
  */
 import type {LocalServerStatus, Settings, SettingsOverrides} from "../../src-shared/index.ts";
+import type {LocalServerControl} from "../service/index.ts";
 import {newApiKey} from "./apiKey.ts";
 import {isLoopback, startApiServer, type ApiBackend, type ApiServer} from "./apiServer.ts";
 
@@ -12,7 +13,17 @@ export type SwitchBackend = ApiBackend & {updateSettings(changes: SettingsOverri
 
 type Config = {readonly host: string; readonly port: number; readonly apiKey: string};
 
-export class LocalServerSwitch {
+/** A service that can carry the switch (TandemService). */
+export type SwitchHost = SwitchBackend & {attachLocalServer(control: LocalServerControl): Promise<void>};
+
+/** Creates the switch for the app's service and hands it over: from now on it follows the settings. */
+export async function startLocalServerSwitch(service: SwitchHost, log: (line: string) => void = () => {}): Promise<LocalServerSwitch> {
+    const control = new LocalServerSwitch(service, log);
+    await service.attachLocalServer(control);
+    return control;
+}
+
+export class LocalServerSwitch implements LocalServerControl {
     private server: ApiServer | null = null;
     private config: Config | null = null;
     private current: LocalServerStatus = {state: "off"};
