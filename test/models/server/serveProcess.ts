@@ -26,11 +26,16 @@ export type ServeProcess = {
     stop(): Promise<number | null>;
 };
 
+/**
+ * `options.apiKey`: the key passed with --api-key (default TEST_KEY; null: none, then the one in `extra`, else
+ * the printed one). `options.port`: --port (default 0, a free one; null: the default port).
+ */
 export async function startServe(
     extra: readonly string[] = [],
-    options: {apiKey?: string | null; env?: NodeJS.ProcessEnv} = {}
+    options: {apiKey?: string | null; port?: number | null; env?: NodeJS.ProcessEnv} = {}
 ): Promise<ServeProcess> {
     const apiKey = options.apiKey === undefined ? TEST_KEY : options.apiKey;
+    const port = options.port === undefined ? 0 : options.port;
     const args = [
         bin,
         "serve",
@@ -41,8 +46,7 @@ export async function startServe(
         "--threads",
         "1",
         "--cpu",
-        "--port",
-        "0",
+        ...(port != null ? ["--port", String(port)] : []),
         ...(apiKey != null ? ["--api-key", apiKey] : []),
         ...extra
     ];
@@ -76,7 +80,7 @@ export async function startServe(
     return {
         child,
         baseUrl,
-        apiKey: apiKey ?? printedKey!,
+        apiKey: apiKey ?? (extra.includes("--api-key") ? extra[extra.indexOf("--api-key") + 1]! : printedKey!),
         stdout: () => out,
         stderr: () => err,
         async stop() {
