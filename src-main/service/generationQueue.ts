@@ -99,12 +99,23 @@ export class GenerationQueue {
                 } catch (error) {
                     outcome = Promise.reject(error);
                 }
-                outcome.then(resolve, reject).finally(() => {
+                // The line moves on before the caller hears the outcome, so a caller that acts on it finds the pair free.
+                const release = () => {
                     this.recentMs.push(performance.now() - began);
                     if (this.recentMs.length > RECENT) this.recentMs.shift();
                     this.running = null;
                     this.next();
-                });
+                };
+                outcome.then(
+                    (value) => {
+                        release();
+                        resolve(value);
+                    },
+                    (error: unknown) => {
+                        release();
+                        reject(error);
+                    }
+                );
             };
             const entry: Waiting = {caller, start, cancel: reject};
             const onAbort = () => {

@@ -176,7 +176,13 @@ export class Service implements TandemService {
         stored(() => this.parts.store.saveSettings(saved));
         const settings = this.globalSettings();
         const loaded = this.pairs.loaded;
-        if (loaded != null && !this.queue.busy && !this.pairs.isLoading && !sameLoadOptions(loaded.options, this.loadOptions(settings))) {
+        if (
+            loaded != null &&
+            this.answer == null &&
+            !this.serverActive() &&
+            !this.pairs.isLoading &&
+            !sameLoadOptions(loaded.options, this.loadOptions(settings))
+        ) {
             // A failed reload is reported through the engine status; the settings are saved either way.
             await this.pairs.load(loaded.pair, this.loadOptions(settings)).catch(() => undefined);
         }
@@ -347,14 +353,13 @@ export class Service implements TandemService {
         this.emit({type: "conversations"});
         this.emitStatus();
         // Its turn in the queue; stopped while waiting, it leaves the line and ends as stopped without running.
-        this.answerDone = this.queue
-            .run("app", () => run.run(), run.stopSignal)
-            .catch(() => run.run())
-            .finally(() => {
+        const answer = () =>
+            run.run().finally(() => {
                 this.answer = null;
                 this.emitStatus();
                 this.emit({type: "conversations"});
             });
+        this.answerDone = this.queue.run("app", answer, run.stopSignal).catch(answer);
         return assistant.id;
     }
 
@@ -369,7 +374,13 @@ export class Service implements TandemService {
     /** Loading, unloading and calibrating need the engine to themselves: refused while anything generates or waits to. */
     private refuseWhileGenerating(what: string): void {
         this.refuseWhileAnswering(what);
-        if (this.queue.busy) throw new ServiceError("busy", `the local server is answering a request; try again in a moment to ${what}`);
+        if (this.serverActive()) throw new ServiceError("busy", `the local server is answering a request; try again in a moment to ${what}`);
+    }
+
+    /** A local-server request runs or waits (the app's own answer is `this.answer`). */
+    private serverActive(): boolean {
+        const {running, waiting} = this.queue.state;
+        return running === "server" || waiting.server > 0;
     }
 
     private refuseWhileAnswering(what: string): void {
