@@ -5,9 +5,12 @@
  * (and its batching) cannot move a near-tie.
  */
 import assert from "node:assert/strict";
-import {spawnSync} from "node:child_process";
+import {execFile} from "node:child_process";
+import {promisify} from "node:util";
 import {after, before, test} from "node:test";
 import {bin, demoAmateur, demoExpert, DEMO_PAIR_ID, repoRoot, startServe, type ServeProcess} from "./serveProcess.ts";
+
+const run = promisify(execFile);
 
 let serve: ServeProcess;
 
@@ -19,30 +22,29 @@ after(async () => {
     await serve.stop();
 });
 
-function generate(prompt: string, settings: string[], raw: boolean): {text: string; stats: {generatedTokens: number; mode: string}} {
-    const result = spawnSync(
-        process.execPath,
-        [
-            bin,
-            "generate",
-            "--expert",
-            demoExpert,
-            "--amateur",
-            demoAmateur,
-            "--prompt",
-            prompt,
-            "--threads",
-            "1",
-            "--cpu",
-            "--exact",
-            "--json",
-            ...(raw ? ["--raw"] : []),
-            ...settings
-        ],
-        {cwd: repoRoot, encoding: "utf8", timeout: 60_000}
-    );
-    assert.equal(result.status, 0, result.stderr);
-    return JSON.parse(result.stdout);
+/** `tandem generate --json`, run asynchronously (a blocked event loop would miss the server closing idle connections). */
+async function generate(prompt: string, settings: string[], raw: boolean): Promise<{text: string; stats: {generatedTokens: number; mode: string}}> {
+    const args = [
+        bin,
+        "generate",
+        "--expert",
+        demoExpert,
+        "--amateur",
+        demoAmateur,
+        "--prompt",
+        prompt,
+        "--threads",
+        "1",
+        "--cpu",
+        "--exact",
+        "--json"
+    ];
+    const {stdout} = await run(process.execPath, [...args, ...(raw ? ["--raw"] : []), ...settings], {
+        cwd: repoRoot,
+        encoding: "utf8",
+        timeout: 60_000
+    });
+    return JSON.parse(stdout);
 }
 
 async function post(path: string, body: unknown): Promise<{text: string; tandem: {mode: string; generated_tokens: number}}> {
@@ -70,13 +72,13 @@ for (const c of cases) {
     test(`greedy ${c.mode} (γ ${c.gamma}): a completion is tandem generate --raw, a chat completion is tandem generate`, async () => {
         const flags = ["--mode", c.mode, "--gamma", String(c.gamma), "--max-tokens", String(c.tokens), "--temperature", "0", "--seed", "1"];
         const tandem = {mode: c.mode, gamma: c.gamma};
-        const cli = generate(c.prompt, flags, true);
+        const cli = await generate(c.prompt, flags, true);
         const served = await post("/completions", {model: DEMO_PAIR_ID, prompt: c.prompt, max_tokens: c.tokens, temperature: 0, seed: 1, tandem});
         assert.equal(served.text, cli.text);
         assert.equal(served.tandem.generated_tokens, cli.stats.generatedTokens);
         assert.equal(served.tandem.mode, c.mode);
 
-        const cliChat = generate(c.prompt, flags, false);
+        const cliChat = await generate(c.prompt, flags, false);
         const servedChat = await post("/chat/completions", {
             model: DEMO_PAIR_ID,
             messages: [{role: "user", content: c.prompt}],
