@@ -48,9 +48,9 @@ const settingFlags: readonly [OptionKey, string?][] = [
 export const serveCommandSpec: Command = {
     name: "serve",
     summary:
-        "Serves an OpenAI-compatible API (GET /v1/models, POST /v1/chat/completions, POST /v1/completions) that decodes with the pair, " +
-        "on the service the app uses. The settings below are the defaults of every request; the app's settings fill in the rest. " +
-        "The API key is --api-key, else TANDEM_API_KEY, else a new one printed at start.",
+        "Serves an OpenAI-compatible API (/v1/models, /v1/chat/completions, /v1/completions) that decodes with the pair,\n" +
+        "on the service the app uses (docs/server.md). The options below are the defaults of every request; the app's\n" +
+        "settings fill in the rest. The API key: --api-key, else TANDEM_API_KEY, else a new one, printed at start.",
     flags: [
         pathFlag("expert", "the expert: the large GGUF model (default: the demo pair's)"),
         pathFlag("amateur", "the amateur: a small GGUF model with the expert's tokenizer (default: the demo pair's)"),
@@ -106,9 +106,15 @@ export async function serveCommand(argv: string[], env: Readonly<Record<string, 
             expertPath != null && amateurPath != null
                 ? {expertPath: path.resolve(expertPath), amateurPath: path.resolve(amateurPath)}
                 : service.currentPair();
-        log(`loading ${pairId(pair)}…`);
-        await service.preparePair({pair, settings: defaults as SettingsOverrides});
+        // The port first (a port in use is said at once); requests that come while the pair loads wait their turn.
         const server = await startApiServer({backend: service, host, port, apiKey, defaults: defaults as SettingsOverrides, log});
+        log(`loading ${pairId(pair)}…`);
+        try {
+            await service.preparePair({pair, settings: defaults as SettingsOverrides});
+        } catch (error) {
+            await server.close();
+            throw error;
+        }
         process.stdout.write(`API key: ${givenKey !== "" ? "(the one given)" : apiKey}\nTandem serves ${pairId(pair)} at ${server.baseUrl}\n`);
         if (!isLoopback(host)) log("warning: other machines can reach this server; keep the API key secret");
         await new Promise<void>((resolve) => {
