@@ -9,7 +9,7 @@
 import {mkdtemp} from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import {readGguf, typedMetadata} from "../../src-main/models/header/gguf/ggufReader.ts";
+import {readGguf, typedMetadata} from "../../src-main/models/header/index.ts";
 import {GgufValueType} from "../../src-main/models/header/gguf/ggufTypes.ts";
 import {copyTensor} from "../../tools/gguf/ggufTensorData.ts";
 import {writeGguf} from "../../tools/gguf/ggufWriter.ts";
