@@ -108,7 +108,13 @@ export async function packApp(options: PackOptions): Promise<PackResult> {
     const os = targetOs(options.targets);
     const arch = targetArch(options.targets);
     const electronVersion = lockedElectronVersion();
-    const args = [path.join(repoRoot, "node_modules", "electron-builder", "cli.js"), ...options.targets, "--publish", "never", `-c.directories.output=${outputDir}`];
+    const args = [
+        path.join(repoRoot, "node_modules", "electron-builder", "cli.js"),
+        ...options.targets,
+        "--publish",
+        "never",
+        `-c.directories.output=${outputDir}`
+    ];
     if (options.standIn === true) {
         if (os !== "linux") throw new Error("the stand-in Electron has the Linux layout: pack --linux with it");
         args.push(`-c.electronDist=${makeStandInElectron(electronVersion)}`, `-c.electronVersion=${electronVersion}`);

@@ -150,22 +150,26 @@ export function checkPackage(listing: PackageListing, expect: PackageExpectation
     for (const file of listing.files) {
         const name = packageOf(file.path);
         if (name == null) {
-            if (!appFilePatterns.some((pattern) => pattern.test(file.path))) problems.push(`${file.path}: not built output, the demo pair or package.json`);
+            if (!appFilePatterns.some((pattern) => pattern.test(file.path)))
+                problems.push(`${file.path}: not built output, the demo pair or package.json`);
             continue;
         }
         packages.set(name, (packages.get(name) ?? 0) + file.size);
-        if (/\.(node|so|dylib|dll|exe|metal|gguf)$/.test(file.path) && !file.unpacked) problems.push(`${file.path}: native code inside app.asar (must be unpacked)`);
+        if (/\.(node|so|dylib|dll|exe|metal|gguf)$/.test(file.path) && !file.unpacked)
+            problems.push(`${file.path}: native code inside app.asar (must be unpacked)`);
         if (/^node_modules\/node-llama-cpp\/llama\/(gitRelease\.bundle|llama\.cpp\/|localBuilds\/)/.test(file.path)) {
             problems.push(`${file.path}: llama.cpp sources or local builds (the app only loads prebuilt binaries)`);
         }
         if (/\.map$/.test(file.path)) problems.push(`${file.path}: a source map`);
     }
     for (const file of listing.files) {
-        if (/^resources\/models\//.test(file.path) && !file.unpacked) problems.push(`${file.path}: the demo pair must be unpacked (llama.cpp reads it from disk)`);
+        if (/^resources\/models\//.test(file.path) && !file.unpacked)
+            problems.push(`${file.path}: the demo pair must be unpacked (llama.cpp reads it from disk)`);
         for (const native of nativeModules) {
             if (file.path.startsWith(`node_modules/${native}/`) && !file.unpacked) problems.push(`${file.path}: ${native} must be unpacked`);
         }
-        if (file.path.startsWith("node_modules/@node-llama-cpp/") && !file.unpacked) problems.push(`${file.path}: llama.cpp binaries must be unpacked`);
+        if (file.path.startsWith("node_modules/@node-llama-cpp/") && !file.unpacked)
+            problems.push(`${file.path}: llama.cpp binaries must be unpacked`);
     }
     if (!listing.files.some((file) => /^node_modules\/better-sqlite3\/build\/Release\/better_sqlite3\.node$/.test(file.path) && file.unpacked)) {
         problems.push("node_modules/better-sqlite3/build/Release/better_sqlite3.node: missing or not unpacked");
@@ -177,7 +181,8 @@ export function checkPackage(listing: PackageListing, expect: PackageExpectation
 
     const own = targetWords(expect.os, expect.arch);
     const llamaBinaries = [...packages.keys()].filter((name) => name.startsWith("@node-llama-cpp/"));
-    if (llamaBinaries.length === 0) problems.push(`no llama.cpp binaries for ${expect.os}-${expect.arch} (@node-llama-cpp/${expect.os}-${expect.arch}*)`);
+    if (llamaBinaries.length === 0)
+        problems.push(`no llama.cpp binaries for ${expect.os}-${expect.arch} (@node-llama-cpp/${expect.os}-${expect.arch}*)`);
     for (const name of packages.keys()) {
         const devTool = devTools.find((tool) => matchesName(name, tool));
         if (devTool != null) problems.push(`${name}: a build or development tool`);
@@ -187,10 +192,21 @@ export function checkPackage(listing: PackageListing, expect: PackageExpectation
         const word = platformWord.exec(name)?.[1];
         if (word != null && !own.includes(word)) problems.push(`${name}: binaries for another platform (${word}; this package is ${own[0]})`);
     }
-    const betterSqlite = path.join(listing.resourcesDir, "app.asar.unpacked", "node_modules", "better-sqlite3", "build", "Release", "better_sqlite3.node");
+    const betterSqlite = path.join(
+        listing.resourcesDir,
+        "app.asar.unpacked",
+        "node_modules",
+        "better-sqlite3",
+        "build",
+        "Release",
+        "better_sqlite3.node"
+    );
     if (expect.electronAbi != null && existsSync(betterSqlite)) {
         const abi = nativeAbiOf(betterSqlite);
-        if (abi !== expect.electronAbi) problems.push(`better-sqlite3 is built for ABI ${abi ?? "unknown"}, Electron needs ${expect.electronAbi} (rebuild: npx electron-builder install-app-deps)`);
+        if (abi !== expect.electronAbi)
+            problems.push(
+                `better-sqlite3 is built for ABI ${abi ?? "unknown"}, Electron needs ${expect.electronAbi} (rebuild: npx electron-builder install-app-deps)`
+            );
     }
     const appBytes = listing.asarBytes + listing.unpackedBytes;
     if (appBytes > expect.maxAppBytes) problems.push(`the app holds ${megabytes(appBytes)}, more than the ${megabytes(expect.maxAppBytes)} allowed`);

@@ -29,7 +29,13 @@ let packed: Promise<{pack: PackResult; listing: PackageListing; problems: string
 /** Packs once for every test in this file; the app's files extracted to appDir (app.asar and app.asar.unpacked together). */
 function packOnce() {
     packed ??= (async () => {
-        const pack = await packApp({targets: ["--linux", "dir"], standIn: true, npmRebuild: false, outputDir: path.join(workDir, "out"), quiet: true});
+        const pack = await packApp({
+            targets: ["--linux", "dir"],
+            standIn: true,
+            npmRebuild: false,
+            outputDir: path.join(workDir, "out"),
+            quiet: true
+        });
         const {listing, problems, report} = inspectPack(pack.appOutDir, pack, {electronAbi: null});
         for (const line of report) console.log(`# ${line}`);
         const appDir = path.join(workDir, "app");
@@ -43,7 +49,8 @@ test("the package holds the built app, the demo pair and the native modules' run
     const {listing, problems} = await packOnce();
     assert.deepEqual(problems, []);
     const paths = new Set(listing.files.map((file) => file.path));
-    for (const entry of ["dist/electron/main.mjs", "dist/electron/preload.cjs", "dist/electron/engine.mjs", "dist/renderer/index.html"]) assert.ok(paths.has(entry), entry);
+    for (const entry of ["dist/electron/main.mjs", "dist/electron/preload.cjs", "dist/electron/engine.mjs", "dist/renderer/index.html"])
+        assert.ok(paths.has(entry), entry);
     assert.ok(listing.files.some((file) => file.path.startsWith(`node_modules/@node-llama-cpp/linux-${process.arch}/`) && file.unpacked));
     assert.ok(listing.files.some((file) => file.path.startsWith("resources/models/") && file.path.endsWith(".gguf") && file.unpacked));
 });
@@ -112,50 +119,66 @@ test("the packed bundles import only the native modules, and those resolve insid
     db.close();
 });
 
-test("the packed engine loads the packed demo pair and generates, under plain Node with only the package's modules", {skip, timeout: 600_000}, async () => {
-    const {appDir} = await packOnce();
-    const models = path.join(appDir, "resources", "models");
-    const expertPath = path.join(models, "stories260K.gguf");
-    const amateurPath = path.join(models, "stories260K-L4-earlyexit.gguf");
-    assert.ok(existsSync(expertPath) && existsSync(amateurPath), "the demo pair is in the package");
-    const child = fork(path.join(appDir, "dist", "electron", "engine.mjs"), [], {
-        cwd: workDir,
-        execArgv: [],
-        serialization: "advanced",
-        stdio: ["ignore", "ignore", "pipe", "ipc"]
-    });
-    let stderr = "";
-    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    try {
-        const result = await new Promise<{text: string; generatedTokens: number; backend: string}>((resolve, reject) => {
-            let text = "";
-            let backend = "";
-            child.on("exit", (code, signal) => reject(new Error(`the engine exited (${code ?? signal}): ${stderr.trim()}`)));
-            child.on("message", (raw) => {
-                const message = raw as {type: string; request?: string; text?: string; message?: string; result?: {backend?: string; stats?: {generatedTokens: number}}};
-                if (message.type === "hello") {
-                    child.send({type: "load", id: 1, expertPath, amateurPath, options: {threads: 1, cpu: true, contextSize: 256, topK: 64, exact: false}});
-                } else if (message.type === "done" && message.request === "load") {
-                    backend = message.result!.backend!;
-                    child.send({
-                        type: "generate",
-                        id: 2,
-                        messages: [{role: "user", text: "Once upon a time"}],
-                        params: {mode: "scd", temperature: 0, alpha: 0.1, beta: 0.5, gamma: 2, maxTokens: 8, seed: 1}
-                    });
-                } else if (message.type === "tokens") {
-                    text += message.text!;
-                } else if (message.type === "done" && message.request === "generate") {
-                    resolve({text, generatedTokens: message.result!.stats!.generatedTokens, backend});
-                } else if (message.type === "error") {
-                    reject(new Error(`the engine refused: ${message.message}`));
-                }
-            });
+test(
+    "the packed engine loads the packed demo pair and generates, under plain Node with only the package's modules",
+    {skip, timeout: 600_000},
+    async () => {
+        const {appDir} = await packOnce();
+        const models = path.join(appDir, "resources", "models");
+        const expertPath = path.join(models, "stories260K.gguf");
+        const amateurPath = path.join(models, "stories260K-L4-earlyexit.gguf");
+        assert.ok(existsSync(expertPath) && existsSync(amateurPath), "the demo pair is in the package");
+        const child = fork(path.join(appDir, "dist", "electron", "engine.mjs"), [], {
+            cwd: workDir,
+            execArgv: [],
+            serialization: "advanced",
+            stdio: ["ignore", "ignore", "pipe", "ipc"]
         });
-        assert.equal(result.backend, "CPU");
-        assert.equal(result.generatedTokens, 8);
-        assert.ok(result.text.trim().length > 0, "the answer has text");
-    } finally {
-        child.kill();
+        let stderr = "";
+        child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        try {
+            const result = await new Promise<{text: string; generatedTokens: number; backend: string}>((resolve, reject) => {
+                let text = "";
+                let backend = "";
+                child.on("exit", (code, signal) => reject(new Error(`the engine exited (${code ?? signal}): ${stderr.trim()}`)));
+                child.on("message", (raw) => {
+                    const message = raw as {
+                        type: string;
+                        request?: string;
+                        text?: string;
+                        message?: string;
+                        result?: {backend?: string; stats?: {generatedTokens: number}};
+                    };
+                    if (message.type === "hello") {
+                        child.send({
+                            type: "load",
+                            id: 1,
+                            expertPath,
+                            amateurPath,
+                            options: {threads: 1, cpu: true, contextSize: 256, topK: 64, exact: false}
+                        });
+                    } else if (message.type === "done" && message.request === "load") {
+                        backend = message.result!.backend!;
+                        child.send({
+                            type: "generate",
+                            id: 2,
+                            messages: [{role: "user", text: "Once upon a time"}],
+                            params: {mode: "scd", temperature: 0, alpha: 0.1, beta: 0.5, gamma: 2, maxTokens: 8, seed: 1}
+                        });
+                    } else if (message.type === "tokens") {
+                        text += message.text!;
+                    } else if (message.type === "done" && message.request === "generate") {
+                        resolve({text, generatedTokens: message.result!.stats!.generatedTokens, backend});
+                    } else if (message.type === "error") {
+                        reject(new Error(`the engine refused: ${message.message}`));
+                    }
+                });
+            });
+            assert.equal(result.backend, "CPU");
+            assert.equal(result.generatedTokens, 8);
+            assert.ok(result.text.trim().length > 0, "the answer has text");
+        } finally {
+            child.kill();
+        }
     }
-});
+);
