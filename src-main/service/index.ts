@@ -29,11 +29,6 @@ export type ServiceOptions = {
     readonly threads?: number;
     /** Force the CPU whatever the settings say (tests, machines with a broken GPU driver). */
     readonly cpu?: boolean;
-    /**
-     * Tests only: let model files the header preflight refuses reach llama.cpp (in the engine process), to
-     * prove that a llama.cpp abort leaves the app serving. Never set in the app.
-     */
-    readonly unsafeSkipPreflight?: boolean;
 };
 
 export async function createService(options: ServiceOptions): Promise<TandemService> {
@@ -51,8 +46,7 @@ export async function createService(options: ServiceOptions): Promise<TandemServ
         supervisor,
         demoModelsDir: path.resolve(options.demoModelsDir),
         modelsDirs: options.modelsDirs.map((dir) => path.resolve(dir)),
-        loadDefaults: {...(options.threads != null ? {threads: options.threads} : {}), ...(options.cpu != null ? {cpu: options.cpu} : {})},
-        skipPreflight: options.unsafeSkipPreflight === true
+        loadDefaults: {...(options.threads != null ? {threads: options.threads} : {}), ...(options.cpu != null ? {cpu: options.cpu} : {})}
     });
     return service;
 }

@@ -43,8 +43,6 @@ export type ServiceParts = {
     readonly demoModelsDir: string;
     readonly modelsDirs: readonly string[];
     readonly loadDefaults: LoadDefaults;
-    /** Tests only: see ServiceOptions.unsafeSkipPreflight. */
-    readonly skipPreflight?: boolean;
 };
 
 export const DEFAULT_TITLE = "New chat";
@@ -79,7 +77,7 @@ export class Service implements TandemService {
     private chosenPair: PairRef | null = null;
 
     constructor(private readonly parts: ServiceParts) {
-        this.pairs = new PairHost(parts.supervisor, parts.store, () => this.emitStatus(), parts.skipPreflight ?? false);
+        this.pairs = new PairHost(parts.supervisor, parts.store, () => this.emitStatus());
     }
 
     /** The supervisor's crash callback lands here (see createService). */
