@@ -4,7 +4,7 @@
  * against what the app needs (docs/packaging.md). Used by the packaging test and by `node scripts/pack.mjs`
  * (and the release workflow) after every pack.
  */
-import {existsSync, readdirSync, readFileSync, statSync} from "node:fs";
+import {existsSync, lstatSync, readdirSync, readFileSync, statSync} from "node:fs";
 import path from "node:path";
 import asar from "@electron/asar";
 
@@ -90,7 +90,8 @@ function folderBytes(dir: string, skip: ReadonlySet<string> = new Set()): number
     for (const name of readdirSync(dir)) {
         const file = path.join(dir, name);
         if (skip.has(file)) continue;
-        const stat = statSync(file, {throwIfNoEntry: false});
+        // lstat: links (a macOS framework's Versions/Current) count once, as the link itself.
+        const stat = lstatSync(file, {throwIfNoEntry: false});
         if (stat == null) continue;
         total += stat.isDirectory() ? folderBytes(file, skip) : stat.size;
     }
