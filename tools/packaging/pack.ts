@@ -5,7 +5,7 @@
  * is what the packaging test reads. Entry point: `node scripts/pack.mjs` (docs/packaging.md).
  */
 import {spawnSync} from "node:child_process";
-import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from "node:fs";
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import path from "node:path";
 import {buildElectron, repoRoot} from "../../src-main/electron/build.ts";
@@ -115,12 +115,18 @@ export async function packApp(options: PackOptions): Promise<PackResult> {
         "never",
         `-c.directories.output=${outputDir}`
     ];
+    let standInDir: string | null = null;
     if (options.standIn === true) {
         if (os !== "linux") throw new Error("the stand-in Electron has the Linux layout: pack --linux with it");
-        args.push(`-c.electronDist=${makeStandInElectron(electronVersion)}`, `-c.electronVersion=${electronVersion}`);
+        standInDir = makeStandInElectron(electronVersion);
+        args.push(`-c.electronDist=${standInDir}`, `-c.electronVersion=${electronVersion}`);
     }
     if (options.npmRebuild != null) args.push(`-c.npmRebuild=${options.npmRebuild}`);
-    run(process.execPath, args, quiet);
+    try {
+        run(process.execPath, args, quiet);
+    } finally {
+        if (standInDir != null) rmSync(standInDir, {recursive: true, force: true});
+    }
     return {outputDir, appOutDir: findAppOutDir(outputDir, os, arch), electronVersion, os, arch};
 }
 
