@@ -19,11 +19,6 @@ export type EngineLoadOptions = {
     readonly contextSize: number;
     readonly topK: number;
     readonly exact: boolean;
-    /**
-     * Tests only: hand each file to llama.cpp before the header preflight can refuse it, to prove that a
-     * llama.cpp abort takes down only the engine process (the preflight catches every file known to abort).
-     */
-    readonly skipPreflight?: boolean;
 };
 
 export type EngineRequest =

@@ -6,7 +6,7 @@
  */
 import type {Backend} from "../../src-shared/index.ts";
 import {InvalidPromptError, PromptTooLongError, type Token} from "../engine/index.ts";
-import {chatPrompt, getRuntime, hasChatTemplate, loadModelPair, rawPrompt, type FormattedPrompt, type ModelPair} from "../models/runtime/index.ts";
+import {chatPrompt, hasChatTemplate, loadModelPair, rawPrompt, type FormattedPrompt, type ModelPair} from "../models/runtime/index.ts";
 import {GgufError, IncompatiblePairError} from "../models/header/index.ts";
 import type {EngineChatMessage, EngineErrorKind, EngineReply, EngineRequest, EngineRequestType, EngineResults, LoadResult} from "./engineProtocol.ts";
 import {fitHistory, rawTranscript} from "./promptPlan.ts";
@@ -84,11 +84,6 @@ export class EngineWorker {
         await this.unload();
         this.send({type: "progress", id: request.id, progress: 0});
         const {options} = request;
-        if (options.skipPreflight === true) {
-            // Tests only (see EngineLoadOptions): llama.cpp itself, with no header check before it.
-            const llama = await getRuntime(options.cpu ? false : "auto", 2 * (options.threads ?? 1));
-            for (const modelPath of [request.expertPath, request.amateurPath]) await (await llama.loadModel({modelPath})).dispose();
-        }
         const pair = await loadModelPair({
             expertPath: request.expertPath,
             amateurPath: request.amateurPath,

@@ -32,11 +32,6 @@ export type ServiceOptions = {
     /** Force the CPU whatever the settings say (tests, machines with a broken GPU driver). */
     readonly cpu?: boolean;
     /**
-     * Tests only: let model files the header preflight refuses reach llama.cpp (in the engine process), to
-     * prove that a llama.cpp abort leaves the app serving. Never set in the app.
-     */
-    readonly unsafeSkipPreflight?: boolean;
-    /**
      * Leave answers marked "streaming" as they are (tandem serve: the app may be running on the same data
      * folder, and its answer in progress is not this process's to mark interrupted).
      */
@@ -58,8 +53,7 @@ export async function createService(options: ServiceOptions): Promise<TandemServ
         supervisor,
         demoModelsDir: path.resolve(options.demoModelsDir),
         modelsDirs: options.modelsDirs.map((dir) => path.resolve(dir)),
-        loadDefaults: {...(options.threads != null ? {threads: options.threads} : {}), ...(options.cpu != null ? {cpu: options.cpu} : {})},
-        skipPreflight: options.unsafeSkipPreflight === true
+        loadDefaults: {...(options.threads != null ? {threads: options.threads} : {}), ...(options.cpu != null ? {cpu: options.cpu} : {})}
     });
     return service;
 }

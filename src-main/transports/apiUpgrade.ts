@@ -32,9 +32,15 @@ export type ApiUpgrade = {
     close(): Promise<void>;
 };
 
-/** `port()` is the server's own port (known once it listens). */
-export function apiUpgrade(options: {service: ServableService; token: string; port: () => number; log: (line: string) => void}): ApiUpgrade {
-    const {log} = options;
+/** `port()` is the server's own port (known once it listens); refusals go to `logRefusal` (rate-limited by the caller). */
+export function apiUpgrade(options: {
+    service: ServableService;
+    token: string;
+    port: () => number;
+    log: (line: string) => void;
+    logRefusal: (line: string) => void;
+}): ApiUpgrade {
+    const {log, logRefusal} = options;
     const served = new Set<ServedChannel>();
     const wss = new WebSocketServer({noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: true});
     return {
@@ -43,7 +49,7 @@ export function apiUpgrade(options: {service: ServableService; token: string; po
             const url = new URL(request.url ?? "/", "http://127.0.0.1");
             const host = request.headers.host;
             if (!hostAllowed(host, port)) {
-                log(`refused a WebSocket for host ${JSON.stringify(host ?? "")}`);
+                logRefusal(`refused a WebSocket for host ${JSON.stringify(host ?? "")}`);
                 refuseUpgrade(socket, 403, "Forbidden", "This server answers only to 127.0.0.1 and localhost on its own port.");
                 return;
             }
@@ -52,18 +58,18 @@ export function apiUpgrade(options: {service: ServableService; token: string; po
                 return;
             }
             if (!originAllowed(request.headers.origin, host, port)) {
-                log(`refused a WebSocket from origin ${JSON.stringify(request.headers.origin ?? "")}`);
+                logRefusal(`refused a WebSocket from origin ${JSON.stringify(request.headers.origin ?? "")}`);
                 refuseUpgrade(socket, 403, "Forbidden", "The API accepts connections only from pages this server served.");
                 return;
             }
             if (!tokenMatches(url.searchParams.get("token"), options.token)) {
-                log("refused a WebSocket with a missing or wrong token");
+                logRefusal("refused a WebSocket with a missing or wrong token");
                 refuseUpgrade(socket, 401, "Unauthorized", "The API needs this launch's token: open the address Tandem printed.");
                 return;
             }
             wss.handleUpgrade(request, socket, head, (ws) => {
-                const channel = webSocketChannel(ws as unknown as SocketLike, {onUnreadable: (why) => log(`dropped ${why}`)});
-                const connection = serveApi(options.service, channel, {log});
+                const channel = webSocketChannel(ws as unknown as SocketLike, {onUnreadable: (why) => logRefusal(`dropped ${why}`)});
+                const connection = serveApi(options.service, channel, {log, logRefusal});
                 served.add(connection);
                 ws.on("close", () => served.delete(connection));
                 ws.on("error", (error) => log(`WebSocket error: ${error.message}`));

@@ -7,6 +7,7 @@
 import {createServer} from "node:http";
 import type {ServableService} from "./serveApi.ts";
 import {apiUpgrade} from "./apiUpgrade.ts";
+import {limitedLog, type LogLimit} from "./limitedLog.ts";
 import {sendText, serveStatic} from "./staticFiles.ts";
 import {hostAllowed, LISTEN_HOST} from "./webSecurity.ts";
 
@@ -19,8 +20,10 @@ export type WebServerOptions = {
     readonly token: string;
     /** 0 picks a free port. */
     readonly port: number;
-    /** One line per refused request or unexpected failure; default: nowhere. */
+    /** One line per unexpected failure, and per refused request up to refusalLogLimit; default: nowhere. */
     readonly log?: (line: string) => void;
+    /** How many refused requests are logged (default: 10 a minute, then one line with the count left out). */
+    readonly refusalLogLimit?: LogLimit;
 };
 
 export type WebServer = {
@@ -36,12 +39,14 @@ export type WebServer = {
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
     const log = options.log ?? (() => {});
+    /** Anyone on this machine can make requests be refused: those lines are rate-limited (limitedLog.ts). */
+    const logRefusal = limitedLog(log, options.refusalLogLimit);
     let port = options.port;
-    const api = apiUpgrade({service: options.service, token: options.token, port: () => port, log});
+    const api = apiUpgrade({service: options.service, token: options.token, port: () => port, log, logRefusal});
 
     const server = createServer((request, response) => {
         if (!hostAllowed(request.headers.host, port)) {
-            log(`refused a request for host ${JSON.stringify(request.headers.host ?? "")}`);
+            logRefusal(`refused a request for host ${JSON.stringify(request.headers.host ?? "")}`);
             sendText(response, 403, "This server answers only to 127.0.0.1 and localhost on its own port.", port);
             return;
         }
@@ -78,6 +83,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         url: `${origin}/#token=${options.token}`,
         connectionCount: () => api.connectionCount(),
         async close() {
+            logRefusal.flush();
             await api.close();
             server.closeAllConnections();
             await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -68,14 +68,14 @@ test("--help lists every flag of the option table with its range and default", (
     assert.ok(optionsInScope("decoding").length > 0);
 });
 
-test("the README's tandem generate section is the --help output", () => {
-    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+test("docs/cli.md's tandem generate section is the --help output", () => {
+    const readme = readFileSync(new URL("../../../docs/cli.md", import.meta.url), "utf8");
     const quoted = generateHelp
         .trimEnd()
         .split("\n")
         .map((line) => (line === "" ? "" : `    ${line}`))
         .join("\n");
-    assert.ok(readme.includes(quoted), "README.md must quote `tandem generate --help` as an indented block:\n" + quoted);
+    assert.ok(readme.includes(quoted), "docs/cli.md must quote `tandem generate --help` as an indented block:\n" + quoted);
 });
 
 test("tandem serve --help lists the server's address, port and key, and the request defaults, from the option table", () => {
