@@ -16,6 +16,7 @@ import {
     type MessageStats
 } from "../../src-shared/index.ts";
 import type {Connection} from "../transport/index.ts";
+import {cannedLibrary} from "./cannedLibrary.ts";
 
 const now = Date.now();
 const iso = (minutesAgo: number): string => new Date(now - minutesAgo * 60_000).toISOString();
@@ -197,6 +198,7 @@ export function cannedConnection(scenario: string): Connection {
     };
 
     const api: ServiceApi = {
+        ...cannedLibrary(),
         getStatus: async () => statusFor(scenario),
         listModels: async () => models,
         checkPair: async (p): Promise<CompatibilityCheck> =>
