@@ -109,7 +109,7 @@ export function sourceStateText(source: LibrarySource): string {
         case "scanning":
             return "scanning…";
         case "missing":
-            return "folder not found";
+            return source.kind === "downloads" ? "nothing downloaded yet" : "folder not found";
         case "error":
             return source.problem ?? "cannot be read";
         case "off":

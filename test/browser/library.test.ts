@@ -77,7 +77,8 @@ test("a folder added by its path: every model in its row with its facts, the bad
 
     await page.getByTestId("add-folder-input").fill(folder);
     await page.getByTestId("add-folder-button").click();
-    const story = page.getByTestId("model-row").filter({hasText: "stories260K.gguf"}).filter({hasText: "my models"});
+    // The folder's copy of a demo model is the same model: one row, found in both sources.
+    const story = page.getByTestId("model-row").filter({hasText: "stories260K.gguf"}).filter({hasText: "Models folder"});
     await story.waitFor({timeout: 30_000});
     const facts = (await story.innerText()).replace(/\s+/g, " ");
     for (const expected of [/architecture:? llama/, /parameters/, /quantization/, /file size/, /vocabulary:? 512/, /context/, /chat template:? no/]) {
@@ -91,8 +92,11 @@ test("a folder added by its path: every model in its row with its facts, the bad
 });
 
 test("an incompatible pair is explained rule by rule, and cannot be loaded", {timeout: 60_000}, async () => {
-    const expertPath = path.join(folder, "stories260K.gguf");
-    await page.getByTestId("expert-select").selectOption(expertPath);
+    await page
+        .getByTestId("model-row")
+        .filter({hasText: "stories260K.gguf"})
+        .getByRole("button", {name: /as the expert/})
+        .click();
     await page.getByTestId("amateur-select").selectOption(path.join(folder, "llama-2-tiny-random.gguf"));
     const verdict = page.getByTestId("pair-verdict");
     await verdict.filter({hasText: "cannot work as a pair"}).waitFor({timeout: 30_000});
@@ -108,8 +112,16 @@ test("a download from the Hub stand-in shows its progress bar, then the model is
     await page.getByTestId("download-button").click();
     const progress = page.getByTestId("download-progress");
     await progress.waitFor({timeout: 30_000});
-    const line = await page.getByTestId("download-item").first().innerText();
-    assert.match(line, new RegExp(hubFile.replace(/\./g, "\\.")));
+    // While it runs: bytes of the total, speed and time left, under a bar that moves.
+    const item = page.getByTestId("download-item").first();
+    await item.filter({hasText: /B of .* · .*B\/s · .* left/}).waitFor({timeout: 30_000});
+    // The bar's value (1 once it is gone: the download finished).
+    const barValue = () => page.evaluate(() => document.querySelector<HTMLProgressElement>("[data-testid=download-progress]")?.value ?? 1);
+    const first = await barValue();
+    await page.waitForTimeout(700);
+    const later = await barValue();
+    assert.ok(later > first, `the bar moved: ${first} → ${later}`);
+    assert.match(await item.innerText(), new RegExp(hubFile.replace(/\./g, "\\.")));
     await page.getByTestId("download-item").filter({hasText: "now in the library"}).waitFor({timeout: 90_000});
     assert.ok(
         hub.requests.some((r) => r.url === `/${hubRepo}/resolve/main/${hubFile}`),

@@ -39,28 +39,36 @@ after(async () => {
     await serve?.stop();
 });
 
-/** Facts about the layout a person would notice first. */
-async function layout(page: Page) {
-    return page.evaluate(() => {
-        const box = (selector: string) => {
+type Box = {readonly x: number; readonly width: number; readonly height: number; readonly visible: boolean};
+type Layout = {
+    readonly scrollWidth: number;
+    readonly main: Box | null;
+    readonly composer: Box | null;
+    readonly sidebar: Box | null;
+    readonly answer: Box | null;
+};
+
+/**
+ * Facts about the layout a person would notice first. (A string, so the test runner's transform adds no helper
+ * names to the function the page runs.)
+ */
+async function layout(page: Page): Promise<Layout> {
+    return page.evaluate(`(() => {
+        const box = (selector) => {
             const el = document.querySelector(selector);
             if (el == null) return null;
             const r = el.getBoundingClientRect();
             const style = getComputedStyle(el);
-            return {
-                x: r.x,
-                width: r.width,
-                height: r.height,
-                visible: style.display !== "none" && style.visibility !== "hidden" && r.width > 0 && r.right > 0
-            };
+            return {x: r.x, width: r.width, height: r.height, visible: style.display !== "none" && style.visibility !== "hidden" && r.width > 0 && r.right > 0};
         };
         return {
             scrollWidth: document.documentElement.scrollWidth,
+            main: box("main.main"),
             composer: box("[data-testid=composer]"),
             sidebar: box("aside.sidebar"),
             answer: box("[data-testid=message][data-role=assistant]")
         };
-    });
+    })()`);
 }
 
 for (const scheme of ["light", "dark"] as const) {
@@ -73,13 +81,16 @@ for (const scheme of ["light", "dark"] as const) {
                 await answersOn(page).last().getByTestId("message-stats").waitFor({timeout: 30_000});
                 const facts = await layout(page);
                 assert.ok(facts.scrollWidth <= width, `no sideways scrolling: ${facts.scrollWidth} > ${width}`);
+                // The chat column takes the main area (up to its reading width), beside the sidebar or alone.
+                const main = facts.main?.width ?? 0;
+                assert.ok(width < 760 ? main === width : main >= width - 280, `main area ${main} px wide at ${width}`);
                 assert.ok(
-                    facts.composer != null && facts.composer.width >= Math.min(width - 140, 600),
-                    `message box ${facts.composer?.width} px wide at ${width}`
+                    facts.composer != null && facts.composer.width >= Math.min(main - 140, 600),
+                    `message box ${facts.composer?.width} px wide in a ${main} px main area`
                 );
                 assert.ok(
-                    facts.answer != null && facts.answer.width >= Math.min(width - 48, 500),
-                    `answer ${facts.answer?.width} px wide at ${width}`
+                    facts.answer != null && facts.answer.width >= Math.min(main - 48, 500),
+                    `answer ${facts.answer?.width} px wide in a ${main} px main area`
                 );
                 const narrow = width < 760;
                 assert.equal(facts.sidebar?.visible ?? false, !narrow, "the sidebar shows beside the chat only when wide");
