@@ -186,10 +186,25 @@ export class Service implements TandemService {
         return stored(() => this.parts.store.listConversations());
     }
 
+    /**
+     * A new chat. Without a title (the "New chat" button) an untouched one is reused if there is one (the
+     * default title, no settings of its own, no messages), brought to the top with the loaded pair, so repeated
+     * clicks leave one empty chat in the list, not one per click.
+     */
     async createConversation(request: {title?: string}): Promise<Conversation> {
-        const conversation = stored(() =>
-            this.parts.store.createConversation({title: request.title ?? DEFAULT_TITLE, pair: this.pairs.loaded?.pair ?? null})
-        );
+        const pair = this.pairs.loaded?.pair ?? null;
+        const conversation = stored(() => {
+            const store = this.parts.store;
+            const empty =
+                request.title == null
+                    ? store
+                          .listConversations()
+                          .find((c) => c.title === DEFAULT_TITLE && Object.keys(c.overrides).length === 0 && store.listMessages(c.id).length === 0)
+                    : undefined;
+            return empty != null
+                ? store.setConversationPair(empty.id, pair)
+                : store.createConversation({title: request.title ?? DEFAULT_TITLE, pair});
+        });
         this.emit({type: "conversations"});
         return conversation;
     }

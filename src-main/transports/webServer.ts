@@ -7,6 +7,7 @@ import {readFile, stat} from "node:fs/promises";
 import {createServer, type IncomingMessage, type ServerResponse} from "node:http";
 import type {Duplex} from "node:stream";
 import {WebSocketServer} from "ws";
+import {limitedLog, type LogLimit} from "./limitedLog.ts";
 import {serveApi, type ServableService, type ServedChannel} from "./serveApi.ts";
 import {webSocketChannel, type SocketLike} from "../../src-shared/index.ts";
 import {contentSecurityPolicy, contentTypeFor, hostAllowed, LISTEN_HOST, originAllowed, staticFilePath, tokenMatches} from "./webSecurity.ts";
@@ -22,8 +23,10 @@ export type WebServerOptions = {
     readonly token: string;
     /** 0 picks a free port. */
     readonly port: number;
-    /** One line per refused request or unexpected failure; default: nowhere. */
+    /** One line per unexpected failure, and per refused request up to refusalLogLimit; default: nowhere. */
     readonly log?: (line: string) => void;
+    /** How many refused requests are logged (default: 10 a minute, then one line with the count left out). */
+    readonly refusalLogLimit?: LogLimit;
 };
 
 export type WebServer = {
@@ -64,6 +67,8 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string, text: str
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
     const log = options.log ?? (() => {});
+    /** Anyone on this machine can make requests be refused: those lines are rate-limited (limitedLog.ts). */
+    const logRefusal = limitedLog(log, options.refusalLogLimit);
     let port = options.port;
     const served = new Set<ServedChannel>();
     const wss = new WebSocketServer({noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: true});
@@ -107,7 +112,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
     const server = createServer((request, response) => {
         if (!hostAllowed(request.headers.host, port)) {
-            log(`refused a request for host ${JSON.stringify(request.headers.host ?? "")}`);
+            logRefusal(`refused a request for host ${JSON.stringify(request.headers.host ?? "")}`);
             sendText(response, 403, "This server answers only to 127.0.0.1 and localhost on its own port.", port);
             return;
         }
@@ -122,7 +127,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         const url = new URL(request.url ?? "/", "http://127.0.0.1");
         const host = request.headers.host;
         if (!hostAllowed(host, port)) {
-            log(`refused a WebSocket for host ${JSON.stringify(host ?? "")}`);
+            logRefusal(`refused a WebSocket for host ${JSON.stringify(host ?? "")}`);
             refuseUpgrade(socket, 403, "Forbidden", "This server answers only to 127.0.0.1 and localhost on its own port.");
             return;
         }
@@ -131,18 +136,18 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
             return;
         }
         if (!originAllowed(request.headers.origin, host, port)) {
-            log(`refused a WebSocket from origin ${JSON.stringify(request.headers.origin ?? "")}`);
+            logRefusal(`refused a WebSocket from origin ${JSON.stringify(request.headers.origin ?? "")}`);
             refuseUpgrade(socket, 403, "Forbidden", "The API accepts connections only from pages this server served.");
             return;
         }
         if (!tokenMatches(url.searchParams.get("token"), options.token)) {
-            log("refused a WebSocket with a missing or wrong token");
+            logRefusal("refused a WebSocket with a missing or wrong token");
             refuseUpgrade(socket, 401, "Unauthorized", "The API needs this launch's token: open the address Tandem printed.");
             return;
         }
         wss.handleUpgrade(request, socket, head, (ws) => {
-            const channel = webSocketChannel(ws as unknown as SocketLike, {onUnreadable: (why) => log(`dropped ${why}`)});
-            const connection = serveApi(options.service, channel, {log});
+            const channel = webSocketChannel(ws as unknown as SocketLike, {onUnreadable: (why) => logRefusal(`dropped ${why}`)});
+            const connection = serveApi(options.service, channel, {log, logRefusal});
             served.add(connection);
             ws.on("close", () => served.delete(connection));
             ws.on("error", (error) => log(`WebSocket error: ${error.message}`));
@@ -173,6 +178,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         url: `${origin}/#token=${options.token}`,
         connectionCount: () => wss.clients.size,
         async close() {
+            logRefusal.flush();
             for (const connection of served) connection.close();
             for (const client of wss.clients) client.terminate();
             await new Promise<void>((resolve) => wss.close(() => resolve()));
