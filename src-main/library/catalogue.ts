@@ -55,10 +55,16 @@ export function hfUri(file: File): string {
  * The catalogue for this machine: sizes, a memory need (the file sizes: the weights are the files; the
  * context's cache comes on top, so it is a lower bound) and whether that fits, and which files are already here.
  */
-export function catalogueEntries(machine: MachineMemory, installed: (fileName: string) => string | null): CatalogueEntry[] {
+export function catalogueEntries(machine: MachineMemory, installed: (fileName: string, uri: string) => string | null): CatalogueEntry[] {
     return cataloguePairs.map((pair) => {
         const downloadBytes = pair.expert.sizeBytes != null && pair.amateur.sizeBytes != null ? pair.expert.sizeBytes + pair.amateur.sizeBytes : null;
-        const file = (f: File) => ({uri: hfUri(f), repo: f.repo, fileName: f.fileName, sizeBytes: f.sizeBytes, installedPath: installed(f.fileName)});
+        const file = (f: File) => ({
+            uri: hfUri(f),
+            repo: f.repo,
+            fileName: f.fileName,
+            sizeBytes: f.sizeBytes,
+            installedPath: installed(f.fileName, hfUri(f))
+        });
         return {
             id: pair.id,
             title: pair.title,

@@ -206,7 +206,7 @@ export class Library {
     }
 
     async addFolder(folder: string): Promise<LibrarySource> {
-        const dir = path.resolve(folder);
+        const dir = this.userPath(folder);
         await checkFolder(dir);
         this.options.rows.addModelFolder(dir);
         this.options.rows.setSourceEnabled(`folder:${dir}`, true);
@@ -223,7 +223,7 @@ export class Library {
     }
 
     async addFile(file: string): Promise<LibraryModel> {
-        const resolved = path.resolve(file);
+        const resolved = this.userPath(file);
         await checkModelFile(resolved);
         this.options.rows.addModelFile(resolved);
         await this.scan();
@@ -238,6 +238,15 @@ export class Library {
         if (!this.options.rows.listModelFiles().includes(resolved)) throw new LibraryError(`${resolved} is not one of the files you opened`);
         this.options.rows.removeModelFile(resolved);
         await this.scan();
+    }
+
+    /** A path typed by the user: "~" is their home; anything else must be absolute (the service's working folder means nothing to them). */
+    private userPath(typed: string): string {
+        const text = typed.trim();
+        if (text === "~" || text.startsWith("~/")) return path.join(this.cacheEnv.home, text.slice(1));
+        if (!path.isAbsolute(text))
+            throw new LibraryError(`${text} is not an absolute path: give the whole path, starting with / (or ~ for your home folder)`);
+        return path.resolve(text);
     }
 
     async setSourceEnabled(id: string, enabled: boolean): Promise<LibrarySource> {
@@ -491,12 +500,22 @@ export class Library {
         return estimatePairFit(pair, expert.memory!, amateur.memory!, contextSize, await machineMemory());
     }
 
+    /**
+     * The catalogue with what is already here: a usable model under the file's Hub name, or a finished download of
+     * the entry's URI (node-llama-cpp saves hf: downloads as hf_<user>_…, so the name alone would miss it).
+     */
     async catalogue(): Promise<CatalogueEntry[]> {
-        const byName = new Map<string, string>();
+        const usable = new Map<string, string>();
         for (const entry of this.entries) {
-            if (entry.model.problem == null) byName.set(path.basename(entry.model.path), entry.model.path);
+            if (entry.model.problem == null) usable.set(path.basename(entry.model.path), entry.model.path);
         }
-        return catalogueEntries(await machineMemory(), (fileName) => byName.get(fileName) ?? null);
+        const downloaded = new Map<string, string>();
+        for (const download of this.downloads.list()) {
+            if (download.state === "done" && download.modelPath != null && usable.has(path.basename(download.modelPath))) {
+                downloaded.set(download.uri, download.modelPath);
+            }
+        }
+        return catalogueEntries(await machineMemory(), (fileName, uri) => usable.get(fileName) ?? downloaded.get(uri) ?? null);
     }
 
     /** The models in the older ModelEntry shape (listModels). */

@@ -55,7 +55,7 @@ export function formatParameterCount(count: number): string {
     for (const [scale, unit] of units) {
         if (count >= scale) {
             const value = count / scale;
-            return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1).replace(/\.0$/, "") : value.toFixed(1).replace(/\.0$/, "")}${unit}`;
+            return `${value >= 100 ? value.toFixed(0) : value.toFixed(1).replace(/\.0$/, "")}${unit}`;
         }
     }
     return String(count);

@@ -13,7 +13,7 @@ import {mkdir, mkdtemp, readdir, stat} from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import test from "node:test";
-import type {Download, Library, LibraryEvent} from "../../../src-main/library/index.ts";
+import {cataloguePairs, type Download, type Library, type LibraryEvent} from "../../../src-main/library/index.ts";
 import {deriveHeavyExpert} from "../../../tools/fixtures/heavyExpert.ts";
 import {HubStandIn} from "./hubStandIn.ts";
 import {MemoryRows, sharedModel, tempDir, testLibrary} from "./libraryFixtures.ts";
@@ -168,6 +168,27 @@ test("a plain URL downloads; an hf: file path too", async () => {
         [byPath.id, plain.id],
         "newest first"
     );
+    await library.close();
+});
+
+test("a recommended pair's file, downloaded (from the stand-in), shows as installed in the catalogue", async () => {
+    await using temp = await tempDir("dl-catalogue");
+    const entry = cataloguePairs.find((p) => p.id === "llama-3.2-3b+1b")!;
+    // The stand-in serves a shared model under the catalogue's Hub name: no real Llama file is reachable here.
+    await using hub = await new HubStandIn({
+        repos: {[entry.amateur.repo]: {files: {[entry.amateur.fileName]: sharedModel("stories260K-L3-earlyexit.gguf")}}}
+    }).start();
+    const {library, events} = testLibrary(temp.dir);
+    await settings(library, hub);
+    const before = (await library.catalogue()).find((e) => e.id === entry.id)!;
+    assert.equal(before.amateur.installedPath, null);
+    const download = await library.startDownload(before.amateur.uri);
+    const done = await waitFor(events, download.id, (d) => d.state === "done" || d.state === "failed");
+    assert.equal(done.state, "done", done.error);
+    await waitForModel(library, done.fileName!);
+    const after = (await library.catalogue()).find((e) => e.id === entry.id)!;
+    assert.equal(after.amateur.installedPath, done.modelPath);
+    assert.equal(after.expert.installedPath, null);
     await library.close();
 });
 

@@ -5,7 +5,8 @@
  * header, every bad one listed with its reason in words, nothing thrown.
  */
 import assert from "node:assert/strict";
-import {copyFile, mkdir, readFile, symlink, truncate, writeFile} from "node:fs/promises";
+import {readFileSync} from "node:fs";
+import {copyFile, mkdir, readFile, rm, symlink, truncate, writeFile} from "node:fs/promises";
 import path from "node:path";
 import test from "node:test";
 import {sharedModel, tempDir, testLibrary, writeSplitModel, MemoryRows} from "./libraryFixtures.ts";
@@ -25,7 +26,6 @@ test("a folder scan lists good models with their facts and bad files with their 
     await symlink(folder, path.join(folder, "other", "loop"));
     await writeSplitModel(sharedModel("stories260K.gguf"), folder, "story-split", 2);
     const broken = await writeSplitModel(sharedModel("stories260K-L3-earlyexit.gguf"), folder, "broken-split", 3);
-    const {rm} = await import("node:fs/promises");
     await rm(broken[1]!);
 
     const rows = new MemoryRows();
@@ -112,6 +112,35 @@ test("a model reached by two paths, or copied into two folders, is listed once",
     await library.close();
     assert.equal(snapshot.models.length, 1, snapshot.models.map((m) => m.path).join(", "));
     assert.deepEqual(snapshot.models[0]!.sourceIds, [`folder:${a}`, `folder:${b}`]);
+});
+
+test("a watched folder is rescanned when a model is added, renamed away or removed; reading headers loads no llama.cpp binding", async () => {
+    await using temp = await tempDir("watch");
+    const folder = path.join(temp.dir, "watched");
+    await mkdir(path.join(folder, "sub"), {recursive: true});
+    const rows = new MemoryRows();
+    rows.folders.push(folder);
+    const {library, events} = testLibrary(temp.dir, {rows, watch: true});
+    assert.deepEqual((await library.scan()).models, []);
+    const changed = async (since: number): Promise<void> => {
+        for (let i = 0; i < 200 && !events.slice(since).some((e) => e.type === "library"); i++) await new Promise((r) => setTimeout(r, 25));
+        while (library.isScanning) await new Promise((r) => setTimeout(r, 25));
+    };
+    let since = events.length;
+    await copyFile(sharedModel("stories260K-L4-earlyexit.gguf"), path.join(folder, "sub", "new-model.gguf"));
+    await changed(since);
+    assert.deepEqual(
+        library.snapshot().models.map((m) => m.fileName),
+        ["new-model.gguf"],
+        "a file added in a subfolder is found without a rescan request"
+    );
+    since = events.length;
+    await rm(path.join(folder, "sub", "new-model.gguf"));
+    await changed(since);
+    assert.deepEqual(library.snapshot().models, []);
+    await library.close();
+    const maps = readFileSync("/proc/self/maps", "utf8");
+    assert.doesNotMatch(maps, /llama-addon|libggml|libllama/, "node-llama-cpp's header reader ran without its native binding");
 });
 
 test("folders deeper than the limit are noted, not searched", async () => {
