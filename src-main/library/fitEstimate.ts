@@ -73,3 +73,50 @@ export function estimatePairFit(pair: PairRef, expert: MemoryFacts, amateur: Mem
         summary: `${need}; ${have}: ${says} (an estimate from the model headers: weights, KV cache and output buffers; GPU memory not checked).`
     };
 }
+
+/** node-llama-cpp's resolved figures for both models (from the engine process, where llama.cpp runs). */
+export type ResolverFit = {
+    readonly expert: {readonly ramBytes: number; readonly vramBytes: number};
+    readonly amateur: {readonly ramBytes: number; readonly vramBytes: number};
+    readonly gpu: string | false;
+    readonly vram: {readonly totalBytes: number; readonly freeBytes: number} | null;
+    readonly ram: {readonly totalBytes: number; readonly freeBytes: number};
+};
+
+/** The fit by node-llama-cpp's GgufInsights resolvers: RAM and VRAM each against this machine's free and total. */
+export function fitFromResolvers(pair: PairRef, contextSize: number, resolved: ResolverFit, machine: MachineMemory): FitEstimate {
+    const ramBytes = resolved.expert.ramBytes + resolved.amateur.ramBytes;
+    const vramBytes = resolved.expert.vramBytes + resolved.amateur.vramBytes;
+    const ramVerdict = verdictOf(ramBytes, machine);
+    const vramVerdict =
+        resolved.vram == null || vramBytes === 0
+            ? "fits"
+            : verdictOf(vramBytes, {totalRamBytes: resolved.vram.totalBytes, freeRamBytes: resolved.vram.freeBytes});
+    const order = ["fits", "tight", "no"] as const;
+    const verdict = order[Math.max(order.indexOf(ramVerdict), order.indexOf(vramVerdict))]!;
+    const gpuPart =
+        resolved.vram != null && vramBytes > 0 ? ` and ${formatBytes(vramBytes)} of GPU memory (${formatBytes(resolved.vram.freeBytes)} free)` : "";
+    const says = verdict === "fits" ? "it fits" : verdict === "tight" ? "more than is free now" : "more than this machine has";
+    return {
+        pair,
+        contextSize,
+        method: "llama.cpp",
+        ramBytes,
+        vramBytes,
+        perModel: {
+            expert: {ramBytes: resolved.expert.ramBytes, vramBytes: resolved.expert.vramBytes},
+            amateur: {ramBytes: resolved.amateur.ramBytes, vramBytes: resolved.amateur.vramBytes}
+        },
+        machine: {
+            totalRamBytes: machine.totalRamBytes,
+            freeRamBytes: machine.freeRamBytes,
+            totalVramBytes: resolved.vram?.totalBytes ?? null,
+            freeVramBytes: resolved.vram?.freeBytes ?? null
+        },
+        verdict,
+        summary:
+            `Needs about ${formatBytes(ramBytes)} of memory${gpuPart} at ${contextSize} tokens of context; ` +
+            `${formatBytes(machine.freeRamBytes)} free of ${formatBytes(machine.totalRamBytes)}: ${says} ` +
+            `(node-llama-cpp's estimate for ${resolved.gpu === false ? "the CPU" : resolved.gpu.toUpperCase()}).`
+    };
+}

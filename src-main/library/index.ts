@@ -14,6 +14,6 @@ export {
 } from "./downloads.ts";
 export {cacheLocations, cacheKinds, type CacheEnvironment, type CacheKind} from "./cacheLocations.ts";
 export {cataloguePairs, CATALOGUE_PROVENANCE} from "./catalogue.ts";
-export {formatBytes} from "./fitEstimate.ts";
+export {formatBytes, type ResolverFit} from "./fitEstimate.ts";
 export {splitName, splitPartName, groupModelFiles} from "./splitParts.ts";
 export type * from "./contractTypes.ts";

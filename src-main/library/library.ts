@@ -27,7 +27,7 @@ import type {
     ScanProgress
 } from "./contractTypes.ts";
 import {DEFAULT_HF_ENDPOINT, DownloadManager, downloadUriProblem, type DownloadRows} from "./downloads.ts";
-import {estimatePairFit, machineMemory} from "./fitEstimate.ts";
+import {estimatePairFit, fitFromResolvers, machineMemory, type ResolverFit} from "./fitEstimate.ts";
 import {errorCode, isGgufName, scanFolder} from "./folderScan.ts";
 import {describeModel, type DescribedModel} from "./modelFacts.ts";
 import {judgeAll, judgeAmateur, type PairCandidate} from "./pairVerdicts.ts";
@@ -488,7 +488,11 @@ export class Library {
         return {compatible: verdict.compatible, failures: [...verdict.failures], ...(warnings.length > 0 ? {warnings} : {})};
     }
 
-    async estimateFit(pair: PairRef, contextSize: number): Promise<FitEstimate> {
+    /**
+     * Memory for a pair at a context size. With `resolve` (the engine process running node-llama-cpp's resolvers),
+     * its figures; without it, or when it fails, the header estimate (method "header", which says so).
+     */
+    async estimateFit(pair: PairRef, contextSize: number, resolve?: () => Promise<ResolverFit>): Promise<FitEstimate> {
         const [expert, amateur] = await Promise.all([this.candidate(pair.expertPath), this.candidate(pair.amateurPath)]);
         for (const [role, model] of [
             ["expert", expert],
@@ -497,7 +501,17 @@ export class Library {
             if (model.memory == null)
                 throw new LibraryError(`the ${role} ${path.basename(model.path)} cannot be used: ${model.problem ?? "its header could not be read"}`);
         }
-        return estimatePairFit(pair, expert.memory!, amateur.memory!, contextSize, await machineMemory());
+        const machine = await machineMemory();
+        if (resolve != null) {
+            try {
+                return fitFromResolvers(pair, contextSize, await resolve(), machine);
+            } catch (error) {
+                const estimate = estimatePairFit(pair, expert.memory!, amateur.memory!, contextSize, machine);
+                const why = error instanceof Error ? error.message : String(error);
+                return {...estimate, summary: `${estimate.summary} node-llama-cpp's estimate was not available: ${why}`};
+            }
+        }
+        return estimatePairFit(pair, expert.memory!, amateur.memory!, contextSize, machine);
     }
 
     /**

@@ -330,8 +330,26 @@ export class Service implements TandemService {
         return library(() => this.parts.library.pairVerdicts(request.expertPath));
     }
 
+    /**
+     * The fit by node-llama-cpp's resolvers, run in the engine process (they need llama.cpp; it starts the process if
+     * it is not running, and loads nothing); the header estimate when that fails.
+     */
     async estimateFit(request: {pair: PairRef; contextSize?: number}): Promise<FitEstimate> {
-        return library(() => this.parts.library.estimateFit(request.pair, request.contextSize ?? this.globalSettings().contextSize));
+        const settings = this.globalSettings();
+        const contextSize = request.contextSize ?? settings.contextSize;
+        const {threads, cpu} = this.loadOptions(settings);
+        const resolve = () =>
+            this.parts.supervisor.request(
+                {
+                    type: "estimateFit",
+                    expertPath: request.pair.expertPath,
+                    amateurPath: request.pair.amateurPath,
+                    contextSize,
+                    options: {threads, cpu}
+                },
+                "estimating the pair's memory"
+            ).result;
+        return library(() => this.parts.library.estimateFit(request.pair, contextSize, resolve));
     }
 
     async catalogue(): Promise<CatalogueEntry[]> {

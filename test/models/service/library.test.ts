@@ -1,7 +1,8 @@
 /**
  * The library through the real service (SQLite store, engine process, llama.cpp on the demo pair): the first
  * scan runs in the background with events; web mode's "Add folder" path is checked (missing, a file, fine) and
- * remembered across a restart; a bad file's reason is in its row; verdicts and fit come from headers; and a
+ * remembered across a restart; a bad file's reason is in its row; verdicts come from headers, the fit from
+ * node-llama-cpp's resolvers (run in the engine process, which loads nothing for it); and a
  * send uses the pair the picker shows, loading it first (and saying so) when another pair is loaded.
  */
 import assert from "node:assert/strict";
@@ -67,7 +68,7 @@ describe("the library in the service", () => {
         );
     });
 
-    test("verdicts and fit from headers, and checkPair in the same words", async () => {
+    test("verdicts from headers, checkPair in the same words, and the fit by node-llama-cpp's resolvers in the engine process", async () => {
         const verdicts = await h.service.pairVerdicts({expertPath: demoPair.expertPath});
         assert.deepEqual(
             verdicts.compatible.map((v) => path.basename(v.amateurPath)),
@@ -85,8 +86,15 @@ describe("the library in the service", () => {
         );
         assert.match(check.failures[0]!.message, /^vocabularies differ by 31,488 ids/);
         const fit = await h.service.estimateFit({pair: demoPair});
+        if (process.env.SHOW_FIT) console.log(JSON.stringify(fit));
+        assert.equal(fit.method, "llama.cpp", fit.summary);
         assert.equal(fit.contextSize, (await h.service.getSettings()).contextSize);
         assert.equal(fit.verdict, "fits");
+        assert.ok(
+            fit.perModel.expert.ramBytes > fit.perModel.amateur.ramBytes && fit.perModel.amateur.ramBytes > 800_000,
+            JSON.stringify(fit.perModel)
+        );
+        assert.match(fit.summary, /node-llama-cpp's estimate for the CPU/);
         await assert.rejects(
             h.service.estimateFit({pair: {...demoPair, amateurPath: path.join(folder, "readme.gguf")}}),
             refused("invalidRequest", /the amateur readme\.gguf cannot be used/)

@@ -20,7 +20,7 @@ import {
 } from "../../../src-main/library/index.ts";
 import {ollamaTag} from "../../../src-main/library/cacheLayouts.ts";
 import {catalogueEntries} from "../../../src-main/library/catalogue.ts";
-import {estimatePairFit, formatBytes} from "../../../src-main/library/fitEstimate.ts";
+import {estimatePairFit, fitFromResolvers, formatBytes} from "../../../src-main/library/fitEstimate.ts";
 import {formatParameterCount, quantizationName} from "../../../src-main/library/modelFacts.ts";
 import {judgeAll, pairFailures, type PairCandidate} from "../../../src-main/library/pairVerdicts.ts";
 import type {TokenizerFacts} from "../../../src-main/models/header/index.ts";
@@ -193,6 +193,28 @@ test("the header fit estimate adds weights, the KV cache at the context (capped 
     assert.equal(fit.verdict, "fits");
     assert.equal(estimatePairFit(pair, memory, memory, 512, {totalRamBytes: 5e6, freeRamBytes: 1e6}).verdict, "tight");
     assert.equal(estimatePairFit(pair, memory, memory, 512, {totalRamBytes: 1e6, freeRamBytes: 1e6}).verdict, "no");
+});
+
+test("the resolvers' fit: RAM and VRAM each against free and total, the worse verdict wins", () => {
+    const pair = {expertPath: "/e", amateurPath: "/a"};
+    const machine = {totalRamBytes: 16e9, freeRamBytes: 8e9};
+    const resolved = (vramBytes: number, vram: {totalBytes: number; freeBytes: number} | null) => ({
+        expert: {ramBytes: 1e9, vramBytes},
+        amateur: {ramBytes: 0.5e9, vramBytes: vramBytes / 4},
+        gpu: vram == null ? (false as const) : "cuda",
+        vram,
+        ram: {totalBytes: 16e9, freeBytes: 8e9}
+    });
+    const cpu = fitFromResolvers(pair, 4096, resolved(0, null), machine);
+    assert.deepEqual([cpu.method, cpu.ramBytes, cpu.vramBytes, cpu.verdict, cpu.machine.totalVramBytes], ["llama.cpp", 1.5e9, 0, "fits", null]);
+    assert.equal(
+        cpu.summary,
+        "Needs about 1.5 GB of memory at 4096 tokens of context; 8.0 GB free of 16.0 GB: it fits (node-llama-cpp's estimate for the CPU)."
+    );
+    const gpu = fitFromResolvers(pair, 4096, resolved(8e9, {totalBytes: 12e9, freeBytes: 6e9}), machine);
+    assert.deepEqual([gpu.vramBytes, gpu.verdict], [10e9, "tight"]);
+    assert.match(gpu.summary, /and 10\.0 GB of GPU memory \(6\.0 GB free\).*more than is free now \(node-llama-cpp's estimate for CUDA\)/);
+    assert.equal(fitFromResolvers(pair, 4096, resolved(16e9, {totalBytes: 12e9, freeBytes: 6e9}), machine).verdict, "no");
 });
 
 test("the catalogue names only files listed in MODEL-FACTS.md, each marked as not downloaded here", () => {
