@@ -66,6 +66,15 @@ test("first run: the welcome says what the two models are and offers the demo pa
     assert.match(text, /SCD/);
     await welcome.getByRole("button", {name: /Try the demo pair/}).waitFor();
     await welcome.getByRole("button", {name: /Download a recommended pair/}).waitFor();
+    const shots = process.env.TANDEM_SCREENSHOTS_DIR;
+    if (shots != null) {
+        await page.screenshot({path: path.join(shots, "welcome-1280-light.png")});
+        const narrow = await browser.newPage({viewport: {width: 360, height: 760}, colorScheme: "dark"});
+        await narrow.goto(serve.address.href);
+        await narrow.getByTestId("welcome").waitFor();
+        await narrow.screenshot({path: path.join(shots, "welcome-360-dark.png")});
+        await narrow.close();
+    }
     await welcome.getByRole("button", {name: /Add folder/}).click();
     await page.getByTestId("add-folder-input").waitFor();
 });
