@@ -22,7 +22,8 @@ const home = path.join(work, "home");
 const folder = path.join(work, "models");
 mkdirSync(home, {recursive: true});
 mkdirSync(folder, {recursive: true});
-for (const file of ["stories260K.gguf", "stories260K-L3-earlyexit.gguf", "llama-2-tiny-random.gguf"]) copyFileSync(path.join(modelsDir, file), path.join(folder, file));
+for (const file of ["stories260K.gguf", "stories260K-L3-earlyexit.gguf", "llama-2-tiny-random.gguf"])
+    copyFileSync(path.join(modelsDir, file), path.join(folder, file));
 writeFileSync(path.join(folder, "notes-renamed.gguf"), "These are my notes, not a model.\n");
 const hubRepo = "tandem-test/stories260K-L4-GGUF";
 const hubFile = "stories260K-L4-earlyexit.gguf";
@@ -47,23 +48,41 @@ try {
     await light.getByTestId("add-folder-input").fill(folder);
     await light.getByTestId("add-folder-button").click();
     await light.getByTestId("model-row").filter({hasText: "notes-renamed.gguf"}).waitFor({timeout: 30_000});
-    await light.getByTestId("model-row").filter({hasText: "stories260K.gguf"}).getByRole("button", {name: /as the expert/}).click();
-    await light.getByTestId("model-row").filter({hasText: "stories260K-L3-earlyexit.gguf"}).getByRole("button", {name: /as the amateur/}).click();
+    await light
+        .getByTestId("model-row")
+        .filter({hasText: "stories260K.gguf"})
+        .getByRole("button", {name: /as the expert/})
+        .click();
+    await light
+        .getByTestId("model-row")
+        .filter({hasText: "stories260K-L3-earlyexit.gguf"})
+        .getByRole("button", {name: /as the amateur/})
+        .click();
     await light.getByTestId("pair-verdict").filter({hasText: "work as a pair"}).waitFor({timeout: 30_000});
     await light.getByTestId("pair-fit").waitFor({timeout: 30_000});
     await light.getByTestId("download-url-input").fill(`hf:${hubRepo}/${hubFile}`);
     await light.getByTestId("download-button").click();
-    await light.getByTestId("download-item").filter({hasText: /B\/s · .* left/}).waitFor({timeout: 30_000});
+    await light
+        .getByTestId("download-item")
+        .filter({hasText: /B\/s · .* left/})
+        .waitFor({timeout: 30_000});
     await light.locator("details.amateurs").evaluate((d) => ((d as HTMLDetailsElement).open = true));
     await light.mouse.move(0, 0);
     await light.screenshot({path: path.join(outDir, "library.png")});
 
     const dark = await browser.newPage({viewport: {width: 1280, height: 900}, colorScheme: "dark"});
     await showLibrary(dark);
-    await dark.getByTestId("model-row").filter({hasText: "stories260K.gguf"}).getByRole("button", {name: /as the expert/}).click();
+    await dark
+        .getByTestId("model-row")
+        .filter({hasText: "stories260K.gguf"})
+        .getByRole("button", {name: /as the expert/})
+        .click();
     await dark.getByTestId("amateur-select").selectOption(path.join(folder, "llama-2-tiny-random.gguf"));
     await dark.getByTestId("pair-verdict").filter({hasText: "cannot work as a pair"}).waitFor({timeout: 30_000});
-    await dark.getByTestId("download-item").filter({hasText: /B\/s · .* left/}).waitFor({timeout: 30_000});
+    await dark
+        .getByTestId("download-item")
+        .filter({hasText: /B\/s · .* left/})
+        .waitFor({timeout: 30_000});
     await dark.mouse.move(0, 0);
     await dark.screenshot({path: path.join(outDir, "library-dark.png")});
     process.stdout.write(`wrote ${path.join(outDir, "library.png")} and library-dark.png\n`);
