@@ -6,6 +6,7 @@
  */
 import type {
     CatalogueEntry,
+    LibrarySettings,
     CompatibilityCheck,
     Download,
     FitEstimate,
@@ -68,6 +69,8 @@ export class LibraryStore {
 
     catalogue: CatalogueEntry[] = $state([]);
     downloads: Download[] = $state([]);
+    /** Where downloads come from (the Hugging Face endpoint, for mirrors) and where they land. */
+    settings: LibrarySettings | null = $state(null);
 
     readonly usable = $derived(this.models.filter((m) => m.problem == null));
     readonly unusable = $derived(this.models.filter((m) => m.problem != null));
@@ -109,7 +112,7 @@ export class LibraryStore {
 
     /** Reads the library, the downloads and the catalogue; picks the remembered pair when nothing is chosen yet. */
     async start(): Promise<void> {
-        await Promise.all([this.refresh(), this.refreshDownloads(), this.refreshCatalogue()]);
+        await Promise.all([this.refresh(), this.refreshDownloads(), this.refreshCatalogue(), this.loadSettings()]);
         if (this.chosen == null) {
             const engine = this.session.engine;
             const remembered = (engine != null && engine.state !== "idle" ? engine.pair : null) ?? this.rememberedPair();
@@ -304,6 +307,17 @@ export class LibraryStore {
     }
 
     // ---------- downloads ----------
+
+    async loadSettings(): Promise<boolean> {
+        return this.session.run("read the download settings", async () => void (this.settings = await this.session.api.getLibrarySettings()));
+    }
+
+    /** Sets the Hugging Face endpoint hf: URIs download from (a mirror); the service checks it is an http(s) address. */
+    async setHfEndpoint(endpoint: string): Promise<boolean> {
+        return this.session.run("save the Hugging Face address", async () => {
+            this.settings = await this.session.api.updateLibrarySettings({hfEndpoint: endpoint.trim()});
+        });
+    }
 
     async startDownload(uri: string): Promise<boolean> {
         const trimmed = uri.trim();

@@ -146,6 +146,7 @@ async function setUp(handlers: ConstructorParameters<typeof ScriptedConnection>[
         pairVerdicts: async ({expertPath}) => verdictsFor(expertPath),
         checkPair: async (pair) => checkFor(pair),
         estimateFit: async ({pair}) => fitFor(pair),
+        getLibrarySettings: async () => ({hfEndpoint: "https://huggingface.co", downloadDir: "/data/models"}),
         ...handlers
     });
     const session = new StatusStore();
@@ -332,4 +333,22 @@ test("downloads: started, updated by events in place, newest first; cancel and a
         mergeDownload([], base).map((d) => d.id),
         ["d1"]
     );
+});
+
+test("download settings: read at start, the Hugging Face address saved through the service, a refusal in words", async () => {
+    const {connection, library, session} = await setUp({
+        updateLibrarySettings: async (changes) => {
+            if (changes.hfEndpoint === "ftp://mirror")
+                throw refusal("invalidRequest", 'the Hugging Face endpoint must be an http(s) address, not "ftp://mirror"');
+            return {hfEndpoint: changes.hfEndpoint ?? "https://huggingface.co", downloadDir: "/data/models"};
+        }
+    });
+    await library.start();
+    assert.equal(library.settings?.hfEndpoint, "https://huggingface.co");
+    assert.equal(await library.setHfEndpoint(" http://127.0.0.1:9000 "), true);
+    assert.deepEqual(connection.callsTo("updateLibrarySettings")[0]!.args[0], {hfEndpoint: "http://127.0.0.1:9000"});
+    assert.equal(library.settings?.hfEndpoint, "http://127.0.0.1:9000");
+    assert.equal(await library.setHfEndpoint("ftp://mirror"), false);
+    assert.match(session.alerts.at(-1)!.text, /^Could not save the Hugging Face address: The Hugging Face endpoint must be an http\(s\) address/);
+    assert.equal(library.settings?.hfEndpoint, "http://127.0.0.1:9000", "the saved address stays");
 });
