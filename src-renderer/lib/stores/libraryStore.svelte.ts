@@ -66,6 +66,8 @@ export class LibraryStore {
     check: CompatibilityCheck | null = $state(null);
     checking = $state(false);
     fit: FitEstimate | null = $state(null);
+    /** The fit is being estimated (the first time may start the engine process: a few seconds). */
+    fitting = $state(false);
 
     catalogue: CatalogueEntry[] = $state([]);
     downloads: Download[] = $state([]);
@@ -272,14 +274,20 @@ export class LibraryStore {
     private async runFit(): Promise<void> {
         const pair = this.chosen;
         this.fit = null;
-        if (pair == null || this.model(pair.expertPath)?.problem != null || this.model(pair.amateurPath)?.problem != null) return;
+        if (pair == null || this.model(pair.expertPath)?.problem != null || this.model(pair.amateurPath)?.problem != null) {
+            this.fitting = false;
+            return;
+        }
+        this.fitting = true;
         try {
             const contextSize = this.contextSize();
             const fit = await this.session.api.estimateFit(contextSize == null ? {pair} : {pair, contextSize});
             if (samePair(this.chosen, pair)) this.fit = fit;
         } catch {
             // The fit is advice: without it the pair still loads, and llama.cpp says if memory runs out.
-            this.fit = null;
+            if (samePair(this.chosen, pair)) this.fit = null;
+        } finally {
+            if (samePair(this.chosen, pair)) this.fitting = false;
         }
     }
 
