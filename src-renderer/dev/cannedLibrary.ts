@@ -5,6 +5,7 @@
  */
 import type {
     CatalogueEntry,
+    CompatibilityCheck,
     Download,
     FitEstimate,
     LibraryModel,
@@ -274,6 +275,12 @@ function fit(pair: {expertPath: string; amateurPath: string}): FitEstimate {
         verdict: "fits",
         summary: `Needs about ${(ram / 1e9).toFixed(1)} GB of memory; 9.2 GB free of 16 GB (estimate from the model headers).`
     };
+}
+
+/** The canned verdict on a pair, from the same rules as the amateurs' list. */
+export function cannedCheckPair(pair: {expertPath: string; amateurPath: string}): CompatibilityCheck {
+    const bad = verdicts(pair.expertPath).incompatible.find((v) => v.amateurPath === pair.amateurPath);
+    return bad == null ? {compatible: true, failures: []} : {compatible: false, failures: bad.failures};
 }
 
 /** The library part of the canned service. */
