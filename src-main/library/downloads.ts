@@ -269,6 +269,7 @@ export class DownloadManager {
         const stallTimer = setInterval(
             () => {
                 if (Date.now() - lastProgressAt <= this.stallMs || live.cancelled || live.paused) return;
+                clearInterval(stallTimer);
                 const error = Object.assign(new Error(`no data arrived for ${Math.round(this.stallMs / 1000)} s`), {code: "ETIMEDOUT"});
                 fail(error);
                 live.paused = true;

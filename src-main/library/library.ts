@@ -280,6 +280,11 @@ export class Library {
         return this.snapshot();
     }
 
+    /** Resolves when no scan runs (without asking for another one). */
+    async settled(): Promise<void> {
+        while (this.scanning != null) await this.scanning;
+    }
+
     get isScanning(): boolean {
         return this.scanning != null;
     }
@@ -364,7 +369,7 @@ export class Library {
                 const real = await realpath(group.path).catch(() => path.resolve(group.path));
                 // One model reached by two paths (a link and its target) or copied into two folders (the demo
                 // pair in a models folder) is listed once: same real path, or same size and same bytes at both ends.
-                const identity = byReal.has(real) ? real : await contentIdentity(group.path).catch(() => null);
+                const identity = byReal.has(real) ? real : await this.identityCached(group.path, real);
                 const existing = byReal.get(real) ?? (identity != null ? byReal.get(identity) : undefined);
                 if (existing != null) {
                     if (!existing.model.sourceIds.includes(sourceId))
@@ -386,6 +391,21 @@ export class Library {
         this.unwatchGone(new Set([...states.values()].filter((s) => s.state === "ready").map((s) => s.source.id)));
         this.emitProgress(true);
         this.options.emit({type: "library"});
+    }
+
+    private readonly identities = new Map<string, {key: string; identity: string | null}>();
+
+    /** contentIdentity, read again only when the file's size or time changed. */
+    private async identityCached(file: string, real: string): Promise<string | null> {
+        const key = await stat(real).then(
+            (s) => `${s.size}:${s.mtimeMs}`,
+            () => "missing"
+        );
+        const cached = this.identities.get(real);
+        if (cached != null && cached.key === key) return cached.identity;
+        const identity = await contentIdentity(file).catch(() => null);
+        this.identities.set(real, {key, identity});
+        return identity;
     }
 
     private async describeCached(group: ModelFileGroup, real: string): Promise<DescribedModel> {

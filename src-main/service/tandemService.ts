@@ -134,7 +134,7 @@ export class Service implements TandemService {
 
     /** The library's models in the first app's shape (waits for the first scan, if one runs). */
     async listModels(): Promise<ModelEntry[]> {
-        if (this.parts.library.isScanning) await this.parts.library.scan();
+        await this.parts.library.settled();
         return this.parts.library.modelEntries();
     }
 

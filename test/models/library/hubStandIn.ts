@@ -27,6 +27,8 @@ export class HubStandIn {
     /** Cut the next `truncateNext` file bodies after this many bytes (the socket is destroyed). */
     truncateAfter = 0;
     truncateNext = 0;
+    /** File bodies stop after this many bytes and the connection stays open, silent (0: never). */
+    stallAfter = 0;
     private server: http.Server | null = null;
     private readonly sockets = new Set<import("node:net").Socket>();
 
@@ -137,6 +139,12 @@ export class HubStandIn {
             const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
             sent += piece.length;
             if (!response.write(piece)) await new Promise((resolve) => response.once("drain", resolve));
+            if (this.stallAfter > 0 && sent >= this.stallAfter) {
+                // The connection stays open and nothing more comes (a network gone quiet); the client gives up.
+                await new Promise((resolve) => response.once("close", resolve));
+                stream.destroy();
+                return;
+            }
             if (sent >= truncate) {
                 // The connection drops mid-body: fewer bytes than Content-Length said.
                 response.socket?.destroy();
