@@ -6,6 +6,7 @@
  * send uses the pair the picker shows, loading it first (and saying so) when another pair is loaded.
  */
 import assert from "node:assert/strict";
+import {readFileSync} from "node:fs";
 import {copyFile, mkdir, mkdtemp, writeFile} from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -13,6 +14,7 @@ import {after, before, describe, test} from "node:test";
 import {ServiceError, type ServiceEvent} from "../../../src-shared/index.ts";
 import {modelPath, randomLargeVocab, storyAmateurL3, storyExpert} from "../../helpers/models.ts";
 import {demoPair, startService, type Harness} from "../../helpers/serviceHarness.ts";
+import {HubStandIn} from "../library/hubStandIn.ts";
 
 const refused = (code: string, pattern: RegExp) => (error: unknown) => {
     assert.ok(error instanceof ServiceError, String(error));
@@ -123,6 +125,28 @@ describe("the library in the service", () => {
             h.events.slice(again).some((e) => e.type === "notice"),
             false
         );
+    });
+
+    test("a download cut by closing the app is paused in the database, and resumes after the restart", async () => {
+        await using hub = await new HubStandIn({repos: {"test-org/Story-GGUF": {files: {"story.gguf": modelPath(storyExpert)}}}}).start();
+        hub.bytesPerSecond = 150_000;
+        await h.service.updateLibrarySettings({hfEndpoint: hub.origin});
+        const started = await h.service.startDownload({uri: "hf:test-org/Story-GGUF/story.gguf"});
+        await h.waitFor((e): e is ServiceEvent => e.type === "download" && e.download.id === started.id && e.download.downloadedBytes > 100_000);
+        await h.service.close();
+        hub.bytesPerSecond = 0;
+        h = await startService({dataDir, watchModelFolders: false});
+        const [paused] = await h.service.listDownloads();
+        assert.deepEqual([paused?.id, paused?.state], [started.id, "paused"]);
+        assert.equal((await h.service.getLibrarySettings()).hfEndpoint, hub.origin, "the endpoint setting is kept too");
+        await h.service.resumeDownload({id: started.id});
+        const done = await h.waitFor(
+            (e): e is ServiceEvent & {type: "download"} =>
+                e.type === "download" && e.download.id === started.id && (e.download.state === "done" || e.download.state === "failed")
+        );
+        assert.equal(done.download.state, "done", done.download.error);
+        assert.deepEqual(readFileSync(done.download.modelPath!), readFileSync(modelPath(storyExpert)));
+        await assert.rejects(h.service.resumeDownload({id: "nope"}), refused("notFound", /there is no download "nope"/));
     });
 
     test("after a restart the folder is still there", async () => {
