@@ -161,5 +161,8 @@ describe("the library in the service", () => {
             false
         );
         await assert.rejects(h.service.removeModelFolder({path: folder}), refused("invalidRequest", /is not one of your model folders/));
+        // Scans (node-llama-cpp's header reader), downloads (its downloader) and the fit (asked of the engine process)
+        // never loaded llama.cpp's native binding into this, the service's, process.
+        assert.doesNotMatch(readFileSync("/proc/self/maps", "utf8"), /llama-addon|libggml|libllama/);
     });
 });
