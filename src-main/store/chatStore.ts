@@ -17,6 +17,7 @@ import type {
     SpeedBaseline,
     TokenRun
 } from "../../src-shared/index.ts";
+import type {LibraryStore} from "./libraryStore.ts";
 
 /**
  * What went wrong, for the caller to act on: notFound (no such id), diskFull (SQLITE_FULL), readOnly (the file
@@ -94,6 +95,9 @@ export interface ChatStore {
 
     getBaseline(pairKey: string, device: string): SpeedBaseline | null;
     saveBaseline(baseline: SpeedBaseline): void;
+
+    /** What the model library remembers (folders, files, switched-off sources, its settings, downloads). */
+    readonly library: LibraryStore;
 
     close(): void;
 }

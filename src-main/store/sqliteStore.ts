@@ -20,6 +20,7 @@ import {
 } from "../../src-shared/index.ts";
 import {type ChatStore, type MessagePatch, type NewMessage, StoreError} from "./chatStore.ts";
 import {openDatabase} from "./database.ts";
+import {type LibraryStore, SqliteLibraryStore} from "./libraryStore.ts";
 import {exportConversationAs} from "./exportFormat.ts";
 import {type BaselineRow, type ConversationRow, knownSettings, type MessageRow, toBaseline, toConversation, toMessage} from "./rows.ts";
 import {ftsQuery} from "./searchQuery.ts";
@@ -63,6 +64,7 @@ function patchValue(field: PatchField, patch: MessagePatch): unknown {
 
 export class SqliteChatStore implements ChatStore {
     private readonly statements;
+    readonly library: LibraryStore;
     /** One prepared UPDATE per set of patched fields (a handful in practice). */
     private readonly patchStatements = new Map<string, Database.Statement>();
 
@@ -102,6 +104,7 @@ export class SqliteChatStore implements ChatStore {
                 ON CONFLICT (pair_key, device) DO UPDATE SET expert_tokens_per_second = excluded.expert_tokens_per_second,
                     measured_at = excluded.measured_at`)
         }));
+        this.library = new SqliteLibraryStore(db, (work) => this.guard(work));
     }
 
     /** Runs `work`, turning any failure into a StoreError naming this database. */

@@ -25,7 +25,24 @@ export const serviceFunctionNames = [
     "sendMessage",
     "regenerate",
     "editAndResend",
-    "stopGeneration"
+    "stopGeneration",
+    "listLibrary",
+    "addModelFolder",
+    "removeModelFolder",
+    "addModelFile",
+    "removeModelFile",
+    "setSourceEnabled",
+    "rescanLibrary",
+    "pairVerdicts",
+    "estimateFit",
+    "catalogue",
+    "startDownload",
+    "cancelDownload",
+    "resumeDownload",
+    "listDownloads",
+    "dismissDownload",
+    "getLibrarySettings",
+    "updateLibrarySettings"
 ] as const satisfies readonly ServiceFunctionName[];
 
 type Listed = (typeof serviceFunctionNames)[number];
