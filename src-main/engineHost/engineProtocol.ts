@@ -31,6 +31,10 @@ export type EngineRequest =
           /** System prompt first (if any), then the turns, ending with the user's message. */
           readonly messages: readonly EngineChatMessage[];
           readonly params: DecodingParams;
+          /** Plain completion of the messages' text (the local server's /v1/completions), whatever chat template the model has. */
+          readonly raw?: boolean;
+          /** More stop strings (the local server's `stop`), besides the chat template's own. */
+          readonly stopStrings?: readonly string[];
       }
     /** Stops the generation or calibration with id `target` at its next round boundary (no reply of its own). */
     | {readonly type: "abort"; readonly id: number; readonly target: number}

@@ -135,9 +135,10 @@ export class EngineWorker {
         return this.pair;
     }
 
-    private format(pair: ModelPair, messages: readonly EngineChatMessage[]): FormattedPrompt {
+    /** The model's chat formatting, or (no template, or `raw`) the plain transcript continued as it is. */
+    private format(pair: ModelPair, messages: readonly EngineChatMessage[], raw = false): FormattedPrompt {
         const model = pair.tokenizerModel;
-        return hasChatTemplate(model) ? chatPrompt(model, messages) : rawPrompt(model, rawTranscript(messages));
+        return hasChatTemplate(model) && !raw ? chatPrompt(model, messages) : rawPrompt(model, rawTranscript(messages));
     }
 
     private async generate(request: Extract<EngineRequest, {type: "generate"}>): Promise<EngineResults["generate"]> {
@@ -147,14 +148,16 @@ export class EngineWorker {
         // still leaves a sensible prompt.
         const reserve = Math.min(request.params.maxTokens, Math.floor(capacity / 2));
         const budget = capacity - reserve;
-        const plan = fitHistory(request.messages, (messages) => this.format(pair, messages).tokens.length, budget);
+        const raw = request.raw === true;
+        const plan = fitHistory(request.messages, (messages) => this.format(pair, messages, raw).tokens.length, budget);
         if (!plan.fits) {
             throw new EngineFailure(
                 "promptTooLong",
                 `the message is too long for the context: the prompt takes ${plan.tokens} tokens, but the context holds ${capacity} with ${reserve} kept for the answer; shorten it or raise the context size`
             );
         }
-        const prompt = this.format(pair, plan.messages);
+        const prompt = this.format(pair, plan.messages, raw);
+        const stopStrings = [...prompt.stopStrings, ...(request.stopStrings ?? [])];
         this.send({type: "prompt", id: request.id, promptTokens: prompt.tokens.length, droppedTurns: plan.droppedTurns});
         const controller = new AbortController();
         this.aborts.set(request.id, controller);
@@ -162,7 +165,7 @@ export class EngineWorker {
         try {
             const result = await pair.decoder.generate(
                 prompt.tokens,
-                {...request.params, stopStrings: prompt.stopStrings, stopTokens: prompt.stopTokens, signal: controller.signal},
+                {...request.params, stopStrings, stopTokens: prompt.stopTokens, signal: controller.signal},
                 (event) => batcher.add(event)
             );
             return {stats: result.stats, promptTokens: prompt.tokens.length, droppedTurns: plan.droppedTurns};

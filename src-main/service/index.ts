@@ -12,7 +12,9 @@ import {openStore} from "../store/sqliteStore.ts";
 import {Library, type CacheEnvironment} from "../library/index.ts";
 import {Service, type TandemService} from "./tandemService.ts";
 
-export type {TandemService} from "./tandemService.ts";
+export type {TandemService, LocalServerControl} from "./tandemService.ts";
+export type {CompletionMessage, CompletionRequest, CompletionResult} from "./completionRun.ts";
+export {GenerationQueue, QueueFullError, type QueueCaller, type QueueState} from "./generationQueue.ts";
 export type {EngineLauncher, EngineProcess, EngineExit} from "../engineHost/engineLauncher.ts";
 export {engineEntryPath, nodeEngineLauncher} from "../engineHost/engineLauncher.ts";
 export {dataDir} from "../store/dataDir.ts";
@@ -38,12 +40,17 @@ export type ServiceOptions = {
     readonly cacheEnvironment?: CacheEnvironment;
     /** Watch the model folders and rescan when they change (default true). */
     readonly watchModelFolders?: boolean;
+    /**
+     * Leave answers marked "streaming" as they are (tandem serve: the app may be running on the same data
+     * folder, and its answer in progress is not this process's to mark interrupted).
+     */
+    readonly keepInterruptedAnswers?: boolean;
 };
 
 export async function createService(options: ServiceOptions): Promise<TandemService> {
     const store = openStore(path.join(options.dataDir, DATABASE_FILE_NAME));
     try {
-        store.markInterrupted();
+        if (options.keepInterruptedAnswers !== true) store.markInterrupted();
     } catch (error) {
         store.close();
         throw error;
