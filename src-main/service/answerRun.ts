@@ -103,11 +103,7 @@ export class AnswerRun {
                 "writing an answer",
                 (event) => {
                     if (event.type === "prompt" && event.droppedTurns > 0) {
-                        emit({
-                            type: "notice",
-                            conversationId: this.conversationId,
-                            text: `The chat is longer than the context holds: the oldest ${event.droppedTurns} turn${event.droppedTurns === 1 ? "" : "s"} were left out of what the models see.`
-                        });
+                        emit({type: "notice", conversationId: this.conversationId, topic: "context", text: droppedTurnsNotice(event.droppedTurns)});
                     } else if (event.type === "tokens" && this.storageFailure == null) {
                         try {
                             writer.append(event.text, event.runs);
@@ -141,4 +137,10 @@ export class AnswerRun {
 
 function errorText(error: unknown): string {
     return error instanceof Error ? error.message : String(error);
+}
+
+/** The note a chat shows while its oldest turns are left out of what the models see (it replaces the last one). */
+export function droppedTurnsNotice(droppedTurns: number): string {
+    const which = droppedTurns === 1 ? "the oldest turn was" : `the oldest ${droppedTurns} turns were`;
+    return `The chat is longer than the context holds: ${which} left out of what the models see.`;
 }

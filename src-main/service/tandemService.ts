@@ -528,7 +528,11 @@ export class Service implements TandemService {
     }
 
     private refuseWhileAnswering(what: string): void {
-        if (this.answer != null) throw new ServiceError("busy", `an answer is still being written; wait for it or press Stop before you ${what}`);
+        if (this.answer != null)
+            throw new ServiceError(
+                "busy",
+                `an answer is still being written; wait for it to finish (or stop it in the window that asked for it) before you ${what}`
+            );
     }
 
     private globalSettings(): Settings {

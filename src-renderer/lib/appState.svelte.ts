@@ -5,7 +5,7 @@
  * what only the window needs (which view shows). Components import `app` and call the stores' actions.
  */
 import type {ServiceEvent} from "../../src-shared/index.ts";
-import type {Connection, Dialogs} from "../transport/index.ts";
+import type {Connection, Dialogs, LinkState} from "../transport/index.ts";
 import {ConversationsStore} from "./stores/conversationsStore.svelte.ts";
 import {LibraryStore} from "./stores/libraryStore.svelte.ts";
 import {SettingsStore} from "./stores/settingsStore.svelte.ts";
@@ -31,16 +31,23 @@ export class AppState {
     /** A section of the library to bring into view once it shows; cleared by the view. */
     librarySection: LibrarySection | null = $state(null);
 
-    /** An answer is being written (the service says so, or one of the open chat's messages is streaming). */
-    readonly busy = $derived(this.status.status?.busy === true || this.chats.streaming);
+    /**
+     * An answer is being written (the service says so, or one of the open chat's messages is streaming); false
+     * while the link to the service is down, since nothing can be seen of it or stopped from here then.
+     */
+    readonly busy = $derived(!this.status.linkLost && (this.status.status?.busy === true || this.chats.streaming));
+    /** The answer being written was asked for in this window: Stop (and Esc) belong to it. */
+    readonly canStop = $derived(this.busy && this.chats.answerHere != null);
     readonly dialogs: Dialogs | null = $derived(this.status.connection?.dialogs ?? null);
 
     private unsubscribe: (() => void) | null = null;
+    private unsubscribeLink: (() => void) | null = null;
 
     /** Connects and loads everything the first screen shows. */
     async start(connectTo: () => Promise<Connection>): Promise<void> {
         if (!(await this.status.connect(connectTo))) return;
         this.unsubscribe = this.status.connection!.subscribe((event) => this.onEvent(event));
+        this.unsubscribeLink = this.status.connection!.onLink?.((state) => this.onLink(state)) ?? null;
         await Promise.all([this.status.refresh(), this.settings.load(), this.chats.refresh()]);
         await Promise.all([this.library.start(), this.openFirstChat()]);
     }
@@ -53,6 +60,15 @@ export class AppState {
     stop(): void {
         this.unsubscribe?.();
         this.unsubscribe = null;
+        this.unsubscribeLink?.();
+        this.unsubscribeLink = null;
+    }
+
+    /** The link to the service dropped or is back (web mode). */
+    onLink(state: LinkState): void {
+        this.status.linkLost = state === "lost";
+        if (state === "lost") this.chats.onLinkLost();
+        else void this.chats.onLinkBack();
     }
 
     openLibrary(section: LibrarySection | null = null): void {
@@ -74,7 +90,7 @@ export class AppState {
                 void this.chats.refresh();
                 break;
             case "notice":
-                this.status.notice(event.conversationId, event.text);
+                this.status.notice(event.conversationId, event.text, event.topic);
                 break;
             case "generation":
                 this.chats.onGeneration(event.event);

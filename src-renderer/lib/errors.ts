@@ -2,7 +2,7 @@
  * Errors in words: whatever a failed request throws (a ServiceError carried by a transport, a plain Error, a
  * string), the UI shows one sentence, with a hint for the codes a user can act on.
  */
-import type {ServiceErrorCode} from "../../src-shared/index.ts";
+import type {AppStatus, ServiceErrorCode} from "../../src-shared/index.ts";
 
 // Every code of the contract (a new code fails to compile here until it is listed).
 const knownCodes = {
@@ -54,7 +54,26 @@ export function errorText(error: unknown, action?: string): string {
     const message = raw.trim() === "" ? "Something went wrong without an explanation." : capitalised(raw);
     const hint = code == null ? undefined : hints[code];
     const bare = (s: string): string => s.toLowerCase().replace(/[.!?]$/, "");
-    // A hint that already says what the message says replaces it ("No model pair is loaded: choose …").
-    const text = hint == null ? message : bare(hint).startsWith(bare(message)) ? hint : `${message} ${hint}`;
+    // A hint that already says what the message says replaces it ("No model pair is loaded: choose …"); a message
+    // that gives its own advice (after a semicolon: "an answer is still being written; wait for it or press Stop…")
+    // keeps it without a second one.
+    const text = hint == null || ownAdvice(message) ? message : bare(hint).startsWith(bare(message)) ? hint : `${message} ${hint}`;
     return action == null ? text : `Could not ${action}: ${text}`;
+}
+
+/** The service's message already says what to do: "…; wait for it or press Stop", "…; cancel it first". */
+function ownAdvice(message: string): boolean {
+    return /;\s*(wait|try|cancel|press|load|choose|open|reload|stop)\b/i.test(message);
+}
+
+/**
+ * What the status line says about a failed engine, each sentence once: the failed state's message, and the last
+ * crash's reason unless it is that same message (a crash puts its reason in both).
+ */
+export function engineProblems(status: AppStatus | null): string[] {
+    if (status == null) return [];
+    const failed = status.engine.state === "error" ? status.engine.message : null;
+    const crash = status.lastEngineCrash;
+    if (crash != null) return [`The engine stopped unexpectedly: ${crash}`, ...(failed != null && failed.trim() !== crash.trim() ? [failed] : [])];
+    return failed != null ? [failed] : [];
 }

@@ -62,3 +62,17 @@ export function withOverride(overrides: SettingsOverrides, key: OptionKey, value
     else next[key] = value;
     return next as SettingsOverrides;
 }
+
+/**
+ * llama.cpp sizes a context in steps of this many tokens: a smaller or uneven context size is rounded up (measured
+ * on the demo pair: 16 and 64 give 256, 257 and 300 give 512).
+ */
+export const CONTEXT_SIZE_STEP = 256;
+
+/** A note shown beside a field when the value set is not what will be used (a context of 64 holds 256 tokens). */
+export function fieldNote(spec: OptionSpec, value: unknown): string | null {
+    if (spec.key !== "contextSize" || typeof value !== "number" || !Number.isInteger(value) || value <= 0) return null;
+    const used = Math.ceil(value / CONTEXT_SIZE_STEP) * CONTEXT_SIZE_STEP;
+    if (used === value) return null;
+    return `llama.cpp sizes the context in steps of ${CONTEXT_SIZE_STEP} tokens: ${value} becomes ${used} (at most the model's training context).`;
+}

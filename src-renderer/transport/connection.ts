@@ -15,4 +15,12 @@ export type Connection = {
     /** Calls `listener` for every event the service pushes; returns the unsubscribe function. */
     subscribe(listener: (event: ServiceEvent) => void): () => void;
     readonly dialogs?: Dialogs;
+    /**
+     * Calls `listener` when the link to the service drops ("lost") and when it is back ("back"), before the
+     * notices and the fresh status that follow; returns the unsubscribe function. Absent where the link cannot
+     * drop on its own (the desktop window's IPC).
+     */
+    onLink?(listener: (state: LinkState) => void): () => void;
 };
+
+export type LinkState = "lost" | "back";

@@ -16,7 +16,7 @@ import {apiSocketUrl, lookUpToken, TOKEN_STORAGE_KEY} from "./accessToken.ts";
 import type {Connection, Dialogs} from "./connection.ts";
 import {webConnection} from "./webConnection.ts";
 
-export type {Connection, Dialogs} from "./connection.ts";
+export type {Connection, Dialogs, LinkState} from "./connection.ts";
 
 /** The preload's dialog functions, where it offers them (feature-detected: older preloads have none). */
 function bridgeDialogs(bridge: TandemBridge): Dialogs | undefined {

@@ -14,7 +14,7 @@ import {
     type ApiClient,
     type SocketLike
 } from "../../src-shared/index.ts";
-import type {Connection} from "./connection.ts";
+import type {Connection, LinkState} from "./connection.ts";
 
 /** Delays before each reconnection attempt, in ms; the last repeats. */
 const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000];
@@ -43,6 +43,10 @@ export async function webConnection(socketUrl: string): Promise<Connection> {
     const emit = (event: ServiceEvent) => {
         for (const listener of [...listeners]) listener(event);
     };
+    const linkListeners = new Set<(state: LinkState) => void>();
+    const link = (state: LinkState) => {
+        for (const listener of [...linkListeners]) listener(state);
+    };
     let client: ApiClient | null = null;
 
     function attach(socket: WebSocket): void {
@@ -51,7 +55,8 @@ export async function webConnection(socketUrl: string): Promise<Connection> {
         socket.addEventListener("close", () => {
             if (client !== next) return;
             client = null;
-            emit({type: "notice", conversationId: null, text: "The connection to Tandem was lost; reconnecting…"});
+            link("lost");
+            emit({type: "notice", conversationId: null, topic: "connection", text: "The connection to Tandem was lost; reconnecting…"});
             void reconnect();
         });
         client = next;
@@ -68,13 +73,15 @@ export async function webConnection(socketUrl: string): Promise<Connection> {
                     emit({
                         type: "notice",
                         conversationId: null,
+                        topic: "connection",
                         text: "Still reconnecting… If Tandem was restarted, open the new address it printed (the token changes with every launch)."
                     });
                 }
                 continue;
             }
             attach(socket);
-            emit({type: "notice", conversationId: null, text: "Reconnected to Tandem."});
+            link("back");
+            emit({type: "notice", conversationId: null, topic: "connection", text: "Reconnected to Tandem."});
             try {
                 emit({type: "status", status: await client!.api.getStatus()});
             } catch {
@@ -109,6 +116,12 @@ export async function webConnection(socketUrl: string): Promise<Connection> {
             listeners.add(listener);
             return () => {
                 listeners.delete(listener);
+            };
+        },
+        onLink(listener) {
+            linkListeners.add(listener);
+            return () => {
+                linkListeners.delete(listener);
             };
         }
     };

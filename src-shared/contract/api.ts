@@ -398,12 +398,18 @@ export type GenerationEvent =
     | {readonly kind: "delta"; readonly conversationId: string; readonly messageId: string; readonly text: string; readonly runs: readonly TokenRun[]}
     | {readonly kind: "finished"; readonly conversationId: string; readonly message: Message};
 
+/** What a notice is about, so that a newer one on the same topic replaces it: the context's left-out turns, the link to the service. */
+export type NoticeTopic = "context" | "connection";
+
 export type ServiceEvent =
     | {readonly type: "status"; readonly status: AppStatus}
     | {readonly type: "generation"; readonly event: GenerationEvent}
     | {readonly type: "conversations"}
-    /** The context no longer holds the whole history: the oldest turns were left out of what the models see. */
-    | {readonly type: "notice"; readonly conversationId: string | null; readonly text: string}
+    /**
+     * A sentence for the user (the oldest turns left out of what the models see, a pair loaded first). A notice with
+     * a `topic` replaces the one shown on the same topic (and chat) rather than stacking beside it.
+     */
+    | {readonly type: "notice"; readonly conversationId: string | null; readonly text: string; readonly topic?: NoticeTopic}
     /** The library changed (a source added, removed or switched, a scan ended, a download finished): call listLibrary(). */
     | {readonly type: "library"}
     /** A library scan is running or just ended: counts so far (a few per second at most). */

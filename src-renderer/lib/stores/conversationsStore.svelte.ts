@@ -72,6 +72,11 @@ export class ConversationsStore {
 
     /** One of the open chat's messages is streaming. */
     readonly streaming = $derived(this.messages.some((m) => m.status === "streaming"));
+    /**
+     * The answer this window asked for, while it is written (in any chat); null when none is, or when the
+     * answer being written was asked for in another window (which owns its Stop).
+     */
+    answerHere: string | null = $state(null);
     /** The open chat's settings: its overrides over the global defaults. */
     readonly effective: Settings | null = $derived.by(() => {
         const defaults = this.settingsStore.settings;
@@ -79,6 +84,8 @@ export class ConversationsStore {
     });
 
     private searchSeq = 0;
+    /** Answers whose "finished" event came lately (a few dozen at most). */
+    private finishedLately: string[] = [];
     private readonly batcher: DeltaBatcher;
     private readonly saveFile: FileSaver;
     /** The pair an answer should use (the one the picker shows), or null for the service's choice. */
@@ -106,6 +113,11 @@ export class ConversationsStore {
         }
         // Text still waiting for the frame lands before the message is added or replaced.
         this.batcher.flush();
+        if (event.kind === "finished") {
+            if (event.message.id === this.answerHere) this.answerHere = null;
+            // An answer may finish before the request that started it returns (see startedHere).
+            this.finishedLately = [...this.finishedLately.slice(-31), event.message.id];
+        }
         if (event.conversationId !== this.current?.id) return;
         const index = this.messages.findIndex((m) => m.id === event.message.id);
         if (index >= 0) this.messages[index] = uiMessage(event.message);
@@ -122,6 +134,32 @@ export class ConversationsStore {
             if (message.runs == null) message.runs = [];
             appendRunsInPlace(message.runs, delta.runs);
         }
+    }
+
+    /**
+     * The link to the service dropped: no answer can be seen growing or stopped from here now, so the open chat's
+     * streaming answers show as interrupted at once (the store marks them so if the service restarted; reloading
+     * the chat once the link is back shows what it holds).
+     */
+    onLinkLost(): void {
+        this.batcher.flush();
+        this.answerHere = null;
+        if (this.messages.some((m) => m.status === "streaming"))
+            this.messages = this.messages.map((m) => (m.status === "streaming" ? {...m, status: "interrupted" as const} : m));
+    }
+
+    /** The link is back: the open chat is read again, since answers may have ended (or been marked interrupted) meanwhile. */
+    async onLinkBack(): Promise<void> {
+        const current = this.current;
+        if (current == null) return;
+        await this.session.run("read the conversation again", async () => {
+            const {conversation, messages} = await this.session.api.getConversation({id: current.id});
+            if (this.current?.id !== current.id) return;
+            this.current = conversation;
+            this.messages = messages.map(uiMessage);
+            const running = messages.find((m) => m.id === this.answerHere);
+            if (running != null && running.status !== "streaming") this.answerHere = null;
+        });
     }
 
     // ---------- the list ----------
@@ -236,11 +274,17 @@ export class ConversationsStore {
         if (conversation == null) return false;
         return this.session.run("send the message", async () => {
             const {userMessage, assistantMessageId} = await this.session.api.sendMessage(this.withPair({conversationId: conversation.id, text}));
+            this.startedHere(assistantMessageId);
             if (this.current?.id !== conversation.id || this.messages.some((m) => m.id === userMessage.id)) return;
             // The answer's "started" event may have arrived first: the question goes before it.
             const answerAt = this.messages.findIndex((m) => m.id === assistantMessageId);
             this.messages.splice(answerAt >= 0 ? answerAt : this.messages.length, 0, uiMessage(userMessage));
         });
+    }
+
+    /** Marks the answer this window asked for, unless its "finished" event already came (a very short answer). */
+    private startedHere(assistantMessageId: string): void {
+        if (!this.finishedLately.includes(assistantMessageId)) this.answerHere = assistantMessageId;
     }
 
     async stop(): Promise<boolean> {
@@ -255,6 +299,7 @@ export class ConversationsStore {
         const replaced = index >= 0 ? this.messages[index]! : null;
         return this.session.run("regenerate the answer", async () => {
             const {assistantMessageId} = await this.session.api.regenerate(this.withPair({conversationId: conversation.id}));
+            this.startedHere(assistantMessageId);
             if (replaced != null && replaced.id !== assistantMessageId) this.messages = this.messages.filter((m) => m.id !== replaced.id);
         });
     }
@@ -269,6 +314,7 @@ export class ConversationsStore {
             const {userMessage, assistantMessageId} = await this.session.api.editAndResend(
                 this.withPair({conversationId: conversation.id, messageId, text})
             );
+            this.startedHere(assistantMessageId);
             if (this.current?.id !== conversation.id) return;
             // Keep the new answer if its "started" event already arrived; drop the old tail.
             this.messages = this.messages

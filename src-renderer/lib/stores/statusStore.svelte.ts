@@ -4,12 +4,12 @@
  * the service through `api` and reports failures through `run`, so a failed action is always a sentence on
  * screen, never silent.
  */
-import type {AppStatus, ServiceApi} from "../../../src-shared/index.ts";
+import type {AppStatus, NoticeTopic, ServiceApi} from "../../../src-shared/index.ts";
 import type {Connection} from "../../transport/index.ts";
 import {errorText} from "../errors.ts";
 
 export type Alert = {readonly id: number; readonly text: string};
-export type Notice = {readonly id: number; readonly conversationId: string | null; readonly text: string};
+export type Notice = {readonly id: number; readonly conversationId: string | null; readonly text: string; readonly topic?: NoticeTopic};
 
 /** How many alerts and notices stay on screen at most (older ones are dropped first). */
 export const KEEP_MESSAGES = 5;
@@ -19,6 +19,8 @@ export class StatusStore {
     /** Set when the service cannot be reached at all. */
     connectionError: string | null = $state(null);
     status: AppStatus | null = $state(null);
+    /** The link to the service dropped (web mode) and is not back yet: nothing it said about answers holds now. */
+    linkLost = $state(false);
     alerts: Alert[] = $state([]);
     notices: Notice[] = $state([]);
 
@@ -69,8 +71,10 @@ export class StatusStore {
         this.alerts = this.alerts.filter((a) => a.id !== id);
     }
 
-    notice(conversationId: string | null, text: string): void {
-        this.notices.push({id: this.nextId++, conversationId, text});
+    /** Shows a notice; one with a topic replaces the notice on the same topic and chat (one note that updates). */
+    notice(conversationId: string | null, text: string, topic?: NoticeTopic): void {
+        if (topic != null) this.notices = this.notices.filter((n) => n.topic !== topic || n.conversationId !== conversationId);
+        this.notices.push({id: this.nextId++, conversationId, text, ...(topic != null ? {topic} : {})});
         if (this.notices.length > KEEP_MESSAGES) this.notices.splice(0, this.notices.length - KEEP_MESSAGES);
     }
 

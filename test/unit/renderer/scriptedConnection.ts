@@ -4,7 +4,7 @@
  * request, and the test pushes service events by hand. The stores run unchanged on it.
  */
 import type {ServiceApi, ServiceEvent} from "../../../src-shared/index.ts";
-import type {Connection} from "../../../src-renderer/transport/index.ts";
+import type {Connection, LinkState} from "../../../src-renderer/transport/index.ts";
 
 export type Call = {readonly name: string; readonly args: readonly unknown[]};
 type Handlers = {
@@ -17,6 +17,7 @@ export class ScriptedConnection implements Connection {
     readonly kind = "web" as const;
     readonly calls: Call[] = [];
     private readonly listeners = new Set<(event: ServiceEvent) => void>();
+    private readonly linkListeners = new Set<(state: LinkState) => void>();
     readonly api: ServiceApi;
 
     constructor(public handlers: Handlers = {}) {
@@ -35,6 +36,16 @@ export class ScriptedConnection implements Connection {
     subscribe(listener: (event: ServiceEvent) => void): () => void {
         this.listeners.add(listener);
         return () => void this.listeners.delete(listener);
+    }
+
+    onLink(listener: (state: LinkState) => void): () => void {
+        this.linkListeners.add(listener);
+        return () => void this.linkListeners.delete(listener);
+    }
+
+    /** The link drops or comes back, as the web connection reports it. */
+    link(state: LinkState): void {
+        for (const listener of [...this.linkListeners]) listener(state);
     }
 
     emit(event: ServiceEvent): void {
