@@ -115,6 +115,22 @@ test("item 5: when the link drops mid-answer the answer shows interrupted at onc
     assert.deepEqual(app.status.alerts, []);
 });
 
+test("item 5: when the link only blinks, the answer still being written streams on here, with this window's Stop", async () => {
+    let stored: Message[] = [];
+    const {app, scripted} = await startApp(() => stored);
+    assert.equal(await app.chats.send("Once upon a time"), true);
+    scripted.emit({type: "status", status: busy});
+    scripted.emit({type: "generation", event: {kind: "started", conversationId: "c1", message: message("a1", "assistant", "", "streaming")}});
+    scripted.link("lost");
+    assert.equal(app.canStop, false);
+    stored = [message("u1", "user", "Once upon a time", "done"), message("a1", "assistant", " there was", "streaming")];
+    scripted.link("back");
+    scripted.emit({type: "status", status: busy});
+    await settle();
+    assert.equal(app.chats.messages[1]!.status, "streaming");
+    assert.equal(app.canStop, true);
+});
+
 test("item 6: the context's note is one per chat that updates, not one more per turn", async () => {
     const {app, scripted} = await startApp(() => []);
     const texts = [
