@@ -325,6 +325,7 @@ export function cannedConnection(scenario: string): Connection {
                 emit({
                     type: "notice",
                     conversationId: answer.conversationId,
+                    topic: "context",
                     text: "The 2 oldest turns were left out of what the models see: the chat no longer fits the 2048-token context."
                 });
             }

@@ -143,22 +143,26 @@ export class ConversationsStore {
      */
     onLinkLost(): void {
         this.batcher.flush();
-        this.answerHere = null;
         if (this.messages.some((m) => m.status === "streaming"))
             this.messages = this.messages.map((m) => (m.status === "streaming" ? {...m, status: "interrupted" as const} : m));
     }
 
-    /** The link is back: the open chat is read again, since answers may have ended (or been marked interrupted) meanwhile. */
+    /**
+     * The link is back: the open chat is read again, since answers may have ended (or been marked interrupted)
+     * meanwhile. This window keeps its Stop only for its answer still being written there (the link only blinked).
+     */
     async onLinkBack(): Promise<void> {
         const current = this.current;
-        if (current == null) return;
+        if (current == null) {
+            this.answerHere = null;
+            return;
+        }
         await this.session.run("read the conversation again", async () => {
             const {conversation, messages} = await this.session.api.getConversation({id: current.id});
+            if (!messages.some((m) => m.id === this.answerHere && m.status === "streaming")) this.answerHere = null;
             if (this.current?.id !== current.id) return;
             this.current = conversation;
             this.messages = messages.map(uiMessage);
-            const running = messages.find((m) => m.id === this.answerHere);
-            if (running != null && running.status !== "streaming") this.answerHere = null;
         });
     }
 

@@ -9,8 +9,9 @@ import assert from "node:assert/strict";
 import {test} from "node:test";
 import type {AppStatus, Conversation, LibrarySnapshot, Message, Settings} from "../../../src-shared/index.ts";
 import {ServiceError, optionDefaults, optionTable} from "../../../src-shared/index.ts";
-import {engineProblems, errorText} from "../../../src-renderer/lib/errors.ts";
-import {fieldNote} from "../../../src-renderer/lib/settingsForm.ts";
+// Namespace imports: each test fails on its own where a function is missing, not the whole file at load.
+import * as errors from "../../../src-renderer/lib/errors.ts";
+import * as settingsForm from "../../../src-renderer/lib/settingsForm.ts";
 import {importRunes, settle} from "../../helpers/svelteRunes.ts";
 import {ScriptedConnection} from "./scriptedConnection.ts";
 
@@ -76,7 +77,6 @@ test("item 5: when the link drops mid-answer the answer shows interrupted at onc
     scripted.emit({type: "status", status: busy});
     scripted.emit({type: "generation", event: {kind: "started", conversationId: "c1", message: message("a1", "assistant", "", "streaming")}});
     assert.equal(app.busy, true);
-    assert.equal(app.canStop, true, "this window asked for the answer: its Stop is active");
 
     // The server dies: the web connection reports the link lost, then its notice.
     scripted.link("lost");
@@ -115,6 +115,22 @@ test("item 5: when the link drops mid-answer the answer shows interrupted at onc
     assert.deepEqual(app.status.alerts, []);
 });
 
+test("item 5: when the link only blinks, the answer still being written streams on here, with this window's Stop", async () => {
+    let stored: Message[] = [];
+    const {app, scripted} = await startApp(() => stored);
+    assert.equal(await app.chats.send("Once upon a time"), true);
+    scripted.emit({type: "status", status: busy});
+    scripted.emit({type: "generation", event: {kind: "started", conversationId: "c1", message: message("a1", "assistant", "", "streaming")}});
+    scripted.link("lost");
+    assert.equal(app.canStop, false);
+    stored = [message("u1", "user", "Once upon a time", "done"), message("a1", "assistant", " there was", "streaming")];
+    scripted.link("back");
+    scripted.emit({type: "status", status: busy});
+    await settle();
+    assert.equal(app.chats.messages[1]!.status, "streaming");
+    assert.equal(app.canStop, true);
+});
+
 test("item 6: the context's note is one per chat that updates, not one more per turn", async () => {
     const {app, scripted} = await startApp(() => []);
     const texts = [
@@ -143,10 +159,19 @@ test("item 7: a second window sees the first window's answer written but gets no
     scripted.emit({type: "status", status: idle});
     assert.equal(app.busy, false);
 
+    // This window's own answer: its Stop, until the answer ends.
+    assert.equal(await app.chats.send("Once upon a time"), true);
+    scripted.emit({type: "status", status: busy});
+    scripted.emit({type: "generation", event: {kind: "started", conversationId: "c1", message: message("a1", "assistant", "", "streaming")}});
+    assert.equal(app.canStop, true, "this window asked for the answer: its Stop is active");
+    scripted.emit({type: "generation", event: {kind: "finished", conversationId: "c1", message: message("a1", "assistant", "Once", "done")}});
+    scripted.emit({type: "status", status: idle});
+    assert.equal(app.canStop, false);
+
     // An answer so short that it finished before the request that started it returned leaves no Stop behind.
     scripted.handlers.sendMessage = async () => {
-        scripted.emit({type: "generation", event: {kind: "finished", conversationId: "c1", message: message("a1", "assistant", ".", "done")}});
-        return {userMessage: message("u1", "user", "Hi", "done"), assistantMessageId: "a1"};
+        scripted.emit({type: "generation", event: {kind: "finished", conversationId: "c1", message: message("a2", "assistant", ".", "done")}});
+        return {userMessage: message("u2", "user", "Hi", "done"), assistantMessageId: "a2"};
     };
     assert.equal(await app.chats.send("Hi"), true);
     scripted.emit({type: "status", status: busy});
@@ -156,37 +181,37 @@ test("item 7: a second window sees the first window's answer written but gets no
 test("item 7: a refusal that gives its own advice is not followed by the same advice again", () => {
     const sent = "an answer is still being written; wait for it to finish (or stop it in the window that asked for it) before you send a message";
     assert.equal(
-        errorText(new ServiceError("busy", sent), "send the message"),
+        errors.errorText(new ServiceError("busy", sent), "send the message"),
         "Could not send the message: An answer is still being written; wait for it to finish (or stop it in the window that asked for it) before you send a message."
     );
     // The wording before this change, as an older service still sends it.
-    const older = errorText({code: "busy", message: "an answer is still being written; wait for it or press Stop before you send a message"});
+    const older = errors.errorText({code: "busy", message: "an answer is still being written; wait for it or press Stop before you send a message"});
     assert.equal((older.match(/press Stop/g) ?? []).length, 1, older);
     // A refusal without advice still gets the hint.
-    assert.match(errorText(new ServiceError("busy", "another answer is being written")), /Wait for it to finish or press Stop\.$/);
+    assert.match(errors.errorText(new ServiceError("busy", "another answer is being written")), /Wait for it to finish or press Stop\.$/);
 });
 
 test("item 7: an engine crash's reason is said once in the status line", () => {
     const reason = "the engine process exited (signal SIGKILL) while writing an answer";
     const crashed: AppStatus = {...idle, engine: {state: "error", pair, message: reason}, lastEngineCrash: reason};
-    assert.deepEqual(engineProblems(crashed), [`The engine stopped unexpectedly: ${reason}`]);
+    assert.deepEqual(errors.engineProblems(crashed), [`The engine stopped unexpectedly: ${reason}`]);
     const loadFailed: AppStatus = {...idle, engine: {state: "error", pair, message: "the file is not a GGUF model"}};
-    assert.deepEqual(engineProblems(loadFailed), ["the file is not a GGUF model"]);
-    assert.deepEqual(engineProblems({...loadFailed, lastEngineCrash: reason}), [
+    assert.deepEqual(errors.engineProblems(loadFailed), ["the file is not a GGUF model"]);
+    assert.deepEqual(errors.engineProblems({...loadFailed, lastEngineCrash: reason}), [
         `The engine stopped unexpectedly: ${reason}`,
         "the file is not a GGUF model"
     ]);
-    assert.deepEqual(engineProblems(idle), []);
+    assert.deepEqual(errors.engineProblems(idle), []);
 });
 
 test("item 9: a context size llama.cpp rounds up is said beside the field", () => {
     const context = optionTable.find((o) => o.key === "contextSize")!;
-    assert.match(fieldNote(context, 64) ?? "", /64 becomes 256/);
-    assert.match(fieldNote(context, 300) ?? "", /300 becomes 512/);
-    assert.equal(fieldNote(context, 256), null);
-    assert.equal(fieldNote(context, 2048), null);
+    assert.match(settingsForm.fieldNote(context, 64) ?? "", /64 becomes 256/);
+    assert.match(settingsForm.fieldNote(context, 300) ?? "", /300 becomes 512/);
+    assert.equal(settingsForm.fieldNote(context, 256), null);
+    assert.equal(settingsForm.fieldNote(context, 2048), null);
     assert.equal(
-        fieldNote(
+        settingsForm.fieldNote(
             optionTable.find((o) => o.key === "maxTokens")!,
             64
         ),
