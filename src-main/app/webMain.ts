@@ -18,7 +18,13 @@ export async function main(env: Readonly<Record<string, string | undefined>> = p
     }
     process.stdout.write(`Tandem is running at ${app.server.url}\n`);
     return new Promise<number>((resolve) => {
+        // `on`, never removed: with a `once` handler gone while the signal is handled, a library's signal-exit hook
+        // (loaded with node-llama-cpp's header reader and downloader) finds itself the last listener and kills the
+        // process with the signal before the app has stopped.
+        let stopping = false;
         const stop = () => {
+            if (stopping) return;
+            stopping = true;
             app.stop().then(
                 () => resolve(0),
                 (error: unknown) => {
@@ -27,7 +33,7 @@ export async function main(env: Readonly<Record<string, string | undefined>> = p
                 }
             );
         };
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
     });
 }

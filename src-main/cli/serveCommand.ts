@@ -117,6 +117,11 @@ export async function serveCommand(argv: string[], env: Readonly<Record<string, 
         }
         process.stdout.write(`API key: ${givenKey !== "" ? "(the one given)" : apiKey}\nTandem serves ${pairId(pair)} at ${server.baseUrl}\n`);
         if (!isLoopback(host)) log("warning: other machines can reach this server; keep the API key secret");
+        // A lasting listener, so that while the server and service close, a library's signal-exit hook (loaded with
+        // node-llama-cpp's header reader and downloader) never finds itself the last listener and kills the process.
+        const stayAlive = () => undefined;
+        process.on("SIGINT", stayAlive);
+        process.on("SIGTERM", stayAlive);
         await new Promise<void>((resolve) => {
             process.once("SIGINT", resolve);
             process.once("SIGTERM", resolve);
