@@ -1,0 +1,42 @@
+/** Like-for-like speed arithmetic: cost by position, a span's cost, the decoded span of an answer. */
+import assert from "node:assert/strict";
+import {test} from "node:test";
+import {calibrationPositions, costAt, decodedSpan, spanMs, spanSpeedup, spanTokensPerSecond} from "../../../src-main/service/speedCurve.ts";
+
+const curve = [{position: 0, msPerToken: 1}, {position: 1000, msPerToken: 3}, {position: 2000, msPerToken: 5}];
+
+test("the cost is interpolated between points and extended past the ends, never below the cheapest point", () => {
+    assert.equal(costAt(curve, 0), 1);
+    assert.equal(costAt(curve, 500), 2);
+    assert.equal(costAt(curve, 1500), 4);
+    assert.equal(costAt(curve, 3000), 7);
+    assert.equal(costAt([{position: 100, msPerToken: 2}, {position: 200, msPerToken: 3}], 0), 2);
+    assert.equal(costAt([{position: 10, msPerToken: 2}], 5000), 2);
+});
+
+test("a span costs the sum of its positions' costs", () => {
+    assert.equal(spanMs(curve, 0, 3), 1 + 1.002 + 1.004);
+    assert.ok(Math.abs(spanMs(curve, 1000, 1000) - 1000 * (3 + 0.999)) < 1e-6);
+});
+
+test("the decoded span leaves the first token (the prompt's cost) out on both sides", () => {
+    assert.deepEqual(decodedSpan(300, 257, 1100, 100), {from: 300, tokens: 256, ms: 1000});
+    assert.equal(decodedSpan(300, 1, 1100, 100), null);
+    assert.equal(decodedSpan(300, 10, 1100, null), null);
+});
+
+test("an answer decoded exactly as the curve says reads 1×; twice as fast reads 2×", () => {
+    const span = {from: 1000, tokens: 100, ms: spanMs(curve, 1000, 100)};
+    assert.ok(Math.abs(spanSpeedup(curve, span) - 1) < 1e-12);
+    assert.ok(Math.abs(spanSpeedup(curve, {...span, ms: span.ms / 2}) - 2) < 1e-12);
+    assert.ok(Math.abs(spanTokensPerSecond(curve, span) - 100_000 / span.ms) < 1e-9);
+});
+
+test("calibration positions span the context, each with room to decode", () => {
+    const positions = calibrationPositions(2048, 32);
+    assert.equal(positions[0], 1);
+    assert.ok(positions.at(-1)! <= 2048 - 32 - 2);
+    assert.ok(positions.at(-1)! > 1900);
+    assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+    assert.ok(calibrationPositions(64, 32).every((p) => p + 34 <= 64));
+});
