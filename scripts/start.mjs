@@ -49,5 +49,5 @@ if (built.mainImportsLlama.length > 0) {
 if (buildOnly) process.exit(0);
 
 const child = spawn(binary, [path.join(built.outDir, "main.mjs")], {cwd: root, stdio: "inherit"});
-child.on("exit", (code, signal) => process.exit(signal != null ? 1 : code ?? 0));
+child.on("exit", (code, signal) => process.exit(signal != null ? 1 : (code ?? 0)));
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));

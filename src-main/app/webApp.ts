@@ -26,21 +26,31 @@ export type WebApp = {
     stop(): Promise<void>;
 };
 
-export async function startWebApp(config: WebConfig, createService: ServiceFactory, options: {
-    staticDir?: string;
-    demoModelsDir?: string;
-    log?: (line: string) => void;
-} = {}): Promise<WebApp> {
+export async function startWebApp(
+    config: WebConfig,
+    createService: ServiceFactory,
+    options: {
+        staticDir?: string;
+        demoModelsDir?: string;
+        log?: (line: string) => void;
+    } = {}
+): Promise<WebApp> {
     mkdirSync(config.dataDir, {recursive: true});
     const service = await createService({
-        dataDir: config.dataDir, modelsDirs: config.modelsDirs, demoModelsDir: options.demoModelsDir ?? defaultDemoModelsDir
+        dataDir: config.dataDir,
+        modelsDirs: config.modelsDirs,
+        demoModelsDir: options.demoModelsDir ?? defaultDemoModelsDir
     });
     const missing = missingServiceFunctions(service);
     if (missing.length > 0) throw new Error(`the service lacks ${missing.join(", ")}`);
     let server: WebServer;
     try {
         server = await startWebServer({
-            service, staticDir: options.staticDir ?? defaultStaticDir, token: config.token, port: config.port, ...(options.log ? {log: options.log} : {})
+            service,
+            staticDir: options.staticDir ?? defaultStaticDir,
+            token: config.token,
+            port: config.port,
+            ...(options.log ? {log: options.log} : {})
         });
     } catch (error) {
         await service.close();

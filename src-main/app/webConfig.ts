@@ -5,7 +5,7 @@
  * environment; a bad value throws one sentence naming the variable.
  */
 import path from "node:path";
-import {dataDir} from "../store/dataDir.ts";
+import {dataDir} from "../service/index.ts";
 import {newToken, tokenProblem} from "../transports/webSecurity.ts";
 
 export const DEFAULT_PORT = 7863;

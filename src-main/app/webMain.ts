@@ -19,10 +19,13 @@ export async function main(env: Readonly<Record<string, string | undefined>> = p
     process.stdout.write(`Tandem is running at ${app.server.url}\n`);
     return new Promise<number>((resolve) => {
         const stop = () => {
-            app.stop().then(() => resolve(0), (error: unknown) => {
-                process.stderr.write(`tandem: stopping failed: ${error instanceof Error ? error.message : String(error)}\n`);
-                resolve(1);
-            });
+            app.stop().then(
+                () => resolve(0),
+                (error: unknown) => {
+                    process.stderr.write(`tandem: stopping failed: ${error instanceof Error ? error.message : String(error)}\n`);
+                    resolve(1);
+                }
+            );
         };
         process.once("SIGINT", stop);
         process.once("SIGTERM", stop);

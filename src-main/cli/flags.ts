@@ -6,7 +6,7 @@
  * value -1 (refused by the range check, not by an "ambiguous" parser); a flag's value is never another of the
  * command's flags (`--prompt --raw` says --prompt needs a value). A flag may be given once.
  */
-import {acceptedText, looksNumeric, parseOptionText, type ValueSpec} from "../options/optionText.ts";
+import {acceptedText, looksNumeric, parseOptionText, type ValueSpec} from "../../src-shared/index.ts";
 import {UsageError} from "./options.ts";
 
 export type Flag = {
@@ -87,7 +87,7 @@ export function usageLine(command: Command): string {
     });
     const required = words.filter((_, i) => command.flags[i]!.required);
     const optional = words.filter((_, i) => !command.flags[i]!.required);
-    const lines = [`usage: tandem ${command.name} ${required.join(" ")}`];
+    const lines = [["usage: tandem", command.name, ...required].join(" ")];
     for (const word of optional) {
         const last = lines[lines.length - 1]!;
         if (last.length + word.length + 1 > 100) lines.push(`       ${word}`);
@@ -144,28 +144,46 @@ function joinAnd(items: readonly string[]): string {
     return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
-/** Flags declared the way node's parseArgs takes them (tandem bench): text values checked by the caller. */
-export type TextFlagOptions = Readonly<Record<string, {readonly type: "string"; readonly default?: string} | {readonly type: "boolean"; readonly default?: boolean}>>;
+/**
+ * Flags declared the way node's parseArgs takes them (tandem bench): text values checked by the caller, each
+ * with its help line and placeholder so `--help` explains every option as the option-table commands do.
+ */
+export type TextFlagOption =
+    | {readonly type: "string"; readonly default?: string; readonly valueName: string; readonly help: string}
+    | {readonly type: "boolean"; readonly default?: boolean; readonly help: string};
+export type TextFlagOptions = Readonly<Record<string, TextFlagOption>>;
 
 export type TextFlagValues<O extends TextFlagOptions> = {
     [K in keyof O]: O[K] extends {type: "boolean"} ? boolean : O[K] extends {default: string} ? string : string | undefined;
 };
 
+/** The Command (for parsing, usage and help) of a command whose flags are declared as TextFlagOptions. */
+export function textFlagCommand(name: string, summary: string, options: TextFlagOptions): Command {
+    const flags: Flag[] = Object.entries(options).map(([key, option]) =>
+        option.type === "boolean"
+            ? {key, spec: {flag: `--${key}`, kind: "boolean", default: false, help: option.help}}
+            : {
+                  key,
+                  valueName: option.valueName,
+                  spec: {flag: `--${key}`, kind: "string", default: option.default ?? "", maxLength: 1_000_000, help: option.help}
+              }
+    );
+    return {name, summary, flags};
+}
+
 /**
  * parseArgs's shape with this module's rules: `--beta -1` hands "-1" to the caller's range check instead of
  * Node's "ambiguous" message, a value is never another flag, unknown and repeated flags are one sentence.
  */
-export function parseTextFlags<const O extends TextFlagOptions>(commandName: string, argv: readonly string[], options: O): TextFlagValues<O> {
-    const flags: Flag[] = Object.entries(options).map(([key, option]) => ({
-        key,
-        spec: option.type === "boolean"
-            ? {flag: `--${key}`, kind: "boolean", default: false, help: ""}
-            : {flag: `--${key}`, kind: "string", default: "", maxLength: 1_000_000, help: ""}
-    }));
-    const parsed = parseFlags({name: commandName, summary: "", flags}, argv);
-    const values: Record<string, unknown> = {};
+export function parseTextFlags<const O extends TextFlagOptions>(
+    command: Command,
+    argv: readonly string[],
+    options: O
+): TextFlagValues<O> & {help: boolean} {
+    const parsed = parseFlags(command, argv);
+    const values: Record<string, unknown> = {help: parsed.get("help") === true};
     for (const [key, option] of Object.entries(options)) {
-        values[key] = parsed.get(key) ?? (option.type === "boolean" ? option.default ?? false : option.default);
+        values[key] = parsed.get(key) ?? (option.type === "boolean" ? (option.default ?? false) : option.default);
     }
-    return values as TextFlagValues<O>;
+    return values as TextFlagValues<O> & {help: boolean};
 }

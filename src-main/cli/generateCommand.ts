@@ -2,8 +2,8 @@
 import os from "node:os";
 import path from "node:path";
 import type {DecodeMode, GenerationResult} from "../engine/index.ts";
-import {chatPrompt, loadModelPair, rawPrompt, type ChatMessage, type ModelPair} from "../models/index.ts";
-import {optionDefaults, optionSpec, type OptionKey} from "../options/optionTable.ts";
+import {chatPrompt, loadModelPair, rawPrompt, type ChatMessage, type ModelPair} from "../models/runtime/index.ts";
+import {optionDefaults, optionSpec, type OptionKey} from "../../src-shared/index.ts";
 import {helpText, parseFlags, usageLine, type Command, type Flag, type FlagValues} from "./flags.ts";
 import {UsageError} from "./options.ts";
 
@@ -17,7 +17,9 @@ const tableFlag = (key: OptionKey, valueName?: string): Flag => {
 };
 
 const pathFlag = (key: string, help: string): Flag => ({
-    key, valueName: "PATH", required: true,
+    key,
+    valueName: "PATH",
+    required: true,
     spec: {flag: `--${key}`, kind: "string", default: "", maxLength: MAX_PATH_LENGTH, help}
 });
 
@@ -29,8 +31,18 @@ export const generateCommandSpec: Command = {
     flags: [
         pathFlag("expert", "the expert: the large GGUF model"),
         pathFlag("amateur", "the amateur: a small GGUF model with the expert's tokenizer"),
-        {key: "prompt", valueName: "TEXT", required: true,
-            spec: {flag: "--prompt", kind: "string", default: "", maxLength: MAX_PROMPT_LENGTH, help: "the user's message (with --raw: the text to continue)"}},
+        {
+            key: "prompt",
+            valueName: "TEXT",
+            required: true,
+            spec: {
+                flag: "--prompt",
+                kind: "string",
+                default: "",
+                maxLength: MAX_PROMPT_LENGTH,
+                help: "the user's message (with --raw: the text to continue)"
+            }
+        },
         tableFlag("mode", "MODE"),
         booleanFlag("raw", "plain completion: BOS, then the prompt's tokens; without it, models with a chat template get chat formatting"),
         tableFlag("maxTokens", "N"),
@@ -45,7 +57,7 @@ export const generateCommandSpec: Command = {
         tableFlag("systemPrompt", "TEXT"),
         tableFlag("cpu"),
         tableFlag("exact"),
-        booleanFlag("json", "print {\"text\", \"tokens\", \"stats\"} as one JSON line instead of streaming")
+        booleanFlag("json", 'print {"text", "tokens", "stats"} as one JSON line instead of streaming')
     ]
 };
 
@@ -69,7 +81,9 @@ export async function generateCommand(argv: string[]): Promise<number> {
     const threads = values.get("threads") as number | undefined;
     const cores = os.availableParallelism();
     if (threads != null && threads > cores) {
-        throw new UsageError(`--threads ${threads} is more than this machine's ${cores} cores; llama.cpp threads beyond the cores only wait on each other`);
+        throw new UsageError(
+            `--threads ${threads} is more than this machine's ${cores} cores; llama.cpp threads beyond the cores only wait on each other`
+        );
     }
     noteIgnoredValues(mode, values);
     const contextSize = get<number>("contextSize", defaults.contextSize);
@@ -93,18 +107,22 @@ export async function generateCommand(argv: string[]): Promise<number> {
         const prompt = get<boolean>("raw", false) ? rawPrompt(pair.tokenizerModel, text) : chatPrompt(pair.tokenizerModel, messages);
         if (prompt.templateProblem != null) note(`${path.basename(expertPath)}: ${prompt.templateProblem}`);
         const json = get<boolean>("json", false);
-        const result = await pair.decoder.generate(prompt.tokens, {
-            mode,
-            maxTokens: get<number>("maxTokens", defaults.maxTokens),
-            temperature: get<number>("temperature", defaults.temperature),
-            alpha: get<number>("alpha", defaults.alpha),
-            beta: get<number>("beta", defaults.beta),
-            gamma: get<number | "auto">("gamma", defaults.gamma),
-            // No --seed: the engine draws one and reports it in the stats.
-            ...(values.has("seed") ? {seed: get<number>("seed", 0)} : {}),
-            stopStrings: prompt.stopStrings,
-            stopTokens: prompt.stopTokens
-        }, json ? undefined : (event) => process.stdout.write(event.text));
+        const result = await pair.decoder.generate(
+            prompt.tokens,
+            {
+                mode,
+                maxTokens: get<number>("maxTokens", defaults.maxTokens),
+                temperature: get<number>("temperature", defaults.temperature),
+                alpha: get<number>("alpha", defaults.alpha),
+                beta: get<number>("beta", defaults.beta),
+                gamma: get<number | "auto">("gamma", defaults.gamma),
+                // No --seed: the engine draws one and reports it in the stats.
+                ...(values.has("seed") ? {seed: get<number>("seed", 0)} : {}),
+                stopStrings: prompt.stopStrings,
+                stopTokens: prompt.stopTokens
+            },
+            json ? undefined : (event) => process.stdout.write(event.text)
+        );
         if (json) process.stdout.write(JSON.stringify(jsonResult(result)) + "\n");
         else process.stdout.write(`\n\n${statsLine(result)}\n`);
     } finally {
@@ -133,7 +151,9 @@ function noteContextCap(pair: ModelPair, requested: number): void {
     for (const loaded of [pair.expert, pair.amateur]) {
         const trained = loaded.model.trainContextSize;
         if (requested > trained) {
-            note(`${path.basename(loaded.file.path)} was trained on a context of ${trained} tokens, so it gets ${trained} instead of --context-size ${requested}`);
+            note(
+                `${path.basename(loaded.file.path)} was trained on a context of ${trained} tokens, so it gets ${trained} instead of --context-size ${requested}`
+            );
         }
     }
 }

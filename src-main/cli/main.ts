@@ -6,37 +6,47 @@ import {generateCommand, generateUsage} from "./generateCommand.ts";
 import {UsageError} from "./options.ts";
 import {guardOutput} from "./outputGuard.ts";
 
-const commandList = `commands:
-  generate   generate text with an expert/amateur model pair (tandem generate --help)
-  bench      every decoding mode side by side on one or more pairs (tandem bench --help)`;
+/** A command of `tandem`: its name, one line for `tandem --help`, its usage lines, and how it runs. */
+export type CliCommand = {
+    readonly name: string;
+    readonly summary: string;
+    /** The usage lines shown by `tandem --help` (the command's own --help explains every option). */
+    usage(): Promise<string>;
+    run(argv: string[]): Promise<number>;
+};
 
-/** tandem bench lives with the dev tools (tools/bench); it is loaded only when asked for. */
-const loadBench = () => import("../../tools/bench/benchCommand.ts");
+const builtIn: readonly CliCommand[] = [
+    {
+        name: "generate",
+        summary: "generate text with an expert/amateur model pair",
+        usage: async () => generateUsage,
+        run: generateCommand
+    }
+];
 
 const isHelp = (word: string | undefined) => word === "--help" || word === "-h" || word === "help";
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs `tandem <command>`. `extra` holds commands the checkout adds beside the shipped ones (bin/tandem.mjs
+ * adds the dev tools' `bench` where tools/ exists); they are loaded only when asked for.
+ */
+export async function main(argv: string[], extra: readonly CliCommand[] = []): Promise<number> {
     guardOutput();
-    const [command, ...rest] = argv;
+    const commands = [...builtIn, ...extra];
+    const names = commands.map((c) => c.name).join(" and ");
+    const [name, ...rest] = argv;
     try {
-        switch (command) {
-            case "generate":
-                return await generateCommand(rest);
-            case "bench":
-                if (rest.some(isHelp)) {
-                    process.stdout.write(`${(await loadBench()).benchUsage}\n`);
-                    return 0;
-                }
-                return await (await loadBench()).benchCommand(rest);
-            case undefined:
-                throw new UsageError("no command given: tandem generate or tandem bench (tandem --help shows both)");
-            default:
-                if (isHelp(command)) {
-                    process.stdout.write(`usage: tandem <command> [options]\n\n${commandList}\n\n${generateUsage}\n\n${(await loadBench()).benchUsage}\n`);
-                    return 0;
-                }
-                throw new UsageError(`unknown command ${JSON.stringify(command)}: tandem knows generate and bench`);
+        const command = commands.find((c) => c.name === name);
+        if (command != null) return await command.run(rest);
+        if (name === undefined)
+            throw new UsageError(`no command given: tandem ${commands.map((c) => c.name).join(" or tandem ")} (tandem --help shows them)`);
+        if (isHelp(name)) {
+            const list = commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary} (tandem ${c.name} --help)`).join("\n");
+            const usages = await Promise.all(commands.map((c) => c.usage()));
+            process.stdout.write(`usage: tandem <command> [options]\n\ncommands:\n${list}\n\n${usages.join("\n\n")}\n`);
+            return 0;
         }
+        throw new UsageError(`unknown command ${JSON.stringify(name)}: tandem knows ${names}`);
     } catch (error) {
         return reportError(error);
     }

@@ -2,7 +2,7 @@
  * Command-line value helpers: UsageError (a mistake in how the command was called: exit code 2, one line),
  * and strict number parsing for flags that are not in the option table (tandem bench's own flags).
  */
-import {parseOptionText} from "../options/optionText.ts";
+import {parseOptionText} from "../../src-shared/index.ts";
 
 export class UsageError extends Error {}
 

@@ -20,16 +20,32 @@ export type ElectronBuild = {
 export async function buildElectron(outDir = defaultElectronOutDir): Promise<ElectronBuild> {
     const common = {absWorkingDir: repoRoot, bundle: true, sourcemap: true, logLevel: "warning", outdir: outDir} as const;
     const main = await build({
-        ...common, entryPoints: {main: "src-main/electron/main.ts"}, outExtension: {".js": ".mjs"},
-        platform: "node", format: "esm", target: "node22", packages: "external", metafile: true
+        ...common,
+        entryPoints: {main: "src-main/electron/main.ts"},
+        outExtension: {".js": ".mjs"},
+        platform: "node",
+        format: "esm",
+        target: "node22",
+        packages: "external",
+        metafile: true
     });
     await build({
-        ...common, entryPoints: {engine: "src-main/engineHost/engineMain.ts"}, outExtension: {".js": ".mjs"},
-        platform: "node", format: "esm", target: "node22", packages: "external"
+        ...common,
+        entryPoints: {engine: "src-main/engineHost/engineMain.ts"},
+        outExtension: {".js": ".mjs"},
+        platform: "node",
+        format: "esm",
+        target: "node22",
+        packages: "external"
     });
     await build({
-        ...common, entryPoints: {preload: "src-main/electron/preload.ts"}, outExtension: {".js": ".cjs"},
-        platform: "browser", format: "cjs", target: "chrome130", external: ["electron"]
+        ...common,
+        entryPoints: {preload: "src-main/electron/preload.ts"},
+        outExtension: {".js": ".cjs"},
+        platform: "browser",
+        format: "cjs",
+        target: "chrome130",
+        external: ["electron"]
     });
     const mainImportsLlama = Object.entries(main.metafile.inputs)
         .filter(([, input]) => input.imports.some((i) => i.path === "node-llama-cpp" || i.path.startsWith("node-llama-cpp/")))

@@ -97,14 +97,18 @@ export type ElectronMain = {
         on(event: "web-contents-created", listener: (event: Event, contents: WebContents) => void): unknown;
     };
     BrowserWindow: {
-        new(options: BrowserWindowOptions): BrowserWindow;
+        new (options: BrowserWindowOptions): BrowserWindow;
         getAllWindows(): BrowserWindow[];
     };
     ipcMain: IpcMain;
     shell: {openExternal(url: string): Promise<void>};
     screen: {getAllDisplays(): {workArea: Rectangle}[]};
     utilityProcess: {
-        fork(modulePath: string, args: string[], options: {stdio: "pipe" | ["ignore", "ignore", "pipe"]; serviceName: string; env?: NodeJS.ProcessEnv}): UtilityProcess;
+        fork(
+            modulePath: string,
+            args: string[],
+            options: {stdio: "pipe" | ["ignore", "ignore", "pipe"]; serviceName: string; env?: NodeJS.ProcessEnv}
+        ): UtilityProcess;
     };
 };
 

@@ -3,7 +3,7 @@
  * JSON). Frames are accepted only from that window's own top frame, so another web contents (there should be
  * none) or a subframe cannot call the service.
  */
-import type {FrameChannel} from "../transports/frameChannel.ts";
+import type {FrameChannel} from "../../src-shared/index.ts";
 import {RPC_CHANNEL, type IpcMain, type IpcMainEvent, type WebContents} from "./electronApi.ts";
 
 export function ipcChannel(ipcMain: IpcMain, contents: WebContents): FrameChannel {

@@ -36,7 +36,10 @@ function log(line: string): void {
 
 function createWindow(activeService: TandemService): BrowserWindow {
     const userData = app.getPath("userData");
-    const {bounds, maximized} = fitToDisplays(readWindowState(userData), screen.getAllDisplays().map((d) => d.workArea));
+    const {bounds, maximized} = fitToDisplays(
+        readWindowState(userData),
+        screen.getAllDisplays().map((d) => d.workArea)
+    );
     const window = new BrowserWindow({
         ...bounds,
         minWidth: MIN_SIZE.width,
@@ -94,12 +97,17 @@ async function start(): Promise<void> {
         closing = true;
         const closingService = service;
         service = null;
-        closingService.close().catch((error: unknown) => log(`closing: ${error instanceof Error ? error.message : String(error)}`))
+        closingService
+            .close()
+            .catch((error: unknown) => log(`closing: ${error instanceof Error ? error.message : String(error)}`))
             .finally(() => app.quit());
     });
 
     await app.whenReady();
-    const dataDir = process.env.TANDEM_DATA_DIR != null && process.env.TANDEM_DATA_DIR !== "" ? path.resolve(process.env.TANDEM_DATA_DIR) : app.getPath("userData");
+    const dataDir =
+        process.env.TANDEM_DATA_DIR != null && process.env.TANDEM_DATA_DIR !== ""
+            ? path.resolve(process.env.TANDEM_DATA_DIR)
+            : app.getPath("userData");
     const modelsDir = process.env.TANDEM_MODELS_DIR;
     service = await createService({
         dataDir,

@@ -3,10 +3,15 @@
  * over IPC itself and exposes on `window.tandem` one named function per ServiceApi function plus `onEvent`,
  * never ipcRenderer or a generic "call anything" function. Results cross contextBridge as BridgeResult.
  */
-import type {ServiceApi, ServiceEvent} from "../contract/api.ts";
-import {BRIDGE_GLOBAL, settle, type TandemBridge} from "../transports/bridge.ts";
-import type {FrameChannel} from "../transports/frameChannel.ts";
-import {createApiClient} from "../transports/rpcClient.ts";
+import {
+    BRIDGE_GLOBAL,
+    settle,
+    createApiClient,
+    type ServiceApi,
+    type ServiceEvent,
+    type TandemBridge,
+    type FrameChannel
+} from "../../src-shared/index.ts";
 import {RPC_CHANNEL, type ElectronPreload} from "./electronApi.ts";
 
 // A sandboxed preload is CommonJS with a require that serves only "electron" (and electron's types are absent here).

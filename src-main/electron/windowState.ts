@@ -46,13 +46,14 @@ function overlapArea(a: Rectangle, b: Rectangle): number {
  * The bounds to open with: the saved ones when at least a quarter of the window lies on a display now (size
  * capped to that display), else the saved (or default) size centred on the first display.
  */
-export function fitToDisplays(saved: WindowState | null, workAreas: readonly Rectangle[]): {bounds: Partial<Rectangle> & {width: number; height: number}; maximized: boolean} {
+export function fitToDisplays(
+    saved: WindowState | null,
+    workAreas: readonly Rectangle[]
+): {bounds: Partial<Rectangle> & {width: number; height: number}; maximized: boolean} {
     const wanted = saved?.bounds ?? {x: 0, y: 0, ...DEFAULT_SIZE};
     const width = Math.max(MIN_SIZE.width, Math.round(wanted.width));
     const height = Math.max(MIN_SIZE.height, Math.round(wanted.height));
-    const best = workAreas
-        .map((area) => ({area, overlap: overlapArea({...wanted, width, height}, area)}))
-        .sort((a, b) => b.overlap - a.overlap)[0];
+    const best = workAreas.map((area) => ({area, overlap: overlapArea({...wanted, width, height}, area)})).sort((a, b) => b.overlap - a.overlap)[0];
     if (saved != null && best != null && best.overlap >= (width * height) / 4) {
         const {area} = best;
         const w = Math.min(width, area.width);

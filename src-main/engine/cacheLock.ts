@@ -33,7 +33,9 @@ export class CacheLock {
     /** Throws unless the lock is held: a cache edit from outside the decoder's locked sections is a bug. */
     assertHeld(action: string): void {
         if (this.holder == null) {
-            throw new CacheLockError(`${action} changes a model's KV cache outside the pair decoder's lock; use PairDecoder.generate, clearCaches or exclusive`);
+            throw new CacheLockError(
+                `${action} changes a model's KV cache outside the pair decoder's lock; use PairDecoder.generate, clearCaches or exclusive`
+            );
         }
     }
 }

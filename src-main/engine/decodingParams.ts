@@ -5,7 +5,7 @@
  * the stats, so any answer can be reproduced (every random number is keyed by the position of the token it
  * decides; docs/engine.md says what that fixes under γ auto). γ takes "auto" (the table's default) or a number.
  */
-import {optionDefaults, optionProblem, optionSpec} from "../options/optionTable.ts";
+import {optionDefaults, optionProblem, optionSpec} from "../../src-shared/index.ts";
 import type {DecodeMode, DecodingParams, GenerateOptions} from "./types.ts";
 
 export class InvalidParamsError extends Error {}

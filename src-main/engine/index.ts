@@ -3,7 +3,14 @@
  * only this (and src-main/models/index.ts for loading a pair).
  */
 export {
-    PairDecoder, PromptTooLongError, InvalidPromptError, DecoderBusyError, PREFILL_CHUNK, AUTO_GAMMA_MAX, type PairDecoderOptions, type RoundPlanner
+    PairDecoder,
+    PromptTooLongError,
+    InvalidPromptError,
+    DecoderBusyError,
+    PREFILL_CHUNK,
+    AUTO_GAMMA_MAX,
+    type PairDecoderOptions,
+    type RoundPlanner
 } from "./pairDecoder.ts";
 export type {Arm, AdaptiveStats} from "./adaptive/controller.ts";
 export {CacheLock, CacheLockError} from "./cacheLock.ts";

@@ -35,13 +35,15 @@ export class ModelSequence implements DecoderSequence {
         private readonly lock: CacheLock | null = null,
         readonly label = "the model"
     ) {
-        if (vocabularySize > modelVocabularySize) throw new RangeError(`the shared vocabulary (${vocabularySize}) exceeds the model's (${modelVocabularySize})`);
+        if (vocabularySize > modelVocabularySize)
+            throw new RangeError(`the shared vocabulary (${vocabularySize}) exceeds the model's (${modelVocabularySize})`);
         this.completeHeads = topK >= vocabularySize;
         // Ask for K plus the ids past the shared vocabulary, so K shared ids remain after those are dropped.
         const requested = topK + (modelVocabularySize - vocabularySize);
-        this.headRequest = this.completeHeads || requested >= modelVocabularySize
-            ? {probabilities: true}
-            : {probabilities: true, options: {temperature: 1, topK: requested, topP: 1, minP: 0}};
+        this.headRequest =
+            this.completeHeads || requested >= modelVocabularySize
+                ? {probabilities: true}
+                : {probabilities: true, options: {temperature: 1, topK: requested, topP: 1, minP: 0}};
         if (vocabularySize === modelVocabularySize) this.evaluateArgmax = (tokens) => this.argmaxStep(tokens);
     }
 
@@ -86,7 +88,9 @@ export class ModelSequence implements DecoderSequence {
             const head = headFromProbabilities(probabilities, this.completeHeads);
             // NaN logits (damaged weights) leave no finite probability: say so instead of failing later in the math.
             if (!head.logProbs.some(Number.isFinite)) {
-                throw new ModelOutputError(`${this.label}: the model's output is not a number (NaN) at position ${this.length - tokens.length + i}; its weights are damaged`);
+                throw new ModelOutputError(
+                    `${this.label}: the model's output is not a number (NaN) at position ${this.length - tokens.length + i}; its weights are damaged`
+                );
             }
             heads.push(restrictHead(head, this.vocabularySize, this.topK));
         }

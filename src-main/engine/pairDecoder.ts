@@ -45,7 +45,11 @@
  * up to the batched-head noise above).
  */
 import {
-    AdaptivePairState, type AdaptiveDecision, type AdaptiveGenerationOptions, type AdaptiveStats, type RoundReport
+    AdaptivePairState,
+    type AdaptiveDecision,
+    type AdaptiveGenerationOptions,
+    type AdaptiveStats,
+    type RoundReport
 } from "./adaptive/controller.ts";
 import {contrastiveTarget, type ContrastParams} from "./math/contrast.ts";
 import {headDistribution, sample, type SparseDistribution} from "./math/distribution.ts";
@@ -57,9 +61,7 @@ import {DraftStream} from "./draftStream.ts";
 import {resolveDecodingParams} from "./decodingParams.ts";
 import {restrictedTo, reusePrefix, type DecoderSequence} from "./sequence.ts";
 import {TextAssembler, type TokenText} from "./textAssembler.ts";
-import type {
-    DecodeEvent, DecodingParams, GenerateOptions, GenerationResult, GenerationStats, StopReason, Token, TokenSource
-} from "./types.ts";
+import type {DecodeEvent, DecodingParams, GenerateOptions, GenerationResult, GenerationStats, StopReason, Token, TokenSource} from "./types.ts";
 
 export {DecoderBusyError} from "./cacheLock.ts";
 
@@ -67,7 +69,10 @@ export {DecoderBusyError} from "./cacheLock.ts";
 export const PREFILL_CHUNK = 256;
 
 export class PromptTooLongError extends Error {
-    constructor(readonly promptTokens: number, readonly contextSize: number) {
+    constructor(
+        readonly promptTokens: number,
+        readonly contextSize: number
+    ) {
         super(`the prompt is ${promptTokens} tokens long but the context holds ${contextSize}; shorten the prompt or raise the context size`);
     }
 }
@@ -140,7 +145,9 @@ export class PairDecoder {
         const vocabularySize = this.vocabularySize;
         const badAt = prompt.findIndex((token) => !(Number.isInteger(token) && token >= 0 && token < vocabularySize));
         if (badAt >= 0) {
-            throw new InvalidPromptError(`prompt token ${badAt} is ${String(prompt[badAt])}, not an id both models have (0 to ${vocabularySize - 1})`);
+            throw new InvalidPromptError(
+                `prompt token ${badAt} is ${String(prompt[badAt])}, not an id both models have (0 to ${vocabularySize - 1})`
+            );
         }
         const usesExpert = params.mode !== "amateur";
         const usesAmateur = params.mode !== "expert";
@@ -148,15 +155,16 @@ export class PairDecoder {
             if (model != null && prompt.length > model.capacity) throw new PromptTooLongError(prompt.length, model.capacity);
         }
         return this.lock.run("generate", () => {
-            const planner = (params.mode === "scd" || params.mode === "sd") && params.gamma === "auto"
-                ? this.planner({
-                    mode: params.mode,
-                    profile: `α=${params.alpha} β=${params.beta} T=${params.temperature}`,
-                    gammaMax: AUTO_GAMMA_MAX,
-                    sideBySide: this.sideBySide,
-                    seed: params.seed
-                })
-                : null;
+            const planner =
+                (params.mode === "scd" || params.mode === "sd") && params.gamma === "auto"
+                    ? this.planner({
+                          mode: params.mode,
+                          profile: `α=${params.alpha} β=${params.beta} T=${params.temperature}`,
+                          gammaMax: AUTO_GAMMA_MAX,
+                          sideBySide: this.sideBySide,
+                          seed: params.seed
+                      })
+                    : null;
             const run = new GenerationRun(this, this.tokenText, params, options, prompt, onEvent, planner);
             return run.execute(usesExpert, usesAmateur);
         });
@@ -301,7 +309,12 @@ class GenerationRun {
             if (this.options.signal?.aborted) return;
             const expertChunk = this.pendingExpert.length > chunk ? this.pendingExpert.slice(0, chunk) : [];
             const amateurChunk = this.pendingAmateur.length > chunk ? this.pendingAmateur.slice(0, chunk) : [];
-            await this.wait(this.both(() => this.expert.evaluate(expertChunk, 0), () => this.amateur.evaluate(amateurChunk, 0)));
+            await this.wait(
+                this.both(
+                    () => this.expert.evaluate(expertChunk, 0),
+                    () => this.amateur.evaluate(amateurChunk, 0)
+                )
+            );
             this.pendingExpert = this.pendingExpert.slice(expertChunk.length);
             this.pendingAmateur = this.pendingAmateur.slice(amateurChunk.length);
         }
@@ -316,7 +329,7 @@ class GenerationRun {
         const cut = this.text.stopCut;
         if (cut == null) return;
         const preceding = [...this.prompt, ...this.tokens.slice(0, cut.keptTokens)].slice(-8);
-        let tail = cut.remainder.length > 0 ? this.tokenText.tokenize(cut.remainder, preceding) ?? [] : [];
+        let tail = cut.remainder.length > 0 ? (this.tokenText.tokenize(cut.remainder, preceding) ?? []) : [];
         // Text the tokenizer cannot spell after the kept tokens, or spells with an id one model lacks, stays
         // text only: the tokens and caches then end just before it (never seen on the test models).
         if (tail.some((token) => token >= this.vocabularySize)) tail = [];
@@ -361,10 +374,13 @@ class GenerationRun {
         const started = performance.now();
         // Greedy needs no head: a token-only step where the sequence offers one (llama.cpp's argmax). Sampled, no
         // proposal is there to couple with: a direct draw with the position's own generator.
-        const token = this.params.temperature === 0 && model.evaluateArgmax != null
-            ? await this.wait(model.evaluateArgmax(pending))
-            : sample(headDistribution((await this.wait(model.evaluate(pending, 1)))[0]!, this.params.temperature),
-                positionRng(this.params.seed, this.position, "direct"));
+        const token =
+            this.params.temperature === 0 && model.evaluateArgmax != null
+                ? await this.wait(model.evaluateArgmax(pending))
+                : sample(
+                      headDistribution((await this.wait(model.evaluate(pending, 1)))[0]!, this.params.temperature),
+                      positionRng(this.params.seed, this.position, "direct")
+                  );
         const callMs = performance.now() - started;
         if (which === "expert") this.pendingExpert = [token];
         else this.pendingAmateur = [token];
@@ -379,7 +395,10 @@ class GenerationRun {
      * Returns each call's wall time and, when `measureAcceptance`, Σ_x min(p_n(x), q(x)) (how likely a draft
      * here would be accepted; γ auto's evidence); null when nothing ran.
      */
-    private async contrastiveStep(sideBySide = this.sideBySide, measureAcceptance = false): Promise<{expertMs: number; amateurMs: number; acceptance: number | null} | null> {
+    private async contrastiveStep(
+        sideBySide = this.sideBySide,
+        measureAcceptance = false
+    ): Promise<{expertMs: number; amateurMs: number; acceptance: number | null} | null> {
         if (this.room(this.expert, this.pendingExpert) < 0 || this.room(this.amateur, this.pendingAmateur) < 0) {
             this.stop("contextFull");
             return null;
@@ -390,11 +409,13 @@ class GenerationRun {
             return [value, performance.now() - started];
         };
         // Two contexts, two llama.cpp threads: side by side, the models evaluate at once.
-        const [[[expertHead], expertMs], [[amateurHead], amateurMs]] = await this.wait(this.both(
-            () => timed(this.expert.evaluate(this.pendingExpert, 1)),
-            () => timed(this.amateur.evaluate(this.pendingAmateur, 1)),
-            sideBySide
-        ));
+        const [[[expertHead], expertMs], [[amateurHead], amateurMs]] = await this.wait(
+            this.both(
+                () => timed(this.expert.evaluate(this.pendingExpert, 1)),
+                () => timed(this.amateur.evaluate(this.pendingAmateur, 1)),
+                sideBySide
+            )
+        );
         const target = this.target(expertHead!, amateurHead!);
         const sampled = this.params.temperature > 0;
         const proposal = sampled || measureAcceptance ? headDistribution(amateurHead!, this.params.temperature) : null;
@@ -425,7 +446,9 @@ class GenerationRun {
             const untimed = this.pendingExpert.length > 1 || (this.params.mode === "scd" && this.pendingAmateur.length > 1);
             let clockFrom = started;
             const sideBySide = this.params.mode === "scd" && decision.sideBySide && this.sideBySide;
-            let steps = 0, expertMs = 0, amateurMs = 0;
+            let steps = 0,
+                expertMs = 0,
+                amateurMs = 0;
             let acceptance: number | undefined;
             while (steps < (decision.steps ?? 1) && this.stopReason == null && !(steps > 0 && this.options.signal?.aborted)) {
                 if (this.params.mode === "scd") {
@@ -446,13 +469,15 @@ class GenerationRun {
             if (steps === 0) return; // nothing ran: the generation ends here
             const tokens = this.tokens.length - tokensBefore;
             this.fallbackTokens += tokens;
-            const times = this.params.mode === "scd"
-                ? {expertMs: expertMs / steps, amateurMs: amateurMs / steps, ...(acceptance != null ? {acceptance} : {})}
-                : {expertMs: expertMs / steps};
+            const times =
+                this.params.mode === "scd"
+                    ? {expertMs: expertMs / steps, amateurMs: amateurMs / steps, ...(acceptance != null ? {acceptance} : {})}
+                    : {expertMs: expertMs / steps};
             const timedSteps = switched ? steps - 1 : steps;
-            report = untimed || timedSteps === 0
-                ? {kind: "fallback", sideBySide, steps, tokens, wallMs: null}
-                : {kind: "fallback", sideBySide, steps, timedSteps, tokens, wallMs: performance.now() - clockFrom, ...times};
+            report =
+                untimed || timedSteps === 0
+                    ? {kind: "fallback", sideBySide, steps, tokens, wallMs: null}
+                    : {kind: "fallback", sideBySide, steps, timedSteps, tokens, wallMs: performance.now() - clockFrom, ...times};
         } else {
             const round = await this.speculativeRound(Math.min(decision.gamma, AUTO_GAMMA_MAX), decision.sideBySide && this.sideBySide);
             if (round == null) return;
@@ -526,10 +551,18 @@ class GenerationRun {
         let verifyMs = NaN;
         const report = (rejected: number): SpeculativeRoundReport => {
             const steps = stream.evaluations - amateurAtStart.count;
-            const amateur = amateurUntimed || steps === 0 ? {} : {amateurStepMs: (stream.evaluateMs - amateurAtStart.ms) / steps, amateurSteps: steps};
+            const amateur =
+                amateurUntimed || steps === 0 ? {} : {amateurStepMs: (stream.evaluateMs - amateurAtStart.ms) / steps, amateurSteps: steps};
             return {
-                kind: "speculate", gamma, sideBySide, drafted: n, accepted, rejected, untimed,
-                ...(untimed || !Number.isFinite(verifyMs) ? {} : {verifyMs}), ...amateur
+                kind: "speculate",
+                gamma,
+                sideBySide,
+                drafted: n,
+                accepted,
+                rejected,
+                untimed,
+                ...(untimed || !Number.isFinite(verifyMs) ? {} : {verifyMs}),
+                ...amateur
             };
         };
 
@@ -548,11 +581,10 @@ class GenerationRun {
         //    the last draft (the bonus position) and drafts on as if everything will be accepted.
         const expertBase = this.expert.length + this.pendingExpert.length;
         const verifyStarted = performance.now();
-        const verification = this.expert.evaluate([...this.pendingExpert, ...drafts.map((d) => d.token)], n + 1)
-            .finally(() => {
-                verifyMs = performance.now() - verifyStarted;
-                this.verifyMs.record(verifyMs);
-            });
+        const verification = this.expert.evaluate([...this.pendingExpert, ...drafts.map((d) => d.token)], n + 1).finally(() => {
+            verifyMs = performance.now() - verifyStarted;
+            this.verifyMs.record(verifyMs);
+        });
         const drawAhead = sideBySide ? stream.extendTo(n + 1 + this.lookaheadSteps(gamma)) : Promise.resolve();
         const [expertHeads] = await this.wait(settleBoth(verification, drawAhead));
         this.amateurStepMs.record(stream.evaluations > 0 ? stream.evaluateMs / stream.evaluations : NaN);
@@ -613,8 +645,14 @@ class GenerationRun {
     }
 
     private newStream(): DraftStream {
-        const stream = new DraftStream(this.amateur, this.pendingAmateur, this.amateur.length + this.pendingAmateur.length,
-            this.params.temperature, this.params.seed, this.isEndOfGeneration);
+        const stream = new DraftStream(
+            this.amateur,
+            this.pendingAmateur,
+            this.amateur.length + this.pendingAmateur.length,
+            this.params.temperature,
+            this.params.seed,
+            this.isEndOfGeneration
+        );
         this.pendingAmateur = [];
         return stream;
     }

@@ -2,7 +2,7 @@
 
 export type Token = number;
 
-import {decodeModeChoices} from "../options/optionTable.ts";
+import {decodeModeChoices} from "../../src-shared/index.ts";
 import type {Arm} from "./adaptive/controller.ts";
 
 export const decodeModes = decodeModeChoices;

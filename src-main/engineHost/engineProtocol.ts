@@ -4,7 +4,7 @@
  * `utilityProcess` port. Every request carries an id; every reply names the request it belongs to. A request
  * ends with exactly one `done` or `error` reply; `progress`, `prompt` and `tokens` may come before it.
  */
-import type {Backend, TokenRun} from "../contract/api.ts";
+import type {Backend, TokenRun} from "../../src-shared/index.ts";
 import type {DecodingParams, GenerationStats} from "../engine/index.ts";
 
 /** One message of the conversation as the models will see it (the service's store shape, reduced). */
@@ -30,11 +30,12 @@ export type EngineRequest =
     | {readonly type: "load"; readonly id: number; readonly expertPath: string; readonly amateurPath: string; readonly options: EngineLoadOptions}
     | {readonly type: "unload"; readonly id: number}
     | {
-        readonly type: "generate"; readonly id: number;
-        /** System prompt first (if any), then the turns, ending with the user's message. */
-        readonly messages: readonly EngineChatMessage[];
-        readonly params: DecodingParams;
-    }
+          readonly type: "generate";
+          readonly id: number;
+          /** System prompt first (if any), then the turns, ending with the user's message. */
+          readonly messages: readonly EngineChatMessage[];
+          readonly params: DecodingParams;
+      }
     /** Stops the generation or calibration with id `target` at its next round boundary (no reply of its own). */
     | {readonly type: "abort"; readonly id: number; readonly target: number}
     /** Measures the expert alone: `runs` generations of `maxTokens` on a fixed prompt; the fastest counts. */
@@ -82,7 +83,9 @@ export type EngineReply =
     | {readonly type: "prompt"; readonly id: number; readonly promptTokens: number; readonly droppedTurns: number}
     /** Text added since the last `tokens` reply (batched), with its provenance runs over the text's UTF-16 units. */
     | {readonly type: "tokens"; readonly id: number; readonly text: string; readonly runs: readonly TokenRun[]}
-    | {[K in EngineRequestType]: {readonly type: "done"; readonly id: number; readonly request: K; readonly result: EngineResults[K]}}[EngineRequestType]
+    | {
+          [K in EngineRequestType]: {readonly type: "done"; readonly id: number; readonly request: K; readonly result: EngineResults[K]};
+      }[EngineRequestType]
     | {readonly type: "error"; readonly id: number; readonly kind: EngineErrorKind; readonly message: string};
 
 /** The process sends this once, when it is ready for requests. */

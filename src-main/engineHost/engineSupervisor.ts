@@ -5,7 +5,7 @@
  * message when it printed one). The next request starts a fresh process.
  */
 import os from "node:os";
-import {ServiceError} from "../contract/schemas.ts";
+import {ServiceError} from "../../src-shared/index.ts";
 import type {EngineLauncher, EngineExit, EngineProcess} from "./engineLauncher.ts";
 import type {EngineReply, EngineRequest, EngineResults} from "./engineProtocol.ts";
 
@@ -20,7 +20,7 @@ type Pending = {
 };
 
 /** A request without its id (the supervisor numbers them). */
-export type EngineRequestBody = EngineRequest extends infer R ? R extends EngineRequest ? Omit<R, "id"> : never : never;
+export type EngineRequestBody = EngineRequest extends infer R ? (R extends EngineRequest ? Omit<R, "id"> : never) : never;
 
 const STDERR_TAIL = 4096;
 
@@ -33,7 +33,10 @@ export class EngineSupervisor {
     private closing = false;
 
     /** @param onCrash called when the process dies unasked, with the sentence in-flight requests were rejected with. */
-    constructor(private readonly launcher: EngineLauncher, private readonly onCrash: (message: string) => void) {}
+    constructor(
+        private readonly launcher: EngineLauncher,
+        private readonly onCrash: (message: string) => void
+    ) {}
 
     get running(): boolean {
         return this.process != null;
@@ -43,7 +46,11 @@ export class EngineSupervisor {
      * Sends a request; `what` says what it does ("loading the pair …") for the crash message. Returns its id
      * (for abort) and its result.
      */
-    request<B extends EngineRequestBody>(body: B, what: string, onProgress?: (event: EngineProgress) => void): {id: number; result: Promise<EngineResults[B["type"]]>} {
+    request<B extends EngineRequestBody>(
+        body: B,
+        what: string,
+        onProgress?: (event: EngineProgress) => void
+    ): {id: number; result: Promise<EngineResults[B["type"]]>} {
         const id = this.nextId++;
         const result = new Promise<EngineResults[B["type"]]>((resolve, reject) => {
             this.pending.set(id, {what, resolve: resolve as (result: never) => void, reject, onProgress});
@@ -76,7 +83,9 @@ export class EngineSupervisor {
         try {
             child = this.launcher.launch();
         } catch (error) {
-            return Promise.reject(new ServiceError("engineCrashed", `the engine process could not start: ${error instanceof Error ? error.message : String(error)}`));
+            return Promise.reject(
+                new ServiceError("engineCrashed", `the engine process could not start: ${error instanceof Error ? error.message : String(error)}`)
+            );
         }
         this.process = child;
         this.stderrTail = "";
@@ -134,11 +143,16 @@ export class EngineSupervisor {
 
 function engineError(kind: EngineReply & {type: "error"} extends {kind: infer K} ? K : never, message: string): ServiceError {
     switch (kind) {
-        case "incompatiblePair": return new ServiceError("incompatiblePair", message);
-        case "badFile": return new ServiceError("incompatiblePair", message);
-        case "noPair": return new ServiceError("noPair", message);
-        case "busy": return new ServiceError("busy", message);
-        default: return new ServiceError("internal", message);
+        case "incompatiblePair":
+            return new ServiceError("incompatiblePair", message);
+        case "badFile":
+            return new ServiceError("incompatiblePair", message);
+        case "noPair":
+            return new ServiceError("noPair", message);
+        case "busy":
+            return new ServiceError("busy", message);
+        default:
+            return new ServiceError("internal", message);
     }
 }
 
@@ -157,7 +171,10 @@ export function describeExit({code, signal}: EngineExit): string {
  * ": llama.cpp: GGML_ASSERT(t_meta.ne[dim] >= 1) failed (llama-model-loader.cpp)". Empty when there is none.
  */
 export function lastAssertion(stderr: string): string {
-    const lines = stderr.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+    const lines = stderr
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line.length > 0);
     for (let i = lines.length - 1; i >= 0; i--) {
         const line = lines[i]!;
         const located = /(?:^|[/\\])([\w.-]+\.(?:cpp|c|h|cu|m)):\d+: (.+)$/.exec(line);

@@ -4,17 +4,19 @@
  * (Node IPC or Electron's port; see engineMain.ts). One load/generate/calibrate/unload at a time; `abort`
  * and `countTokens` are answered at any time.
  */
-import type {Backend} from "../contract/api.ts";
+import type {Backend} from "../../src-shared/index.ts";
 import {InvalidPromptError, PromptTooLongError, type Token} from "../engine/index.ts";
-import {chatPrompt, getRuntime, GgufError, hasChatTemplate, IncompatiblePairError, loadModelPair, rawPrompt, type FormattedPrompt, type ModelPair} from "../models/index.ts";
-import type {
-    EngineChatMessage, EngineErrorKind, EngineReply, EngineRequest, EngineRequestType, EngineResults, LoadResult
-} from "./engineProtocol.ts";
+import {chatPrompt, getRuntime, hasChatTemplate, loadModelPair, rawPrompt, type FormattedPrompt, type ModelPair} from "../models/runtime/index.ts";
+import {GgufError, IncompatiblePairError} from "../models/header/index.ts";
+import type {EngineChatMessage, EngineErrorKind, EngineReply, EngineRequest, EngineRequestType, EngineResults, LoadResult} from "./engineProtocol.ts";
 import {fitHistory, rawTranscript} from "./promptPlan.ts";
 import {TokenBatcher} from "./tokenBatcher.ts";
 
 export class EngineFailure extends Error {
-    constructor(readonly kind: EngineErrorKind, message: string) {
+    constructor(
+        readonly kind: EngineErrorKind,
+        message: string
+    ) {
         super(message);
     }
 }
@@ -64,13 +66,17 @@ export class EngineWorker {
 
     private async execute(request: Exclude<EngineRequest, {type: "abort"}>): Promise<EngineResults[EngineRequestType]> {
         switch (request.type) {
-            case "load": return this.load(request);
+            case "load":
+                return this.load(request);
             case "unload":
                 await this.unload();
                 return {};
-            case "generate": return this.generate(request);
-            case "calibrate": return this.calibrate(request);
-            case "countTokens": return {tokens: this.format(this.requirePair(), request.messages).tokens.length};
+            case "generate":
+                return this.generate(request);
+            case "calibrate":
+                return this.calibrate(request);
+            case "countTokens":
+                return {tokens: this.format(this.requirePair(), request.messages).tokens.length};
         }
     }
 
@@ -132,8 +138,10 @@ export class EngineWorker {
         const budget = capacity - reserve;
         const plan = fitHistory(request.messages, (messages) => this.format(pair, messages).tokens.length, budget);
         if (!plan.fits) {
-            throw new EngineFailure("promptTooLong",
-                `the message is too long for the context: the prompt takes ${plan.tokens} tokens, but the context holds ${capacity} with ${reserve} kept for the answer; shorten it or raise the context size`);
+            throw new EngineFailure(
+                "promptTooLong",
+                `the message is too long for the context: the prompt takes ${plan.tokens} tokens, but the context holds ${capacity} with ${reserve} kept for the answer; shorten it or raise the context size`
+            );
         }
         const prompt = this.format(pair, plan.messages);
         this.send({type: "prompt", id: request.id, promptTokens: prompt.tokens.length, droppedTurns: plan.droppedTurns});
@@ -141,9 +149,11 @@ export class EngineWorker {
         this.aborts.set(request.id, controller);
         const batcher = new TokenBatcher((text, runs) => this.send({type: "tokens", id: request.id, text, runs}));
         try {
-            const result = await pair.decoder.generate(prompt.tokens,
+            const result = await pair.decoder.generate(
+                prompt.tokens,
                 {...request.params, stopStrings: prompt.stopStrings, stopTokens: prompt.stopTokens, signal: controller.signal},
-                (event) => batcher.add(event));
+                (event) => batcher.add(event)
+            );
             return {stats: result.stats, promptTokens: prompt.tokens.length, droppedTurns: plan.droppedTurns};
         } finally {
             batcher.flush();
@@ -162,7 +172,13 @@ export class EngineWorker {
         const runs: number[] = [];
         for (let i = 0; i < request.runs; i++) {
             await pair.clearCaches();
-            const result = await pair.decoder.generate(prompt, {mode: "expert", temperature: 0, maxTokens: request.maxTokens, seed: 0, signal: controller.signal});
+            const result = await pair.decoder.generate(prompt, {
+                mode: "expert",
+                temperature: 0,
+                maxTokens: request.maxTokens,
+                seed: 0,
+                signal: controller.signal
+            });
             if (result.stats.stopReason === "abort") throw new EngineFailure("internal", "the calibration was stopped");
             runs.push(result.stats.tokensPerSecond);
         }
@@ -172,10 +188,14 @@ export class EngineWorker {
 
 export function backendName(gpu: false | string): Backend {
     switch (gpu) {
-        case "metal": return "Metal";
-        case "cuda": return "CUDA";
-        case "vulkan": return "Vulkan";
-        default: return "CPU";
+        case "metal":
+            return "Metal";
+        case "cuda":
+            return "CUDA";
+        case "vulkan":
+            return "Vulkan";
+        default:
+            return "CPU";
     }
 }
 

@@ -48,7 +48,11 @@ export function splitTurns(messages: readonly EngineChatMessage[]): {system: Eng
  * turns first; the last turn is always kept. `count` must not grow when turns are dropped (true of any prompt
  * format that lays turns out one after another), which lets the cut be found by bisection.
  */
-export function fitHistory(messages: readonly EngineChatMessage[], count: (messages: readonly EngineChatMessage[]) => number, budget: number): HistoryPlan {
+export function fitHistory(
+    messages: readonly EngineChatMessage[],
+    count: (messages: readonly EngineChatMessage[]) => number,
+    budget: number
+): HistoryPlan {
     const {system, turns} = splitTurns(messages);
     const keepFrom = (first: number): EngineChatMessage[] => [...system, ...turns.slice(first).flat()];
     const all = count(messages);

@@ -2,9 +2,8 @@
  * Batches the decoder's streamed events into `tokens` replies: text and its provenance runs are collected
  * and sent at most every `intervalMs` (one IPC message per batch instead of one per token).
  */
-import type {TokenRun, TokenSourceName} from "../contract/api.ts";
+import {pushRun, type TokenRun, type TokenSourceName} from "../../src-shared/index.ts";
 import type {DecodeEvent} from "../engine/index.ts";
-import {pushRun} from "../contract/tokenRuns.ts";
 
 export class TokenBatcher {
     private text = "";
@@ -13,7 +12,10 @@ export class TokenBatcher {
     /** Source of the latest token: text the assembler held back and releases later belongs to it. */
     private lastSource: TokenSourceName = "direct";
 
-    constructor(private readonly flushTo: (text: string, runs: readonly TokenRun[]) => void, private readonly intervalMs = 16) {}
+    constructor(
+        private readonly flushTo: (text: string, runs: readonly TokenRun[]) => void,
+        private readonly intervalMs = 16
+    ) {}
 
     add(event: DecodeEvent): void {
         if (event.kind === "token") this.lastSource = event.source;

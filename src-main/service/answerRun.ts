@@ -6,7 +6,7 @@
  * with its stats and token runs. An engine crash ends it as error with the crash's reason; the text so far
  * is kept.
  */
-import type {Message, PairRef, ServiceEvent, Settings} from "../contract/api.ts";
+import type {Message, PairRef, ServiceEvent, Settings} from "../../src-shared/index.ts";
 import type {EngineChatMessage, EngineLoadOptions} from "../engineHost/engineProtocol.ts";
 import type {EngineSupervisor} from "../engineHost/engineSupervisor.ts";
 import type {ChatStore} from "../store/chatStore.ts";
@@ -47,7 +47,10 @@ export class AnswerRun {
     /** A write of the growing answer that failed (the answer is then stopped and ends as error). */
     private storageFailure: unknown = null;
 
-    constructor(private readonly parts: AnswerParts, private readonly plan: AnswerPlan) {}
+    constructor(
+        private readonly parts: AnswerParts,
+        private readonly plan: AnswerPlan
+    ) {}
 
     get conversationId(): string {
         return this.plan.assistant.conversationId;
@@ -86,11 +89,16 @@ export class AnswerRun {
             if (this.stopRequested) return finish({status: "stopped"});
 
             const messages = conversationForModels(store.listMessages(this.conversationId), assistant.id, settings.systemPrompt);
-            const request = supervisor.request({type: "generate", messages, params: decodingParamsOf(settings, assistant.seed ?? 0)},
-                "writing an answer", (event) => {
+            const request = supervisor.request(
+                {type: "generate", messages, params: decodingParamsOf(settings, assistant.seed ?? 0)},
+                "writing an answer",
+                (event) => {
                     if (event.type === "prompt" && event.droppedTurns > 0) {
-                        emit({type: "notice", conversationId: this.conversationId,
-                            text: `The chat is longer than the context holds: the oldest ${event.droppedTurns} turn${event.droppedTurns === 1 ? "" : "s"} were left out of what the models see.`});
+                        emit({
+                            type: "notice",
+                            conversationId: this.conversationId,
+                            text: `The chat is longer than the context holds: the oldest ${event.droppedTurns} turn${event.droppedTurns === 1 ? "" : "s"} were left out of what the models see.`
+                        });
                     } else if (event.type === "tokens" && this.storageFailure == null) {
                         try {
                             writer.append(event.text, event.runs);
@@ -99,14 +107,19 @@ export class AnswerRun {
                             this.stop();
                             return;
                         }
-                        emit({type: "generation", event: {kind: "delta", conversationId: this.conversationId, messageId: assistant.id, text: event.text, runs: event.runs}});
+                        emit({
+                            type: "generation",
+                            event: {kind: "delta", conversationId: this.conversationId, messageId: assistant.id, text: event.text, runs: event.runs}
+                        });
                     }
-                });
+                }
+            );
             this.engineRequest = request.id;
             if (this.stopRequested) supervisor.abort(request.id);
             const result = await request.result;
             this.engineRequest = null;
-            if (this.storageFailure != null) return finish({status: "error", error: `the answer could not be saved: ${errorText(this.storageFailure)}`});
+            if (this.storageFailure != null)
+                return finish({status: "error", error: `the answer could not be saved: ${errorText(this.storageFailure)}`});
             return finish({
                 status: result.stats.stopReason === "abort" ? "stopped" : "done",
                 stats: messageStats(result.stats, result.promptTokens, result.droppedTurns, pairs.baseline())

@@ -14,6 +14,7 @@ import {Service, type TandemService} from "./tandemService.ts";
 export type {TandemService} from "./tandemService.ts";
 export type {EngineLauncher, EngineProcess, EngineExit} from "../engineHost/engineLauncher.ts";
 export {engineEntryPath, nodeEngineLauncher} from "../engineHost/engineLauncher.ts";
+export {dataDir} from "../store/dataDir.ts";
 
 export type ServiceOptions = {
     /** Folder of the chat database (tandem.sqlite). */

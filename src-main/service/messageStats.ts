@@ -1,5 +1,5 @@
 /** The stats footer of an answer, from the engine's statistics and the measured expert-alone baseline. Pure. */
-import type {MessageStats, SpeedBaseline} from "../contract/api.ts";
+import type {MessageStats, SpeedBaseline} from "../../src-shared/index.ts";
 import type {GenerationStats} from "../engine/index.ts";
 
 export function messageStats(stats: GenerationStats, promptTokens: number, droppedTurns: number, baseline: SpeedBaseline | null): MessageStats {
@@ -15,9 +15,10 @@ export function messageStats(stats: GenerationStats, promptTokens: number, dropp
         promptTokens,
         droppedTurns,
         // Measured against measured: never a formula. No baseline yet (calibration pending or failed): null.
-        speedup: baseline != null && baseline.expertTokensPerSecond > 0 && stats.generatedTokens > 0
-            ? {ratio: stats.tokensPerSecond / baseline.expertTokensPerSecond, baseline}
-            : null,
+        speedup:
+            baseline != null && baseline.expertTokensPerSecond > 0 && stats.generatedTokens > 0
+                ? {ratio: stats.tokensPerSecond / baseline.expertTokensPerSecond, baseline}
+                : null,
         engine: {...stats}
     };
 }

@@ -5,8 +5,8 @@
  */
 import {readdir, realpath, stat} from "node:fs/promises";
 import path from "node:path";
-import type {ModelEntry, ModelSource, PairRef} from "../contract/api.ts";
-import {getArchitecture, getString, getStringArray, readGguf} from "../models/gguf/ggufReader.ts";
+import type {ModelEntry, ModelSource, PairRef} from "../../src-shared/index.ts";
+import {getArchitecture, getString, getStringArray, readGguf} from "../models/header/index.ts";
 
 /** The demo pair's files in the demo folder (resources/models/): the story model and its 4-block early exit. */
 export const DEMO_EXPERT_FILE = "stories260K.gguf";
@@ -30,7 +30,10 @@ export async function describeModel(file: string, source: ModelSource): Promise<
             ...(sizeLabel != null ? {parameterLabel: sizeLabel} : {})
         };
     } catch (error) {
-        const sizeBytes = await stat(file).then((info) => info.size, () => 0);
+        const sizeBytes = await stat(file).then(
+            (info) => info.size,
+            () => 0
+        );
         return {...base, sizeBytes, problem: error instanceof Error ? error.message : String(error)};
     }
 }
@@ -43,7 +46,10 @@ async function ggufFiles(dir: string): Promise<string[]> {
     } catch {
         return [];
     }
-    return names.filter((name) => name.toLowerCase().endsWith(".gguf")).sort().map((name) => path.resolve(dir, name));
+    return names
+        .filter((name) => name.toLowerCase().endsWith(".gguf"))
+        .sort()
+        .map((name) => path.resolve(dir, name));
 }
 
 export async function listModels(demoModelsDir: string, modelsDirs: readonly string[]): Promise<ModelEntry[]> {

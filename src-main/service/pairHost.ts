@@ -4,15 +4,11 @@
  * and measures the expert-alone speed (calibration) once per pair and device, storing it with its date.
  */
 import path from "node:path";
-import type {AppStatus, CompatibilityCheck, EngineState, PairRef, SpeedBaseline} from "../contract/api.ts";
-import {ServiceError} from "../contract/schemas.ts";
+import {ServiceError, type AppStatus, type CompatibilityCheck, type EngineState, type PairRef, type SpeedBaseline} from "../../src-shared/index.ts";
 import type {EngineLoadOptions, LoadResult} from "../engineHost/engineProtocol.ts";
 import type {EngineSupervisor} from "../engineHost/engineSupervisor.ts";
-import {checkPairCompatibility, type CompatibilityReport} from "../models/compatibility.ts";
-import {GgufError, readGguf} from "../models/gguf/ggufReader.ts";
+import {checkPairCompatibility, GgufError, readGguf, inspectPair, tokenizerFacts, type CompatibilityReport} from "../models/header/index.ts";
 // Header-only: the service process never loads node-llama-cpp.
-import {inspectPair} from "../models/pairInspection.ts";
-import {tokenizerFacts} from "../models/tokenizerFacts.ts";
 import type {ChatStore} from "../store/chatStore.ts";
 import {sameLoadOptions} from "./settingsResolver.ts";
 
@@ -52,8 +48,12 @@ export class PairHost {
      * @param skipPreflight tests only: check compatibility but let files the header preflight refuses reach
      *   llama.cpp in the engine process (see EngineLoadOptions.skipPreflight).
      */
-    constructor(private readonly supervisor: EngineSupervisor, private readonly store: ChatStore, private readonly changed: () => void,
-                private readonly skipPreflight = false) {}
+    constructor(
+        private readonly supervisor: EngineSupervisor,
+        private readonly store: ChatStore,
+        private readonly changed: () => void,
+        private readonly skipPreflight = false
+    ) {}
 
     get engine(): EngineState {
         return this.engineState;
@@ -115,17 +115,30 @@ export class PairHost {
             this.loadedPair = null;
             this.setCalibration({state: "none"});
             this.setEngine({state: "loading", pair, progress: 0});
-            const {result} = this.supervisor.request({type: "load", expertPath: pair.expertPath, amateurPath: pair.amateurPath,
-                options: this.skipPreflight ? {...options, skipPreflight: true} : options},
+            const {result} = this.supervisor.request(
+                {
+                    type: "load",
+                    expertPath: pair.expertPath,
+                    amateurPath: pair.amateurPath,
+                    options: this.skipPreflight ? {...options, skipPreflight: true} : options
+                },
                 `loading the pair ${describePair(pair)}`,
                 (event) => {
-                    if (event.type === "progress" && this.engineState.state === "loading") this.setEngine({state: "loading", pair, progress: event.progress});
-                });
+                    if (event.type === "progress" && this.engineState.state === "loading")
+                        this.setEngine({state: "loading", pair, progress: event.progress});
+                }
+            );
             const loadResult = await result;
             const loaded = {pair, options, result: loadResult};
             this.loadedPair = loaded;
             this.crash = undefined;
-            this.setEngine({state: "ready", pair, backend: loadResult.backend, contextSize: loadResult.contextSize, memoryBytes: loadResult.memoryBytes});
+            this.setEngine({
+                state: "ready",
+                pair,
+                backend: loadResult.backend,
+                contextSize: loadResult.contextSize,
+                memoryBytes: loadResult.memoryBytes
+            });
             const baseline = this.baseline();
             if (baseline != null) this.setCalibration({state: "done", baseline});
             else void this.calibrate().catch(() => undefined);
@@ -177,8 +190,10 @@ export class PairHost {
     private async measure(loaded: LoadedPair): Promise<SpeedBaseline> {
         this.setCalibration({state: "running"});
         try {
-            const {id, result} = this.supervisor.request({type: "calibrate", maxTokens: CALIBRATION_TOKENS, runs: CALIBRATION_RUNS},
-                `measuring the expert alone on ${describePair(loaded.pair)}`);
+            const {id, result} = this.supervisor.request(
+                {type: "calibrate", maxTokens: CALIBRATION_TOKENS, runs: CALIBRATION_RUNS},
+                `measuring the expert alone on ${describePair(loaded.pair)}`
+            );
             this.calibrationRequest = id;
             const measured = await result.finally(() => {
                 this.calibrationRequest = null;
@@ -203,8 +218,10 @@ export class PairHost {
         try {
             const report = this.skipPreflight ? await compatibilityOnly(pair) : (await inspectPair(pair.expertPath, pair.amateurPath)).report;
             if (!report.compatible) {
-                throw new ServiceError("incompatiblePair",
-                    `${describePair(pair)} cannot decode together: ${report.failures.map((f) => `${f.rule}: ${f.message}`).join("; ")}`);
+                throw new ServiceError(
+                    "incompatiblePair",
+                    `${describePair(pair)} cannot decode together: ${report.failures.map((f) => `${f.rule}: ${f.message}`).join("; ")}`
+                );
             }
         } catch (error) {
             if (error instanceof GgufError) {

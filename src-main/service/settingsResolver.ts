@@ -2,10 +2,9 @@
  * Settings as the service uses them: the option table's defaults, overlaid by the global settings the user
  * changed, overlaid by a conversation's overrides; and the part of them fixed when a pair is loaded. Pure.
  */
-import type {Settings, SettingsOverrides} from "../contract/api.ts";
+import {optionDefaults, type Settings, type SettingsOverrides} from "../../src-shared/index.ts";
 import type {EngineLoadOptions} from "../engineHost/engineProtocol.ts";
 import type {DecodingParams} from "../engine/index.ts";
-import {optionDefaults} from "../options/optionTable.ts";
 
 function defined(values: SettingsOverrides): SettingsOverrides {
     return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));

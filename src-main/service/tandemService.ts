@@ -5,11 +5,24 @@
  * functions; a future model library or local server builds on the same pieces.
  */
 import {readFileSync} from "node:fs";
-import type {
-    AppStatus, CompatibilityCheck, Conversation, ConversationWithMessages, ExportFormat, ExportedConversation, Message, ModelEntry,
-    PairRef, SearchHit, ServiceApi, ServiceEvent, Settings, SettingsOverrides, SpeedBaseline
-} from "../contract/api.ts";
-import {ServiceError} from "../contract/schemas.ts";
+import {
+    ServiceError,
+    type AppStatus,
+    type CompatibilityCheck,
+    type Conversation,
+    type ConversationWithMessages,
+    type ExportFormat,
+    type ExportedConversation,
+    type Message,
+    type ModelEntry,
+    type PairRef,
+    type SearchHit,
+    type ServiceApi,
+    type ServiceEvent,
+    type Settings,
+    type SettingsOverrides,
+    type SpeedBaseline
+} from "../../src-shared/index.ts";
 import type {EngineSupervisor} from "../engineHost/engineSupervisor.ts";
 import {type ChatStore, StoreError} from "../store/chatStore.ts";
 import {AnswerRun} from "./answerRun.ts";
@@ -150,7 +163,9 @@ export class Service implements TandemService {
     }
 
     async createConversation(request: {title?: string}): Promise<Conversation> {
-        const conversation = stored(() => this.parts.store.createConversation({title: request.title ?? DEFAULT_TITLE, pair: this.pairs.loaded?.pair ?? null}));
+        const conversation = stored(() =>
+            this.parts.store.createConversation({title: request.title ?? DEFAULT_TITLE, pair: this.pairs.loaded?.pair ?? null})
+        );
         this.emit({type: "conversations"});
         return conversation;
     }
@@ -193,7 +208,9 @@ export class Service implements TandemService {
     async sendMessage(request: {conversationId: string; text: string}): Promise<{userMessage: Message; assistantMessageId: string}> {
         this.refuseWhileAnswering("send a message");
         const conversation = stored(() => this.parts.store.getConversation(request.conversationId));
-        const userMessage = stored(() => this.parts.store.addMessage({conversationId: conversation.id, role: "user", content: request.text, status: "done"}));
+        const userMessage = stored(() =>
+            this.parts.store.addMessage({conversationId: conversation.id, role: "user", content: request.text, status: "done"})
+        );
         this.titleFromFirstMessage(conversation, request.text);
         return {userMessage, assistantMessageId: this.startAnswer(conversation)};
     }
@@ -205,8 +222,10 @@ export class Service implements TandemService {
         const messages = stored(() => store.listMessages(conversation.id));
         const target = request.messageId == null ? messages.at(-1) : messages.find((m) => m.id === request.messageId);
         if (target == null) {
-            throw new ServiceError("notFound", request.messageId == null ? "this conversation has no messages to answer"
-                : `message ${request.messageId} is not in this conversation`);
+            throw new ServiceError(
+                "notFound",
+                request.messageId == null ? "this conversation has no messages to answer" : `message ${request.messageId} is not in this conversation`
+            );
         }
         // An assistant message is replaced (with everything after it); after a user message, the answer(s) following it are.
         if (target.role === "assistant") stored(() => store.deleteMessagesFrom(conversation.id, target.id, true));
@@ -216,12 +235,17 @@ export class Service implements TandemService {
         return {assistantMessageId: this.startAnswer(conversation)};
     }
 
-    async editAndResend(request: {conversationId: string; messageId: string; text: string}): Promise<{userMessage: Message; assistantMessageId: string}> {
+    async editAndResend(request: {
+        conversationId: string;
+        messageId: string;
+        text: string;
+    }): Promise<{userMessage: Message; assistantMessageId: string}> {
         this.refuseWhileAnswering("resend a message");
         const {store} = this.parts;
         const conversation = stored(() => store.getConversation(request.conversationId));
         const original = stored(() => store.getMessage(request.messageId));
-        if (original.conversationId !== conversation.id) throw new ServiceError("notFound", `message ${request.messageId} is not in this conversation`);
+        if (original.conversationId !== conversation.id)
+            throw new ServiceError("notFound", `message ${request.messageId} is not in this conversation`);
         if (original.role !== "user") throw new ServiceError("invalidRequest", "only your own messages can be edited and sent again");
         stored(() => store.deleteMessagesFrom(conversation.id, original.id, false));
         const userMessage = stored(() => store.updateMessage(original.id, {content: request.text}));
@@ -235,12 +259,24 @@ export class Service implements TandemService {
     // ---------- internals ----------
 
     private startAnswer(conversation: Conversation): string {
-        const settings = resolveSettings(stored(() => this.parts.store.getSettings()), conversation.overrides);
-        const assistant = stored(() => this.parts.store.addMessage({conversationId: conversation.id, role: "assistant", content: "", status: "streaming",
-            seed: settings.seed ?? drawSeed()}));
+        const settings = resolveSettings(
+            stored(() => this.parts.store.getSettings()),
+            conversation.overrides
+        );
+        const assistant = stored(() =>
+            this.parts.store.addMessage({
+                conversationId: conversation.id,
+                role: "assistant",
+                content: "",
+                status: "streaming",
+                seed: settings.seed ?? drawSeed()
+            })
+        );
         const pair = this.pairs.loaded?.pair ?? this.chosenPair ?? conversation.pair ?? demoPair(this.parts.demoModelsDir);
-        const run = new AnswerRun({store: this.parts.store, supervisor: this.parts.supervisor, pairs: this.pairs, emit: (event) => this.emit(event)},
-            {assistant, pair, loadOptions: this.loadOptions(settings), settings});
+        const run = new AnswerRun(
+            {store: this.parts.store, supervisor: this.parts.supervisor, pairs: this.pairs, emit: (event) => this.emit(event)},
+            {assistant, pair, loadOptions: this.loadOptions(settings), settings}
+        );
         this.answer = run;
         this.emit({type: "generation", event: {kind: "started", conversationId: conversation.id, message: assistant}});
         this.emit({type: "conversations"});

@@ -4,15 +4,14 @@
  * (a timer, so text is saved even while generation pauses), so a crash loses at most the last interval's text
  * and never anything written before. `finish` writes the rest with the final status and stats.
  */
-import type {Message, TokenRun} from "../contract/api.ts";
-import {appendRuns} from "../contract/tokenRuns.ts";
+import {appendRuns, type Message, type TokenRun} from "../../src-shared/index.ts";
 import type {ChatStore, MessagePatch} from "./chatStore.ts";
 
 /** Longest time appended text waits before it is written (issue 7 asks for at least once a second). */
 export const DEFAULT_WRITE_INTERVAL_MS = 500;
 
 /** Merging of runs lives with the contract (one implementation for the engine host, the store and the UI). */
-export {appendRuns} from "../contract/tokenRuns.ts";
+export {appendRuns} from "../../src-shared/index.ts";
 
 export class AnswerWriter {
     private content: string;
@@ -22,8 +21,11 @@ export class AnswerWriter {
     private failure: unknown = null;
     private finished = false;
 
-    constructor(private readonly store: Pick<ChatStore, "updateMessage">, private readonly message: Message,
-                private readonly intervalMs = DEFAULT_WRITE_INTERVAL_MS) {
+    constructor(
+        private readonly store: Pick<ChatStore, "updateMessage">,
+        private readonly message: Message,
+        private readonly intervalMs = DEFAULT_WRITE_INTERVAL_MS
+    ) {
         this.content = message.content;
         this.runs = [...(message.runs ?? [])];
     }

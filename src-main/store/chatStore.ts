@@ -4,9 +4,19 @@
  * synchronous (better-sqlite3); every failure is a StoreError whose message a user can read.
  */
 import type {
-    Conversation, ExportFormat, ExportedConversation, Message, MessageRole, MessageStats, MessageStatus, PairRef, SearchHit,
-    SettingsOverrides, SpeedBaseline, TokenRun
-} from "../contract/api.ts";
+    Conversation,
+    ExportFormat,
+    ExportedConversation,
+    Message,
+    MessageRole,
+    MessageStats,
+    MessageStatus,
+    PairRef,
+    SearchHit,
+    SettingsOverrides,
+    SpeedBaseline,
+    TokenRun
+} from "../../src-shared/index.ts";
 
 /**
  * What went wrong, for the caller to act on: notFound (no such id), diskFull (SQLITE_FULL), readOnly (the file
@@ -17,7 +27,11 @@ import type {
 export type StoreErrorKind = "notFound" | "diskFull" | "readOnly" | "corrupt" | "tooNew" | "locked" | "invalid" | "io";
 
 export class StoreError extends Error {
-    constructor(readonly kind: StoreErrorKind, message: string, options?: {cause?: unknown}) {
+    constructor(
+        readonly kind: StoreErrorKind,
+        message: string,
+        options?: {cause?: unknown}
+    ) {
         super(message, options);
         this.name = "StoreError";
     }

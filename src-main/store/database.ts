@@ -25,7 +25,9 @@ function makeFolder(folder: string, file: string): void {
     } catch (error) {
         const reason = notWritableReason(folder);
         if (reason == null) throw error;
-        throw new StoreError("readOnly", `Tandem cannot create the folder ${folder} for its chat database ${path.basename(file)} (${reason})`, {cause: error});
+        throw new StoreError("readOnly", `Tandem cannot create the folder ${folder} for its chat database ${path.basename(file)} (${reason})`, {
+            cause: error
+        });
     }
 }
 

@@ -2,7 +2,7 @@
  * A conversation as a file the user can keep: Markdown (title, then each message under its role, with a stats
  * line under each answer) or JSON (the conversation and its messages exactly as stored). Pure: no I/O.
  */
-import type {Conversation, ExportFormat, ExportedConversation, Message, MessageStats} from "../contract/api.ts";
+import type {Conversation, ExportFormat, ExportedConversation, Message, MessageStats} from "../../src-shared/index.ts";
 
 /** Identifies Tandem's JSON export and its layout version. */
 export const JSON_EXPORT_FORMAT = "tandem-conversation";
@@ -18,7 +18,10 @@ const RESERVED_NAMES = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
  * when nothing is left.
  */
 export function exportFileName(title: string, format: ExportFormat): string {
-    let base = title.normalize("NFC").replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "");
+    let base = title
+        .normalize("NFC")
+        .replace(/[^\p{L}\p{N}]+/gu, "-")
+        .replace(/^-+|-+$/g, "");
     base = Array.from(base).slice(0, MAX_NAME_LENGTH).join("").replace(/-+$/, "");
     if (base === "" || RESERVED_NAMES.test(base)) base = base === "" ? "conversation" : `${base}-conversation`;
     return `${base}.${format === "markdown" ? "md" : "json"}`;
@@ -84,8 +87,21 @@ export function conversationToJson(conversation: Conversation, messages: readonl
     return `${JSON.stringify({format: JSON_EXPORT_FORMAT, version: JSON_EXPORT_VERSION, exportedAt: exportedAt.toISOString(), conversation, messages}, null, 2)}\n`;
 }
 
-export function exportConversationAs(conversation: Conversation, messages: readonly Message[], format: ExportFormat, exportedAt: Date): ExportedConversation {
+export function exportConversationAs(
+    conversation: Conversation,
+    messages: readonly Message[],
+    format: ExportFormat,
+    exportedAt: Date
+): ExportedConversation {
     return format === "markdown"
-        ? {fileName: exportFileName(conversation.title, format), mimeType: "text/markdown; charset=utf-8", content: conversationToMarkdown(conversation, messages)}
-        : {fileName: exportFileName(conversation.title, format), mimeType: "application/json", content: conversationToJson(conversation, messages, exportedAt)};
+        ? {
+              fileName: exportFileName(conversation.title, format),
+              mimeType: "text/markdown; charset=utf-8",
+              content: conversationToMarkdown(conversation, messages)
+          }
+        : {
+              fileName: exportFileName(conversation.title, format),
+              mimeType: "application/json",
+              content: conversationToJson(conversation, messages, exportedAt)
+          };
 }

@@ -103,8 +103,11 @@ export function checkOpenable(db: Database.Database, file: string, steps: readon
         throw new StoreError("corrupt", `${file} is not a Tandem chat database (it belongs to another program)`);
     }
     if (version > latest) {
-        throw new StoreError("tooNew", `the chat database ${file} was written by a newer version of Tandem (schema ${version}; ` +
-            `this version knows up to ${latest}): update Tandem to open it`);
+        throw new StoreError(
+            "tooNew",
+            `the chat database ${file} was written by a newer version of Tandem (schema ${version}; ` +
+                `this version knows up to ${latest}): update Tandem to open it`
+        );
     }
     return version;
 }
@@ -117,11 +120,13 @@ export function checkOpenable(db: Database.Database, file: string, steps: readon
  */
 export function migrate(db: Database.Database, file: string, steps: readonly Migration[] = migrations): number {
     const latest = checkSteps(steps);
-    return db.transaction(() => {
-        const version = checkOpenable(db, file, steps);
-        for (const step of steps.slice(version)) db.exec(step.sql);
-        db.pragma(`application_id = ${TANDEM_APPLICATION_ID}`);
-        db.pragma(`user_version = ${latest}`);
-        return version;
-    }).immediate();
+    return db
+        .transaction(() => {
+            const version = checkOpenable(db, file, steps);
+            for (const step of steps.slice(version)) db.exec(step.sql);
+            db.pragma(`application_id = ${TANDEM_APPLICATION_ID}`);
+            db.pragma(`user_version = ${latest}`);
+            return version;
+        })
+        .immediate();
 }

@@ -3,8 +3,18 @@
  * here; settings read back are kept only where the option table still knows the key and accepts the value, so
  * a setting removed or narrowed by a later version never reaches the engine. Pure: no I/O.
  */
-import type {Conversation, Message, MessageRole, MessageStats, MessageStatus, SettingsOverrides, SpeedBaseline, TokenRun} from "../contract/api.ts";
-import {optionProblem, optionTable} from "../options/optionTable.ts";
+import {
+    optionProblem,
+    optionTable,
+    type Conversation,
+    type Message,
+    type MessageRole,
+    type MessageStats,
+    type MessageStatus,
+    type SettingsOverrides,
+    type SpeedBaseline,
+    type TokenRun
+} from "../../src-shared/index.ts";
 
 export type ConversationRow = {
     readonly id: string;
@@ -50,7 +60,7 @@ export function knownSettings(values: Readonly<Record<string, unknown>>): Settin
 
 function parseObject(json: string): Record<string, unknown> {
     const value: unknown = JSON.parse(json);
-    return value != null && typeof value === "object" && !Array.isArray(value) ? value as Record<string, unknown> : {};
+    return value != null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 export function toConversation(row: ConversationRow): Conversation {
@@ -72,8 +82,8 @@ export function toMessage(row: MessageRow): Message {
         content: row.content,
         status: row.status,
         error: row.error,
-        stats: row.stats == null ? null : JSON.parse(row.stats) as MessageStats,
-        runs: row.runs == null ? null : JSON.parse(row.runs) as TokenRun[],
+        stats: row.stats == null ? null : (JSON.parse(row.stats) as MessageStats),
+        runs: row.runs == null ? null : (JSON.parse(row.runs) as TokenRun[]),
         seed: row.seed,
         createdAt: row.created_at,
         updatedAt: row.updated_at

@@ -10,7 +10,7 @@ export function ftsQuery(text: string): string | null {
     const words = text.split(/\s+/u).filter((word) => /[\p{L}\p{N}]/u.test(word));
     if (words.length === 0) return null;
     // Inside an FTS5 string a double quote is written twice.
-    const phrases = words.map((word) => `"${word.replaceAll("\"", "\"\"")}"`);
+    const phrases = words.map((word) => `"${word.replaceAll('"', '""')}"`);
     phrases[phrases.length - 1] += "*";
     return phrases.join(" ");
 }

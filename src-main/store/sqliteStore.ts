@@ -7,10 +7,17 @@
 import {randomUUID} from "node:crypto";
 import path from "node:path";
 import type Database from "better-sqlite3";
-import type {
-    Conversation, ExportFormat, ExportedConversation, Message, PairRef, SearchHit, SettingsOverrides, SpeedBaseline
-} from "../contract/api.ts";
-import {optionProblems} from "../options/optionTable.ts";
+import {
+    optionProblems,
+    type Conversation,
+    type ExportFormat,
+    type ExportedConversation,
+    type Message,
+    type PairRef,
+    type SearchHit,
+    type SettingsOverrides,
+    type SpeedBaseline
+} from "../../src-shared/index.ts";
 import {type ChatStore, type MessagePatch, type NewMessage, StoreError} from "./chatStore.ts";
 import {openDatabase} from "./database.ts";
 import {exportConversationAs} from "./exportFormat.ts";
@@ -60,7 +67,10 @@ export class SqliteChatStore implements ChatStore {
     private readonly patchStatements = new Map<string, Database.Statement>();
 
     /** Takes an open, migrated database (openDatabase) and owns it from then on. */
-    constructor(private readonly db: Database.Database, private readonly file: string) {
+    constructor(
+        private readonly db: Database.Database,
+        private readonly file: string
+    ) {
         this.statements = this.guard(() => ({
             listConversations: db.prepare("SELECT * FROM conversations ORDER BY updated_at DESC, rowid DESC"),
             getConversation: db.prepare("SELECT * FROM conversations WHERE id = ?"),
@@ -143,7 +153,11 @@ export class SqliteChatStore implements ChatStore {
         const id = randomUUID();
         return this.write(() => {
             this.statements.insertConversation.run({
-                id, title, now: now(), expertPath: input.pair?.expertPath ?? null, amateurPath: input.pair?.amateurPath ?? null,
+                id,
+                title,
+                now: now(),
+                expertPath: input.pair?.expertPath ?? null,
+                amateurPath: input.pair?.amateurPath ?? null,
                 overrides: JSON.stringify(overrides)
             });
             return toConversation(this.conversationRow(id));
@@ -185,8 +199,13 @@ export class SqliteChatStore implements ChatStore {
             this.conversationRow(input.conversationId);
             const stamp = now();
             const row = this.statements.insertMessage.get({
-                id: randomUUID(), conversationId: input.conversationId, role: input.role, content: input.content, status: input.status,
-                seed: input.seed ?? null, now: stamp
+                id: randomUUID(),
+                conversationId: input.conversationId,
+                role: input.role,
+                content: input.content,
+                status: input.status,
+                seed: input.seed ?? null,
+                now: stamp
             }) as MessageRow;
             this.statements.touchConversation.run(stamp, input.conversationId);
             return toMessage(row);
@@ -218,7 +237,10 @@ export class SqliteChatStore implements ChatStore {
         this.write(() => {
             const row = this.messageRow(messageId);
             if (row.conversation_id !== conversationId) {
-                throw new StoreError("notFound", `there is no message ${JSON.stringify(messageId)} in conversation ${JSON.stringify(conversationId)}`);
+                throw new StoreError(
+                    "notFound",
+                    `there is no message ${JSON.stringify(messageId)} in conversation ${JSON.stringify(conversationId)}`
+                );
             }
             this.statements.deleteMessagesFrom.run(conversationId, inclusive ? row.seq : row.seq + 1);
         });

@@ -52,10 +52,18 @@ export function toStoreError(error: unknown, file: string): StoreError {
     switch (primary) {
         case "SQLITE_FULL":
         case "ENOSPC":
-            return new StoreError("diskFull", `the disk is full: Tandem could not save to its chat database ${file} (free some space and try again)`, cause);
+            return new StoreError(
+                "diskFull",
+                `the disk is full: Tandem could not save to its chat database ${file} (free some space and try again)`,
+                cause
+            );
         case "SQLITE_READONLY":
         case "EROFS":
-            return new StoreError("readOnly", `Tandem cannot write its chat database ${file} (${notWritableReason(file) ?? "it is read-only"})`, cause);
+            return new StoreError(
+                "readOnly",
+                `Tandem cannot write its chat database ${file} (${notWritableReason(file) ?? "it is read-only"})`,
+                cause
+            );
         case "SQLITE_CANTOPEN":
         case "SQLITE_PERM":
         case "EACCES":

@@ -5,11 +5,19 @@
  * WebSocket, the Electron main process one per window.
  */
 import {createBirpc} from "birpc";
-import type {ClientApi, ServiceApi, ServiceEvent, ServiceFunctionName} from "../contract/api.ts";
-import {ServiceError, serviceFunctionNames, validateRequest} from "../contract/schemas.ts";
-import {StoreError} from "../store/chatStore.ts";
-import type {FrameChannel} from "./frameChannel.ts";
-import {checkFrame, refusalFrame, toWireError} from "./wire.ts";
+import {
+    ServiceError,
+    serviceFunctionNames,
+    checkFrame,
+    refusalFrame,
+    toWireError,
+    type ClientApi,
+    type ServiceApi,
+    type ServiceEvent,
+    type ServiceFunctionName,
+    type FrameChannel
+} from "../../src-shared/index.ts";
+import {validateRequest} from "./requestSchemas.ts";
 
 /** What serveApi serves: the contract's functions plus a way to hear the service's events. */
 export type ServableService = ServiceApi & {subscribe(listener: (event: ServiceEvent) => void): () => void};
@@ -24,12 +32,6 @@ export type ServedChannel = {
     close(): void;
 };
 
-/** A store failure that reached the transport without the service translating it keeps its meaning. */
-function translate(error: unknown): unknown {
-    if (error instanceof StoreError) return new ServiceError(error.kind === "notFound" ? "notFound" : "storage", error.message);
-    return error;
-}
-
 export function serveApi(service: ServableService, channel: FrameChannel, options: ServeOptions = {}): ServedChannel {
     const log = options.log ?? (() => {});
 
@@ -42,8 +44,8 @@ export function serveApi(service: ServableService, channel: FrameChannel, option
                 const method = service[name] as (...a: unknown[]) => Promise<unknown>;
                 return await method.apply(service, valid);
             } catch (error) {
-                const wire = toWireError(translate(error));
-                if (wire.code === "internal") log(`${name} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+                const wire = toWireError(error);
+                if (wire.code === "internal") log(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
                 // A plain object survives JSON and structured cloning; the client turns it back into a ServiceError.
                 throw wire;
             }
@@ -56,9 +58,12 @@ export function serveApi(service: ServableService, channel: FrameChannel, option
         on: (listener) => {
             deliver = listener;
         },
-        resolver: (name, resolved) => Object.hasOwn(functions, name) ? resolved as never : async () => {
-            throw toWireError(new ServiceError("invalidRequest", `unknown request ${JSON.stringify(name.slice(0, 60))}`));
-        },
+        resolver: (name, resolved) =>
+            Object.hasOwn(functions, name)
+                ? (resolved as never)
+                : async () => {
+                      throw toWireError(new ServiceError("invalidRequest", `unknown request ${JSON.stringify(name.slice(0, 60))}`));
+                  },
         eventNames: ["onEvent"],
         // The client never answers events, and a call never waits on the client.
         timeout: -1,

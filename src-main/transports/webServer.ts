@@ -8,10 +8,8 @@ import {createServer, type IncomingMessage, type ServerResponse} from "node:http
 import type {Duplex} from "node:stream";
 import {WebSocketServer} from "ws";
 import {serveApi, type ServableService, type ServedChannel} from "./serveApi.ts";
-import {webSocketChannel, type SocketLike} from "./webSocketChannel.ts";
-import {
-    contentSecurityPolicy, contentTypeFor, hostAllowed, LISTEN_HOST, originAllowed, staticFilePath, tokenMatches
-} from "./webSecurity.ts";
+import {webSocketChannel, type SocketLike} from "../../src-shared/index.ts";
+import {contentSecurityPolicy, contentTypeFor, hostAllowed, LISTEN_HOST, originAllowed, staticFilePath, tokenMatches} from "./webSecurity.ts";
 
 export const API_PATH = "/api";
 /** Largest WebSocket frame accepted: a maximal message (1M characters) escaped as JSON fits with room. */
@@ -58,8 +56,10 @@ function sendText(response: ServerResponse, status: number, text: string, port: 
 /** Refuses an upgrade on the raw socket with a status line and one sentence, then drops it. */
 function refuseUpgrade(socket: Duplex, status: number, reason: string, text: string): void {
     const body = `${text}\n`;
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(
+        `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+            `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`
+    );
 }
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
@@ -151,9 +151,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
     await new Promise<void>((resolve, reject) => {
         const onError = (error: NodeJS.ErrnoException) => {
-            reject(error.code === "EADDRINUSE"
-                ? new Error(`port ${options.port} on ${LISTEN_HOST} is already in use; set TANDEM_PORT to another port`)
-                : error);
+            reject(
+                error.code === "EADDRINUSE"
+                    ? new Error(`port ${options.port} on ${LISTEN_HOST} is already in use; set TANDEM_PORT to another port`)
+                    : error
+            );
         };
         server.once("error", onError);
         server.listen(options.port, LISTEN_HOST, () => {

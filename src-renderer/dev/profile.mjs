@@ -5,12 +5,17 @@ import {spawn} from "node:child_process";
 import {chromium} from "playwright-core";
 
 const port = 4180;
-const server = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "preview", "--mode", "harness", "--port", String(port), "--strictPort"], {stdio: "pipe"});
+const server = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "preview", "--mode", "harness", "--port", String(port), "--strictPort"], {
+    stdio: "pipe"
+});
 await new Promise((resolve, reject) => {
     server.stdout.on("data", (d) => String(d).includes(String(port)) && resolve());
     server.on("exit", (code) => reject(new Error(`vite preview exited with ${code}`)));
 });
-const browser = await chromium.launch({executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]});
+const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+});
 try {
     const page = await browser.newPage({viewport: {width: 1280, height: 820}});
     await page.goto(`http://127.0.0.1:${port}/dev/harness.html?scenario=empty`);
@@ -22,7 +27,11 @@ try {
     await page.evaluate(() => {
         const probe = {gaps: [], last: performance.now()};
         window.__probe = probe;
-        const loop = (t) => { probe.gaps.push(t - probe.last); probe.last = t; requestAnimationFrame(loop); };
+        const loop = (t) => {
+            probe.gaps.push(t - probe.last);
+            probe.last = t;
+            requestAnimationFrame(loop);
+        };
         requestAnimationFrame(loop);
     });
     await cdp.send("Profiler.start");
@@ -44,7 +53,9 @@ try {
     const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 14);
     const probe = await page.evaluate(() => window.__probe);
     const gaps = probe.gaps.slice(1).sort((a, b) => a - b);
-    console.log(`stream wall ${wall} ms, ${gaps.length} frames, median gap ${gaps[gaps.length >> 1].toFixed(1)} ms, p95 ${gaps[Math.floor(gaps.length * 0.95)].toFixed(1)} ms`);
+    console.log(
+        `stream wall ${wall} ms, ${gaps.length} frames, median gap ${gaps[gaps.length >> 1].toFixed(1)} ms, p95 ${gaps[Math.floor(gaps.length * 0.95)].toFixed(1)} ms`
+    );
     for (const [k, ms] of top) console.log(`${ms.toFixed(1).padStart(8)} ms  ${k}`);
 } finally {
     await browser.close();

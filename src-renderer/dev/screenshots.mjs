@@ -9,13 +9,18 @@ import {chromium} from "playwright-core";
 const outDir = process.argv[2] ?? "/tmp/tandem-shots";
 mkdirSync(outDir, {recursive: true});
 const port = 4179;
-const server = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "preview", "--mode", "harness", "--port", String(port), "--strictPort"], {stdio: "pipe"});
+const server = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "preview", "--mode", "harness", "--port", String(port), "--strictPort"], {
+    stdio: "pipe"
+});
 await new Promise((resolve, reject) => {
     server.stdout.on("data", (d) => String(d).includes(String(port)) && resolve());
     server.on("exit", (code) => reject(new Error(`vite preview exited with ${code}`)));
 });
 const base = `http://127.0.0.1:${port}/dev/harness.html`;
-const browser = await chromium.launch({executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]});
+const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+});
 const problems = [];
 try {
     for (const scheme of ["light", "dark"]) {
@@ -52,9 +57,14 @@ try {
             const probe = await page.evaluate(() => window.__probe);
             const gaps = probe.gaps.slice(1).sort((a, b) => a - b);
             const stats = await page.getByTestId("message-stats").last().innerText();
-            const chars = await page.getByTestId("message").last().evaluate((el) => el.querySelector(".markdown")?.textContent?.length ?? 0);
-            console.log(`stream: ${gaps.length} frames, median gap ${gaps[gaps.length >> 1].toFixed(1)} ms, p95 ${gaps[Math.floor(gaps.length * 0.95)].toFixed(1)} ms, `
-                + `max ${gaps[gaps.length - 1].toFixed(1)} ms, long tasks ${probe.longTasks}; answer ${chars} characters shown; footer: ${stats.replace(/\n/g, " ")}`);
+            const chars = await page
+                .getByTestId("message")
+                .last()
+                .evaluate((el) => el.querySelector(".markdown")?.textContent?.length ?? 0);
+            console.log(
+                `stream: ${gaps.length} frames, median gap ${gaps[gaps.length >> 1].toFixed(1)} ms, p95 ${gaps[Math.floor(gaps.length * 0.95)].toFixed(1)} ms, ` +
+                    `max ${gaps[gaps.length - 1].toFixed(1)} ms, long tasks ${probe.longTasks}; answer ${chars} characters shown; footer: ${stats.replace(/\n/g, " ")}`
+            );
             await page.getByTestId("regenerate").click();
             await page.getByRole("alert").first().waitFor();
             await shot("busy-error");

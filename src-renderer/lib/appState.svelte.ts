@@ -5,9 +5,21 @@
  * become sentences in `errors` (shown as dismissable alerts), never silent.
  */
 import type {
-    AppStatus, Conversation, ExportFormat, GenerationEvent, Message, ModelEntry, PairRef, SearchHit, ServiceApi, ServiceEvent, Settings,
-    SettingsOverrides, TokenRun, CompatibilityCheck
-} from "../../src-main/contract/api.ts";
+    AppStatus,
+    Conversation,
+    ExportFormat,
+    GenerationEvent,
+    Message,
+    ModelEntry,
+    PairRef,
+    SearchHit,
+    ServiceApi,
+    ServiceEvent,
+    Settings,
+    SettingsOverrides,
+    TokenRun,
+    CompatibilityCheck
+} from "../../src-shared/index.ts";
 import type {Connection} from "../transport/index.ts";
 import {DeltaBatcher, type PendingDelta} from "./deltaBatcher.ts";
 import {appendRunsInPlace} from "./tokenRuns.ts";
@@ -322,7 +334,7 @@ export class AppState {
 
     /** Sends `text` in the open chat (starting one when none is open); false when it was not sent. */
     async send(text: string): Promise<boolean> {
-        const conversation = this.current ?? await this.newConversation(titleFromMessage(text));
+        const conversation = this.current ?? (await this.newConversation(titleFromMessage(text)));
         if (conversation == null) return false;
         return this.run("send the message", async () => {
             const {userMessage, assistantMessageId} = await this.api.sendMessage({conversationId: conversation.id, text});
@@ -354,6 +366,7 @@ export class AppState {
         const conversation = this.current;
         if (conversation == null) return false;
         const index = this.messages.findIndex((m) => m.id === messageId);
+        // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, not state
         const later = new Set(this.messages.slice(index + 1).map((m) => m.id));
         return this.run("resend the edited message", async () => {
             const {userMessage, assistantMessageId} = await this.api.editAndResend({conversationId: conversation.id, messageId, text});

@@ -1,10 +1,11 @@
 /** Sidebar helpers: conversation order, search snippets, titles for new chats. Pure. */
-import type {Conversation} from "../../src-main/contract/api.ts";
+import type {Conversation} from "../../src-shared/index.ts";
 
 /** Most recently updated first; ties by creation time, then id, so the order is stable. */
 export function sortConversations(conversations: readonly Conversation[]): Conversation[] {
-    return conversations.slice().sort((a, b) =>
-        b.updatedAt.localeCompare(a.updatedAt) || b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
+    return conversations
+        .slice()
+        .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
 }
 
 /** A search snippet cut into plain-text pieces, `match` true inside «…» (rendered as text, never as HTML). */

@@ -4,7 +4,7 @@
  * arrival order (text and runs alike); nothing is dropped. The frame scheduler is injected (requestAnimationFrame
  * in the page), which keeps this module free of the DOM.
  */
-import type {TokenRun} from "../../src-main/contract/api.ts";
+import type {TokenRun} from "../../src-shared/index.ts";
 import {appendRuns} from "./tokenRuns.ts";
 
 export type PendingDelta = {readonly conversationId: string; readonly text: string; readonly runs: readonly TokenRun[]};
@@ -17,13 +17,19 @@ export class DeltaBatcher {
     private pending = new Map<string, PendingDelta>();
     private scheduled = false;
 
-    constructor(private readonly schedule: FrameScheduler, private readonly sink: DeltaSink) {}
+    constructor(
+        private readonly schedule: FrameScheduler,
+        private readonly sink: DeltaSink
+    ) {}
 
     push(conversationId: string, messageId: string, text: string, runs: readonly TokenRun[]): void {
         const before = this.pending.get(messageId);
-        this.pending.set(messageId, before == null
-            ? {conversationId, text, runs: appendRuns([], runs)}
-            : {conversationId, text: before.text + text, runs: appendRuns(before.runs, runs)});
+        this.pending.set(
+            messageId,
+            before == null
+                ? {conversationId, text, runs: appendRuns([], runs)}
+                : {conversationId, text: before.text + text, runs: appendRuns(before.runs, runs)}
+        );
         if (!this.scheduled) {
             this.scheduled = true;
             this.schedule(() => {

@@ -2,11 +2,20 @@
  * Errors in words: whatever a failed request throws (a ServiceError carried by a transport, a plain Error, a
  * string), the UI shows one sentence, with a hint for the codes a user can act on.
  */
-import type {ServiceErrorCode} from "../../src-main/contract/api.ts";
+import type {ServiceErrorCode} from "../../src-shared/index.ts";
 
 // Every code of the contract (a new code fails to compile here until it is listed).
-const knownCodes = {invalidRequest: true, busy: true, notFound: true, incompatiblePair: true, noPair: true, engineCrashed: true, storage: true,
-    internal: true, disconnected: true} satisfies Record<ServiceErrorCode, true>;
+const knownCodes = {
+    invalidRequest: true,
+    busy: true,
+    notFound: true,
+    incompatiblePair: true,
+    noPair: true,
+    engineCrashed: true,
+    storage: true,
+    internal: true,
+    disconnected: true
+} satisfies Record<ServiceErrorCode, true>;
 const codes = Object.keys(knownCodes) as ServiceErrorCode[];
 
 const hints: Partial<Record<ServiceErrorCode, string>> = {
@@ -20,7 +29,7 @@ const hints: Partial<Record<ServiceErrorCode, string>> = {
 export function errorCode(error: unknown): ServiceErrorCode | null {
     if (typeof error !== "object" || error == null) return null;
     const code = (error as {code?: unknown}).code;
-    return typeof code === "string" && (codes as readonly string[]).includes(code) ? code as ServiceErrorCode : null;
+    return typeof code === "string" && (codes as readonly string[]).includes(code) ? (code as ServiceErrorCode) : null;
 }
 
 function capitalised(text: string): string {
@@ -36,9 +45,12 @@ function capitalised(text: string): string {
  */
 export function errorText(error: unknown, action?: string): string {
     const code = errorCode(error);
-    const raw = error instanceof Error || (typeof error === "object" && error != null && typeof (error as {message?: unknown}).message === "string")
-        ? (error as {message: string}).message
-        : typeof error === "string" ? error : "";
+    const raw =
+        error instanceof Error || (typeof error === "object" && error != null && typeof (error as {message?: unknown}).message === "string")
+            ? (error as {message: string}).message
+            : typeof error === "string"
+              ? error
+              : "";
     const message = raw.trim() === "" ? "Something went wrong without an explanation." : capitalised(raw);
     const hint = code == null ? undefined : hints[code];
     const bare = (s: string): string => s.toLowerCase().replace(/[.!?]$/, "");

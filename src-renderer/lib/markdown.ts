@@ -41,8 +41,10 @@ function codeBlock(text: string, info: string | undefined, highlight: boolean): 
     const known = language !== "" && hljs.getLanguage(language) != null;
     const body = known && highlight ? hljs.highlight(text, {language, ignoreIllegals: true}).value : escapeHtml(text);
     const label = language === "" ? "" : `<span class="code-lang">${escapeHtml(language)}</span>`;
-    return `<div class="code-block"><div class="code-head">${label}<button type="button" class="copy-code" aria-label="Copy code">Copy</button></div>`
-        + `<pre><code class="hljs${known ? ` language-${escapeHtml(language)}` : ""}">${body}</code></pre></div>\n`;
+    return (
+        `<div class="code-block"><div class="code-head">${label}<button type="button" class="copy-code" aria-label="Copy code">Copy</button></div>` +
+        `<pre><code class="hljs${known ? ` language-${escapeHtml(language)}` : ""}">${body}</code></pre></div>\n`
+    );
 }
 
 function createParser(highlight: boolean): Marked {
@@ -84,8 +86,39 @@ export function renderMarkdownInline(piece: string): string {
 
 /** DOMPurify settings for rendered answers: only the tags and attributes the renderer produces. */
 export const sanitizeConfig = {
-    ALLOWED_TAGS: ["a", "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "code", "pre", "blockquote",
-        "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "span", "div", "button", "input", "sup", "sub"],
+    ALLOWED_TAGS: [
+        "a",
+        "p",
+        "br",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "strong",
+        "em",
+        "del",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "span",
+        "div",
+        "button",
+        "input",
+        "sup",
+        "sub"
+    ],
     ALLOWED_ATTR: ["href", "title", "class", "type", "aria-label", "disabled", "checked", "align", "start"],
     ALLOW_DATA_ATTR: false,
     ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#)/i

@@ -56,8 +56,8 @@ export function splitStreamBlocks(text: string, options: {softCutAfter?: number}
         plain = !NOT_PLAIN.test(rest);
         backticks = stars = brackets = parens = 0;
     };
-    const softCut = (at: number): boolean => fence == null && plain && at - blockStart >= softCutAfter
-        && backticks % 2 === 0 && stars % 2 === 0 && brackets === 0 && parens === 0;
+    const softCut = (at: number): boolean =>
+        fence == null && plain && at - blockStart >= softCutAfter && backticks % 2 === 0 && stars % 2 === 0 && brackets === 0 && parens === 0;
 
     while (lineStart < text.length) {
         const newline = text.indexOf("\n", lineStart);
@@ -88,8 +88,14 @@ export function splitStreamBlocks(text: string, options: {softCutAfter?: number}
             else if (char === ")") parens--;
             // (The next sentence must start with a letter or the like: a piece starting "1. " or "- " would
             // render as a list, and one character decides it, so the cut stays made.)
-            else if ((char === " " || char === "\t") && at + 1 < lineEnd && PLAIN_START.test(text[at + 1]!)
-                && softCutsHere && SENTENCE_END.test(text.slice(Math.max(lineStart, at - 4), at)) && softCut(at + 1)) {
+            else if (
+                (char === " " || char === "\t") &&
+                at + 1 < lineEnd &&
+                PLAIN_START.test(text[at + 1]!) &&
+                softCutsHere &&
+                SENTENCE_END.test(text.slice(Math.max(lineStart, at - 4), at)) &&
+                softCut(at + 1)
+            ) {
                 cut(at + 1, text.slice(at + 1, lineEnd), true);
             }
         }

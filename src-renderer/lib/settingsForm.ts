@@ -3,8 +3,7 @@
  * field's raw input into a value (or a sentence saying what is wrong), and the effective settings of a chat.
  * Pure: no DOM.
  */
-import {optionProblem, optionTable, type OptionKey, type OptionSpec} from "../../src-main/options/optionTable.ts";
-import type {Settings, SettingsOverrides} from "../../src-main/contract/api.ts";
+import {optionProblem, optionTable, type OptionKey, type OptionSpec, type Settings, type SettingsOverrides} from "../../src-shared/index.ts";
 
 /**
  * Options a single conversation may set for itself: everything read per answer. Load options (head size,

@@ -2,7 +2,7 @@
  * Words and numbers for the stats footer under an answer and for the status line. Pure: no DOM, no clock
  * (dates are formatted in the local time zone of the caller's Date).
  */
-import type {MessageStats, SpeedBaseline} from "../../src-main/contract/api.ts";
+import type {MessageStats, SpeedBaseline} from "../../src-shared/index.ts";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -77,20 +77,35 @@ export function statItems(stats: MessageStats, contextSize: number | null): Stat
     ];
     if (stats.timeToFirstTokenMs != null) items.push({key: "ttft", label: "first token", value: formatDuration(stats.timeToFirstTokenMs)});
     if (stats.acceptanceRate != null) {
-        items.push({key: "acceptance", label: "accepted", value: formatPercent(stats.acceptanceRate), title: "share of the amateur's drafts the expert accepted"});
+        items.push({
+            key: "acceptance",
+            label: "accepted",
+            value: formatPercent(stats.acceptanceRate),
+            title: "share of the amateur's drafts the expert accepted"
+        });
     }
     if (stats.meanAcceptedLength != null) {
-        items.push({key: "meanAccepted", label: "tokens per round", value: stats.meanAcceptedLength.toFixed(2),
-            title: "mean tokens committed per expert verification"});
+        items.push({
+            key: "meanAccepted",
+            label: "tokens per round",
+            value: stats.meanAcceptedLength.toFixed(2),
+            title: "mean tokens committed per expert verification"
+        });
     }
     const draftLengths = gammaAutoText(stats.engine);
     if (draftLengths != null) items.push({key: "gamma", label: "γ auto", value: draftLengths.value, title: draftLengths.title});
     items.push({key: "stop", label: "stop", value: stopReasonText(stats.stopReason)});
-    items.push({key: "context", label: "prompt", value: contextSize == null ? `${stats.promptTokens} tokens` : `${stats.promptTokens} of ${contextSize} tokens`,
-        title: "tokens of history and prompt the models read for this answer"});
-    items.push(stats.speedup == null
-        ? {key: "speedup", label: "speedup", value: "not measured yet", title: "Recalibrate measures the expert alone on this machine"}
-        : {key: "speedup", label: "speedup", value: formatSpeedup(stats.speedup)});
+    items.push({
+        key: "context",
+        label: "prompt",
+        value: contextSize == null ? `${stats.promptTokens} tokens` : `${stats.promptTokens} of ${contextSize} tokens`,
+        title: "tokens of history and prompt the models read for this answer"
+    });
+    items.push(
+        stats.speedup == null
+            ? {key: "speedup", label: "speedup", value: "not measured yet", title: "Recalibrate measures the expert alone on this machine"}
+            : {key: "speedup", label: "speedup", value: formatSpeedup(stats.speedup)}
+    );
     return items;
 }
 
@@ -103,13 +118,16 @@ export function gammaAutoText(engine: Readonly<Record<string, unknown>>): {value
     const fallbackTokens = typeof engine.fallbackTokens === "number" ? engine.fallbackTokens : 0;
     const generated = typeof engine.generatedTokens === "number" ? engine.generatedTokens : 0;
     if (engine.adaptivePick === undefined || (engine.adaptivePick === null && fallbackTokens === 0)) return null;
-    const used = Object.entries(histogram ?? {}).filter(([, rounds]) => rounds > 0).sort((a, b) => b[1] - a[1]);
+    const used = Object.entries(histogram ?? {})
+        .filter(([, rounds]) => rounds > 0)
+        .sort((a, b) => b[1] - a[1]);
     const parts = used.slice(0, 3).map(([gamma]) => `γ${gamma}`);
     if (fallbackTokens > 0 && generated > 0) parts.push(`${formatPercent(fallbackTokens / generated)} without drafts`);
     if (parts.length === 0) return null;
     return {
         value: parts.join(", "),
-        title: `rounds per draft length: ${used.map(([gamma, rounds]) => `γ${gamma} ×${rounds}`).join(", ") || "none"}; ` +
+        title:
+            `rounds per draft length: ${used.map(([gamma, rounds]) => `γ${gamma} ×${rounds}`).join(", ") || "none"}; ` +
             `${fallbackTokens} tokens decoded without speculating (faster here)`
     };
 }

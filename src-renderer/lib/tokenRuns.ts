@@ -3,7 +3,7 @@
  * from one token source; the UI merges streamed runs and cuts the content into coloured segments, append-only
  * while it streams. Pure.
  */
-import type {TokenRun, TokenSourceName} from "../../src-main/contract/api.ts";
+import type {TokenRun, TokenSourceName} from "../../src-shared/index.ts";
 
 export const tokenSources: readonly TokenSourceName[] = ["draft", "correction", "bonus", "direct"];
 
@@ -18,7 +18,7 @@ export const tokenSourceLabels: Readonly<Record<TokenSourceName, string>> = {
 /** A piece of the content and where it came from; `source` null where no run covers it (yet). */
 export type Segment = {readonly source: TokenSourceName | null; readonly text: string};
 
-export {appendRuns, appendRunsInPlace} from "../../src-main/contract/tokenRuns.ts";
+export {appendRuns, appendRunsInPlace} from "../../src-shared/index.ts";
 
 /** Characters per source, for the legend's counts. */
 export function charactersBySource(runs: readonly TokenRun[] | null): Record<TokenSourceName, number> {

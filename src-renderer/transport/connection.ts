@@ -1,5 +1,5 @@
 /** What the UI holds once connected: the typed API and the service's event stream, whatever the transport. */
-import type {ServiceApi, ServiceEvent} from "../../src-main/contract/api.ts";
+import type {ServiceApi, ServiceEvent} from "../../src-shared/index.ts";
 
 export type Connection = {
     readonly kind: "electron" | "web";

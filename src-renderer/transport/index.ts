@@ -3,9 +3,15 @@
  * (`window.tandem`), in web mode over a WebSocket (birpc) with the token from the page's address. Components
  * import `connect` and never touch a transport directly. Failed calls reject with ServiceError (`.code`).
  */
-import type {ServiceApi} from "../../src-main/contract/api.ts";
-import {ServiceError, serviceFunctionNames} from "../../src-main/contract/schemas.ts";
-import {BRIDGE_GLOBAL, unsettle, type BridgeResult, type TandemBridge} from "../../src-main/transports/bridge.ts";
+import {
+    ServiceError,
+    serviceFunctionNames,
+    BRIDGE_GLOBAL,
+    unsettle,
+    type ServiceApi,
+    type BridgeResult,
+    type TandemBridge
+} from "../../src-shared/index.ts";
 import {apiSocketUrl, lookUpToken, TOKEN_STORAGE_KEY} from "./accessToken.ts";
 import type {Connection} from "./connection.ts";
 import {webConnection} from "./webConnection.ts";

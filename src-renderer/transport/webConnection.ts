@@ -4,10 +4,16 @@
  * after reconnecting pushes a fresh "status" and a "conversations" event so the UI refreshes what it shows.
  * Calls made while disconnected fail at once with ServiceError("disconnected").
  */
-import type {ServiceApi, ServiceEvent} from "../../src-main/contract/api.ts";
-import {ServiceError, serviceFunctionNames} from "../../src-main/contract/schemas.ts";
-import {createApiClient, type ApiClient} from "../../src-main/transports/rpcClient.ts";
-import {webSocketChannel, type SocketLike} from "../../src-main/transports/webSocketChannel.ts";
+import {
+    ServiceError,
+    serviceFunctionNames,
+    createApiClient,
+    webSocketChannel,
+    type ServiceApi,
+    type ServiceEvent,
+    type ApiClient,
+    type SocketLike
+} from "../../src-shared/index.ts";
 import type {Connection} from "./connection.ts";
 
 /** Delays before each reconnection attempt, in ms; the last repeats. */
@@ -59,8 +65,11 @@ export async function webConnection(socketUrl: string): Promise<Connection> {
                 socket = await openSocket(socketUrl);
             } catch {
                 if (attempt === STILL_TRYING_AFTER) {
-                    emit({type: "notice", conversationId: null,
-                        text: "Still reconnecting… If Tandem was restarted, open the new address it printed (the token changes with every launch)."});
+                    emit({
+                        type: "notice",
+                        conversationId: null,
+                        text: "Still reconnecting… If Tandem was restarted, open the new address it printed (the token changes with every launch)."
+                    });
                 }
                 continue;
             }
@@ -79,8 +88,10 @@ export async function webConnection(socketUrl: string): Promise<Connection> {
     try {
         attach(await openSocket(socketUrl));
     } catch {
-        throw new ServiceError("disconnected",
-            "could not connect to Tandem's API; if the server is running, open the exact address it printed (it ends in #token=…)");
+        throw new ServiceError(
+            "disconnected",
+            "could not connect to Tandem's API; if the server is running, open the exact address it printed (it ends in #token=…)"
+        );
     }
 
     const api = Object.create(null) as Record<string, (...args: unknown[]) => Promise<unknown>>;

@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import {after, before, describe, test} from "node:test";
 import {createRng} from "../../src-main/engine/math/rng.ts";
 import type {DecodeMode} from "../../src-main/engine/types.ts";
-import type {ModelPair} from "../../src-main/models/modelPair.ts";
-import {rawPrompt} from "../../src-main/models/promptFormat.ts";
+import type {ModelPair} from "../../src-main/models/runtime/modelPair.ts";
+import {rawPrompt} from "../../src-main/models/runtime/promptFormat.ts";
 import {loadTestPair, storyExpert} from "./models.ts";
 import {firstDifference, targetScoreGap} from "./nearTie.ts";
 import {everySwitch, useScript} from "./scriptedPlanner.ts";
@@ -24,7 +24,8 @@ export function randomPrompts(count: number, seed: number): string[] {
     const words = ["the", "cat", "happy", "tree", "Tom", "ran", "sun", "big", "said", "to", "a", "ball", "mom", "sad", "found", "in", "red", "box"];
     const rng = createRng(seed);
     return Array.from({length: count}, () =>
-        Array.from({length: 2 + Math.floor(rng.next() * 6)}, () => words[Math.floor(rng.next() * words.length)]).join(" "));
+        Array.from({length: 2 + Math.floor(rng.next() * 6)}, () => words[Math.floor(rng.next() * words.length)]).join(" ")
+    );
 }
 
 export function greedyExactnessSuite(amateur: string, promptTexts: string[]): void {
@@ -53,11 +54,21 @@ export function greedyExactnessSuite(amateur: string, promptTexts: string[]): vo
         for (const text of promptTexts) {
             test(`"${text}": scd ≡ cd (γ 1, 3, 4, 7) and sd ≡ expert`, async () => {
                 const prompt = rawPrompt(pair.tokenizerModel, text).tokens;
-                for (const [alpha, beta, gammas] of [[0.1, 0.5, [1, 4, 7]], [0.05, 1, [3]]] as const) {
+                for (const [alpha, beta, gammas] of [
+                    [0.1, 0.5, [1, 4, 7]],
+                    [0.05, 1, [3]]
+                ] as const) {
                     const cd = await decode(prompt, "cd", 4, alpha, beta);
                     assert.ok(cd.length > 0, "cd produced tokens");
                     for (const gamma of gammas) {
-                        await assertSame(prompt, cd, await decode(prompt, "scd", gamma, alpha, beta), alpha, beta, `scd γ=${gamma} α=${alpha} β=${beta}`);
+                        await assertSame(
+                            prompt,
+                            cd,
+                            await decode(prompt, "scd", gamma, alpha, beta),
+                            alpha,
+                            beta,
+                            `scd γ=${gamma} α=${alpha} β=${beta}`
+                        );
                     }
                 }
                 const expert = await decode(prompt, "expert", 4, 0, 0);

@@ -1,6 +1,6 @@
 /** Reads both models' heads after a token prefix, each from a single-position evaluation (the reference CD sees). */
 import type {Head} from "../../src-main/engine/math/head.ts";
-import type {ModelPair} from "../../src-main/models/modelPair.ts";
+import type {ModelPair} from "../../src-main/models/runtime/modelPair.ts";
 import {reusePrefix} from "../../src-main/engine/sequence.ts";
 
 export function headsAfter(pair: ModelPair, tokens: readonly number[]): Promise<[expert: Head, amateur: Head]> {

@@ -5,7 +5,7 @@
 import {existsSync} from "node:fs";
 import {fileURLToPath} from "node:url";
 import path from "node:path";
-import {loadModelPair, type LoadPairOptions, type ModelPair} from "../../src-main/models/modelPair.ts";
+import {loadModelPair, type LoadPairOptions, type ModelPair} from "../../src-main/models/runtime/modelPair.ts";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 

@@ -3,7 +3,7 @@
  * near-tie of the target (so batched-vs-single rounding in llama.cpp can flip it) rather than a bug.
  */
 import {contrastiveTarget} from "../../src-main/engine/math/contrast.ts";
-import type {ModelPair} from "../../src-main/models/modelPair.ts";
+import type {ModelPair} from "../../src-main/models/runtime/modelPair.ts";
 import {headsAfter} from "./heads.ts";
 
 /** Gap between the best and second-best greedy target scores after `tokens`, from single-position heads. */

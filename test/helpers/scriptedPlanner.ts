@@ -4,7 +4,12 @@
  * Every report the decoder sends is checked by a real AdaptiveGeneration (which refuses a malformed one),
  * and kept for the test to read.
  */
-import {AdaptivePairState, type AdaptiveDecision, type AdaptiveGenerationOptions, type RoundReport} from "../../src-main/engine/adaptive/controller.ts";
+import {
+    AdaptivePairState,
+    type AdaptiveDecision,
+    type AdaptiveGenerationOptions,
+    type RoundReport
+} from "../../src-main/engine/adaptive/controller.ts";
 import type {PairDecoder, RoundPlanner} from "../../src-main/engine/pairDecoder.ts";
 
 export type ScriptedStep =
@@ -17,7 +22,11 @@ export class ScriptedPlanner implements RoundPlanner {
     private readonly checker;
 
     /** @param start where in the script this generation begins (so short generations see every step) */
-    constructor(private readonly script: readonly ScriptedStep[], private readonly options: AdaptiveGenerationOptions, private readonly start = 0) {
+    constructor(
+        private readonly script: readonly ScriptedStep[],
+        private readonly options: AdaptiveGenerationOptions,
+        private readonly start = 0
+    ) {
         this.checker = new AdaptivePairState().startGeneration(options);
     }
 
@@ -55,7 +64,16 @@ export function useScript(decoder: PairDecoder, script: readonly ScriptedStep[])
  * speculation ↔ fallback both ways.
  */
 export const everySwitch: readonly ScriptedStep[] = [
-    {kind: "fallback"}, {kind: "fallback", sideBySide: false}, {kind: "speculate", gamma: 2}, {kind: "speculate", gamma: 5, sideBySide: false},
-    {kind: "fallback", steps: 3}, {kind: "speculate", gamma: 1}, {kind: "speculate", gamma: 3}, {kind: "speculate", gamma: 4, sideBySide: false},
-    {kind: "fallback", sideBySide: false, steps: 2}, {kind: "fallback"}, {kind: "speculate", gamma: 4}, {kind: "speculate", gamma: 1, sideBySide: false}
+    {kind: "fallback"},
+    {kind: "fallback", sideBySide: false},
+    {kind: "speculate", gamma: 2},
+    {kind: "speculate", gamma: 5, sideBySide: false},
+    {kind: "fallback", steps: 3},
+    {kind: "speculate", gamma: 1},
+    {kind: "speculate", gamma: 3},
+    {kind: "speculate", gamma: 4, sideBySide: false},
+    {kind: "fallback", sideBySide: false, steps: 2},
+    {kind: "fallback"},
+    {kind: "speculate", gamma: 4},
+    {kind: "speculate", gamma: 1, sideBySide: false}
 ];

@@ -53,7 +53,10 @@ export class ScriptedSequence implements DecoderSequence {
     overlaps = 0;
     private running = 0;
 
-    constructor(private readonly model: ScriptedModel, private readonly options: ScriptedOptions = {}) {
+    constructor(
+        private readonly model: ScriptedModel,
+        private readonly options: ScriptedOptions = {}
+    ) {
         this.capacity = options.capacity ?? 1000;
         this.vocabularySize = options.vocabularySize ?? model([]).length;
     }
@@ -101,7 +104,10 @@ export class ScriptedSequence implements DecoderSequence {
     headAfter(prefix: readonly number[]): Head {
         const probabilities = this.model(prefix).slice(0, this.vocabularySize);
         const total = probabilities.reduce((a, b) => a + b, 0);
-        return headFromArrays(probabilities.map((_, id) => id), probabilities.map((p) => p / total));
+        return headFromArrays(
+            probabilities.map((_, id) => id),
+            probabilities.map((p) => p / total)
+        );
     }
 
     private async exclusive<T>(work: () => Promise<T>): Promise<T> {

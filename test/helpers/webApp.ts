@@ -12,8 +12,7 @@ import path from "node:path";
 import {fileURLToPath} from "node:url";
 import {chromium, type Browser, type Locator, type Page} from "playwright-core";
 import WebSocket from "ws";
-import {createApiClient, type ApiClient} from "../../src-main/transports/rpcClient.ts";
-import {webSocketChannel, type SocketLike} from "../../src-main/transports/webSocketChannel.ts";
+import {createApiClient, webSocketChannel, type ApiClient, type SocketLike} from "../../src-shared/index.ts";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const serveScript = path.join(repoRoot, "scripts", "serve.mjs");
@@ -25,7 +24,10 @@ export const demoAmateurFile = "stories260K-L4-earlyexit.gguf";
 /** Builds the UI with vite when dist/renderer holds no build (`npm run serve` always builds first). */
 export function ensureUiBuilt(): void {
     if (existsSync(builtIndex)) return;
-    const build = spawnSync(process.execPath, [path.join(repoRoot, "node_modules", "vite", "bin", "vite.js"), "build"], {cwd: repoRoot, encoding: "utf8"});
+    const build = spawnSync(process.execPath, [path.join(repoRoot, "node_modules", "vite", "bin", "vite.js"), "build"], {
+        cwd: repoRoot,
+        encoding: "utf8"
+    });
     assert.equal(build.status, 0, `vite build failed: ${build.stderr}`);
 }
 
@@ -59,7 +61,13 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeProce
     const token = options.token ?? `e2e-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
     const child = spawn(process.execPath, [serveScript], {
         cwd: repoRoot,
-        env: {...process.env, TANDEM_PORT: String(options.port ?? 0), TANDEM_TOKEN: token, TANDEM_DATA_DIR: dataDir, TANDEM_MODELS_DIR: options.modelsDir ?? ""},
+        env: {
+            ...process.env,
+            TANDEM_PORT: String(options.port ?? 0),
+            TANDEM_TOKEN: token,
+            TANDEM_DATA_DIR: dataDir,
+            TANDEM_MODELS_DIR: options.modelsDir ?? ""
+        },
         stdio: ["ignore", "pipe", "pipe"]
     });
     let stderr = "";
@@ -119,7 +127,10 @@ export function answersOn(page: Page): Locator {
  * it is ready and the expert-alone baseline (the speedup's denominator) has been measured.
  */
 export async function loadDemoPairInUi(page: Page, timeoutMs = 120_000): Promise<void> {
-    for (const [testId, file] of [["expert-select", demoExpertFile], ["amateur-select", demoAmateurFile]] as const) {
+    for (const [testId, file] of [
+        ["expert-select", demoExpertFile],
+        ["amateur-select", demoAmateurFile]
+    ] as const) {
         const select = page.getByTestId(testId);
         const option = select.locator("option", {hasText: new RegExp(`^${file.replace(/\./g, "\\.")}`)}).first();
         await option.waitFor({state: "attached", timeout: 30_000});

@@ -2,9 +2,7 @@
  * One pair's benchmark: load it, measure the primitives, run every mode greedy and sampled, and derive the
  * predicted speeds, efficiencies, engine overhead and the headline ratios.
  */
-import {loadModelPair, type ModelPair} from "../../src-main/models/modelPair.ts";
-import {rawPrompt} from "../../src-main/models/promptFormat.ts";
-import type {GpuChoice} from "../../src-main/models/llamaRuntime.ts";
+import {loadModelPair, rawPrompt, type ModelPair, type GpuChoice} from "../../src-main/models/runtime/index.ts";
 import type {PairSpec} from "./benchPairs.ts";
 import {benchModes, runModes, samplings, type BenchMode, type ModeSummary, type Workload} from "./modeRuns.ts";
 import {NlcSpeculative} from "./nlcSpeculative.ts";
@@ -68,7 +66,11 @@ export async function benchPair(spec: PairSpec, settings: BenchSettings): Promis
     const pair = await loadBenchPair(spec, settings);
     const modes = settings.modes ?? benchModes;
     const nlc = modes.includes("sd-nlc")
-        ? await NlcSpeculative.create(pair.expert.model, pair.amateur.model, {threads: settings.threads, contextSize: settings.contextSize, gamma: settings.gamma})
+        ? await NlcSpeculative.create(pair.expert.model, pair.amateur.model, {
+              threads: settings.threads,
+              contextSize: settings.contextSize,
+              gamma: settings.gamma
+          })
         : null;
     try {
         const device = deviceName(pair);
@@ -76,12 +78,14 @@ export async function benchPair(spec: PairSpec, settings: BenchSettings): Promis
         const promptTokens = rawPrompt(pair.tokenizerModel, settings.prompts[0]!).tokens;
         const primitiveSamples: Primitives[] = [];
         const beforeRepeat = async () => {
-            primitiveSamples.push(await pair.decoder.exclusive((expert, amateur) => measurePrimitives(expert, amateur, promptTokens, settings.gamma)));
+            primitiveSamples.push(
+                await pair.decoder.exclusive((expert, amateur) => measurePrimitives(expert, amateur, promptTokens, settings.gamma))
+            );
         };
         const summaries: ModeSummary[] = [];
         for (const sampling of samplings) {
             log(`running ${modes.join(", ")} (${sampling.name})`);
-            summaries.push(...await runModes(pair, nlc, {...settings, sampling, modes, onProgress: log, beforeRepeat}));
+            summaries.push(...(await runModes(pair, nlc, {...settings, sampling, modes, onProgress: log, beforeRepeat})));
         }
         const primitives = medianPrimitives(primitiveSamples);
         return {
@@ -126,8 +130,16 @@ function ratios(summaries: readonly ModeSummary[]): Ratio[] {
     const out: Ratio[] = [];
     for (const sampling of new Set(summaries.map((s) => s.sampling))) {
         const find = (mode: BenchMode) => summaries.find((s) => s.mode === mode && s.sampling === sampling);
-        for (const [a, b] of [["sd", "sd-nlc"], ["scd", "cd"], ["scd", "expert"], ["sd", "expert"],
-            ["scd-auto", "scd"], ["scd-auto", "cd"], ["sd-auto", "sd"], ["sd-auto", "expert"]] as const) {
+        for (const [a, b] of [
+            ["sd", "sd-nlc"],
+            ["scd", "cd"],
+            ["scd", "expert"],
+            ["sd", "expert"],
+            ["scd-auto", "scd"],
+            ["scd-auto", "cd"],
+            ["sd-auto", "sd"],
+            ["sd-auto", "expert"]
+        ] as const) {
             const numerator = find(a);
             const denominator = find(b);
             if (numerator == null || denominator == null) continue;

@@ -8,10 +8,8 @@
  * against whichever mode runs first. γ auto then forgets what it learnt there, so its measured runs include
  * learning from a cold start.
  */
-import type {Arm} from "../../src-main/engine/adaptive/controller.ts";
-import type {DecodeMode, GenerationStats} from "../../src-main/engine/types.ts";
-import type {ModelPair} from "../../src-main/models/modelPair.ts";
-import {rawPrompt} from "../../src-main/models/promptFormat.ts";
+import type {Arm, DecodeMode, GenerationStats} from "../../src-main/engine/index.ts";
+import {rawPrompt, type ModelPair} from "../../src-main/models/runtime/index.ts";
 import type {NlcSpeculative} from "./nlcSpeculative.ts";
 import {perDraftAcceptance} from "./prediction.ts";
 import {mean, spread, type Spread} from "./summary.ts";
@@ -28,7 +26,10 @@ export function decodeModeOf(mode: Exclude<BenchMode, "sd-nlc">, gamma: number):
 }
 
 export type Sampling = {readonly name: "greedy" | "sampled"; readonly temperature: number};
-export const samplings: readonly Sampling[] = [{name: "greedy", temperature: 0}, {name: "sampled", temperature: 1}];
+export const samplings: readonly Sampling[] = [
+    {name: "greedy", temperature: 0},
+    {name: "sampled", temperature: 1}
+];
 
 export type ModeSummary = {
     readonly mode: BenchMode;
@@ -83,7 +84,11 @@ type RunRecord = {
 export async function runModes(pair: ModelPair, nlc: NlcSpeculative | null, options: ModeRunOptions): Promise<ModeSummary[]> {
     const prompts = options.prompts.map((text) => rawPrompt(pair.tokenizerModel, text).tokens);
     const records = new Map<BenchMode, RunRecord[][]>(options.modes.map((mode) => [mode, []]));
-    await warmUp(pair, options.modes.map((mode) => (prompt: number[]) => runOne(pair, nlc, mode, prompt, 1, options)), prompts[0]!);
+    await warmUp(
+        pair,
+        options.modes.map((mode) => (prompt: number[]) => runOne(pair, nlc, mode, prompt, 1, options)),
+        prompts[0]!
+    );
     for (let repeat = 0; repeat < options.repeats; repeat++) {
         await options.beforeRepeat?.();
         for (const mode of options.modes) records.get(mode)!.push([]);
@@ -107,12 +112,25 @@ export async function warmUp(pair: ModelPair, runs: readonly ((prompt: number[])
     pair.decoder.adaptive.reset();
 }
 
-async function runOne(pair: ModelPair, nlc: NlcSpeculative | null, mode: BenchMode, prompt: number[], seed: number, options: ModeRunOptions): Promise<RunRecord> {
+async function runOne(
+    pair: ModelPair,
+    nlc: NlcSpeculative | null,
+    mode: BenchMode,
+    prompt: number[],
+    seed: number,
+    options: ModeRunOptions
+): Promise<RunRecord> {
     if (mode === "sd-nlc") {
         if (nlc == null) throw new Error("sd-nlc needs node-llama-cpp's speculative sequence");
         const run = await nlc.generate(prompt, {maxTokens: options.maxTokens, temperature: options.sampling.temperature, seed});
-        return {tokens: run.tokens.length, totalMs: run.totalMs, timeToFirstTokenMs: run.timeToFirstTokenMs, stats: null,
-            validated: run.validated, refuted: run.refuted};
+        return {
+            tokens: run.tokens.length,
+            totalMs: run.totalMs,
+            timeToFirstTokenMs: run.timeToFirstTokenMs,
+            stats: null,
+            validated: run.validated,
+            refuted: run.refuted
+        };
     }
     // Every run starts from an empty cache, so time to first token always includes the prompt.
     await pair.clearCaches();
@@ -131,8 +149,9 @@ function summarise(mode: BenchMode, sampling: Sampling["name"], repeats: RunReco
     const all = repeats.flat();
     const perRepeat = (f: (runs: RunRecord[]) => number) => spread(repeats.map(f));
     const tokensPerSecond = perRepeat((runs) => (1000 * sum(runs, (r) => r.tokens)) / sum(runs, (r) => r.totalMs));
-    const decodeTokensPerSecond = perRepeat((runs) =>
-        (1000 * sum(runs, (r) => Math.max(0, r.tokens - 1))) / sum(runs, (r) => r.totalMs - (r.timeToFirstTokenMs ?? 0)));
+    const decodeTokensPerSecond = perRepeat(
+        (runs) => (1000 * sum(runs, (r) => Math.max(0, r.tokens - 1))) / sum(runs, (r) => r.totalMs - (r.timeToFirstTokenMs ?? 0))
+    );
     const stats = all.map((r) => r.stats).filter((s): s is GenerationStats => s != null);
     const generatedTokens = sum(all, (r) => r.tokens);
     let acceptanceRate: number | null = null;
@@ -149,7 +168,10 @@ function summarise(mode: BenchMode, sampling: Sampling["name"], repeats: RunReco
         const accepted = sum(stats, (s) => s.acceptedTokens);
         const rounds = sum(stats, (s) => s.rounds);
         acceptanceRate = drafted > 0 ? accepted / drafted : null;
-        draftAcceptance = perDraftAcceptance(accepted, sum(stats, (s) => s.correctionTokens));
+        draftAcceptance = perDraftAcceptance(
+            accepted,
+            sum(stats, (s) => s.correctionTokens)
+        );
         meanAcceptedLength = rounds > 0 ? accepted / rounds : null;
         const expertCalls = sum(stats, (s) => s.expertCalls);
         expertCallsPerToken = mode === "amateur" ? null : expertCalls / generatedTokens;
@@ -161,8 +183,9 @@ function summarise(mode: BenchMode, sampling: Sampling["name"], repeats: RunReco
     const speculative = mode === "sd" || mode === "scd" || mode === "sd-auto" || mode === "scd-auto";
     const auto = mode === "sd-auto" || mode === "scd-auto";
     const gammaHistogram: Record<string, number> = {};
-    for (const s of stats) for (const [gamma, rounds] of Object.entries(s.gammaHistogram)) gammaHistogram[gamma] = (gammaHistogram[gamma] ?? 0) + rounds;
-    const pick = auto ? stats.at(-1)?.adaptivePick ?? null : null;
+    for (const s of stats)
+        for (const [gamma, rounds] of Object.entries(s.gammaHistogram)) gammaHistogram[gamma] = (gammaHistogram[gamma] ?? 0) + rounds;
+    const pick = auto ? (stats.at(-1)?.adaptivePick ?? null) : null;
     return {
         mode,
         sampling,

@@ -20,7 +20,11 @@ export class NlcSpeculative {
         private readonly sequence: LlamaContextSequence
     ) {}
 
-    static async create(expert: LlamaModel, amateur: LlamaModel, options: {threads: number; contextSize: number; gamma: number}): Promise<NlcSpeculative> {
+    static async create(
+        expert: LlamaModel,
+        amateur: LlamaModel,
+        options: {threads: number; contextSize: number; gamma: number}
+    ): Promise<NlcSpeculative> {
         const draftContext = await amateur.createContext({contextSize: options.contextSize, threads: options.threads});
         const predictor = new DraftSequenceTokenPredictor(draftContext.getSequence(), {
             minTokens: options.gamma,
@@ -37,9 +41,8 @@ export class NlcSpeculative {
         const started = performance.now();
         let firstAt: number | null = null;
         const tokens: number[] = [];
-        const sampling = options.temperature > 0
-            ? {temperature: options.temperature, topK: 64, topP: 1, minP: 0, seed: options.seed}
-            : {temperature: 0};
+        const sampling =
+            options.temperature > 0 ? {temperature: options.temperature, topK: 64, topP: 1, minP: 0, seed: options.seed} : {temperature: 0};
         for await (const token of this.sequence.evaluate(prompt as LlamaToken[], sampling)) {
             firstAt ??= performance.now();
             if (this.expertModel.isEogToken(token)) break;

@@ -40,7 +40,13 @@ export function medianPrimitives(samples: readonly Primitives[]): Primitives {
 }
 
 /** Run inside PairDecoder.exclusive: it edits both caches. */
-export async function measurePrimitives(expert: DecoderSequence, amateur: DecoderSequence, prompt: readonly number[], gamma: number, runs = 15): Promise<Primitives> {
+export async function measurePrimitives(
+    expert: DecoderSequence,
+    amateur: DecoderSequence,
+    prompt: readonly number[],
+    gamma: number,
+    runs = 15
+): Promise<Primitives> {
     const last = prompt[prompt.length - 1]!;
     const verifyTokens = [last, ...prompt.slice(1, gamma + 1)];
     while (verifyTokens.length < gamma + 1) verifyTokens.push(last);

@@ -3,9 +3,8 @@
  * repeated 4-grams), distinct-2/3, the share of outputs ending in a loop, and the expert's mean
  * log-likelihood per token of the generated text (read from full-vocabulary expert heads).
  */
-import type {DecodeMode} from "../../src-main/engine/types.ts";
-import type {ModelPair} from "../../src-main/models/modelPair.ts";
-import {rawPrompt} from "../../src-main/models/promptFormat.ts";
+import type {DecodeMode} from "../../src-main/engine/index.ts";
+import {rawPrompt, type ModelPair} from "../../src-main/models/runtime/index.ts";
 import {summarizeQuality, type QualitySummary} from "./qualityMetrics.ts";
 
 const names = ["Lily", "Ben", "Tom", "Sue", "Max", "Anna", "Tim", "Mia"];
@@ -27,10 +26,19 @@ export function qualityPrompts(count: number): string[] {
 
 export type QualityResult = {readonly mode: DecodeMode; readonly summary: QualitySummary};
 
-export async function runQuality(pair: ModelPair, options: {
-    prompts: readonly string[]; maxTokens: number; temperature: number; alpha: number; beta: number; gamma: number;
-    modes: readonly DecodeMode[]; onProgress?: (line: string) => void;
-}): Promise<QualityResult[]> {
+export async function runQuality(
+    pair: ModelPair,
+    options: {
+        prompts: readonly string[];
+        maxTokens: number;
+        temperature: number;
+        alpha: number;
+        beta: number;
+        gamma: number;
+        modes: readonly DecodeMode[];
+        onProgress?: (line: string) => void;
+    }
+): Promise<QualityResult[]> {
     const results: QualityResult[] = [];
     const scorer = pair.expert.sequence.withTopK(Number.MAX_SAFE_INTEGER);
     for (const mode of options.modes) {
@@ -39,8 +47,13 @@ export async function runQuality(pair: ModelPair, options: {
         for (const [index, text] of options.prompts.entries()) {
             const prompt = rawPrompt(pair.tokenizerModel, text).tokens;
             const {tokens} = await pair.decoder.generate(prompt, {
-                mode, temperature: options.temperature, alpha: options.alpha, beta: options.beta, gamma: options.gamma,
-                maxTokens: options.maxTokens, seed: index + 1
+                mode,
+                temperature: options.temperature,
+                alpha: options.alpha,
+                beta: options.beta,
+                gamma: options.gamma,
+                maxTokens: options.maxTokens,
+                seed: index + 1
             });
             // An empty answer (end of text at once) has no n-grams and no likelihood: it is left out of both.
             if (tokens.length > 0) {
@@ -66,13 +79,16 @@ export async function runQuality(pair: ModelPair, options: {
 
 export function qualityTable(results: readonly QualityResult[], settings: {prompts: number; maxTokens: number; temperature: number}): string {
     const lines = [
-        `${settings.prompts} story prompts × ${settings.maxTokens} tokens, temperature ${settings.temperature}.`, "",
+        `${settings.prompts} story prompts × ${settings.maxTokens} tokens, temperature ${settings.temperature}.`,
+        "",
         "| mode | repeated 4-grams | distinct-2 | distinct-3 | ends in a loop | expert log-likelihood / token |",
         "|---|---|---|---|---|---|"
     ];
     for (const {mode, summary: s} of results) {
-        lines.push(`| ${mode} | ${(s.repeated4gramShare * 100).toFixed(1)}% | ${s.distinct2.toFixed(3)} | ${s.distinct3.toFixed(3)} | ` +
-            `${(s.loopShare * 100).toFixed(0)}% | ${s.meanLogLikelihood?.toFixed(3) ?? "–"} |`);
+        lines.push(
+            `| ${mode} | ${(s.repeated4gramShare * 100).toFixed(1)}% | ${s.distinct2.toFixed(3)} | ${s.distinct3.toFixed(3)} | ` +
+                `${(s.loopShare * 100).toFixed(0)}% | ${s.meanLogLikelihood?.toFixed(3) ?? "–"} |`
+        );
     }
     return lines.join("\n") + "\n";
 }

@@ -22,7 +22,7 @@ const charWidth = 7.2; // rough width of a 12px character, for margins
 
 /** Escapes the five XML special characters, for text content and attribute values. */
 export function escapeXml(text: string): string {
-    return text.replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&apos;"})[c]!);
+    return text.replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"})[c]!);
 }
 
 function fmt(value: number): string {
@@ -103,28 +103,40 @@ function renderPanel(panel: PlotPanel, layout: PlotLayout, top: number): string 
 
     const out: string[] = [];
     out.push(`<g class="panel">`);
-    out.push(`<text x="${fmt(left + plotWidth / 2)}" y="${top + 22}" text-anchor="middle" font-size="15" font-weight="600" fill="#222222">${escapeXml(panel.title)}</text>`);
+    out.push(
+        `<text x="${fmt(left + plotWidth / 2)}" y="${top + 22}" text-anchor="middle" font-size="15" font-weight="600" fill="#222222">${escapeXml(panel.title)}</text>`
+    );
     // Grid lines and y ticks.
     for (const tick of yAxis.ticks) {
         const y = fmt(py(tick));
         out.push(`<line x1="${left}" y1="${y}" x2="${plotRight}" y2="${y}" stroke="#e4e4e4" stroke-width="1"/>`);
         out.push(`<line x1="${left - 5}" y1="${y}" x2="${left}" y2="${y}" stroke="#444444" stroke-width="1"/>`);
-        out.push(`<text x="${left - 8}" y="${y}" dy="0.35em" text-anchor="end" font-size="12" fill="#444444">${escapeXml(tickLabel(tick, yAxis.decimals))}</text>`);
+        out.push(
+            `<text x="${left - 8}" y="${y}" dy="0.35em" text-anchor="end" font-size="12" fill="#444444">${escapeXml(tickLabel(tick, yAxis.decimals))}</text>`
+        );
     }
     for (const tick of xAxis.ticks) {
         const x = fmt(px(tick));
         out.push(`<line x1="${x}" y1="${plotBottom}" x2="${x}" y2="${plotBottom + 5}" stroke="#444444" stroke-width="1"/>`);
-        out.push(`<text x="${x}" y="${plotBottom + 19}" text-anchor="middle" font-size="12" fill="#444444">${escapeXml(tickLabel(tick, xAxis.decimals))}</text>`);
+        out.push(
+            `<text x="${x}" y="${plotBottom + 19}" text-anchor="middle" font-size="12" fill="#444444">${escapeXml(tickLabel(tick, xAxis.decimals))}</text>`
+        );
     }
     // Axes and their labels.
     out.push(`<rect x="${left}" y="${plotTop}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#444444" stroke-width="1"/>`);
-    out.push(`<text x="${fmt(left + plotWidth / 2)}" y="${plotBottom + 42}" text-anchor="middle" font-size="13" fill="#222222">${escapeXml(panel.xLabel)}</text>`);
+    out.push(
+        `<text x="${fmt(left + plotWidth / 2)}" y="${plotBottom + 42}" text-anchor="middle" font-size="13" fill="#222222">${escapeXml(panel.xLabel)}</text>`
+    );
     const yLabelX = 18;
     const yLabelY = fmt(plotTop + plotHeight / 2);
-    out.push(`<text x="${yLabelX}" y="${yLabelY}" transform="rotate(-90 ${yLabelX} ${yLabelY})" text-anchor="middle" dy="0.35em" font-size="13" fill="#222222">${escapeXml(panel.yLabel)}</text>`);
+    out.push(
+        `<text x="${yLabelX}" y="${yLabelY}" transform="rotate(-90 ${yLabelX} ${yLabelY})" text-anchor="middle" dy="0.35em" font-size="13" fill="#222222">${escapeXml(panel.yLabel)}</text>`
+    );
 
     if (all.length === 0) {
-        out.push(`<text x="${fmt(left + plotWidth / 2)}" y="${fmt(plotTop + plotHeight / 2)}" dy="0.35em" text-anchor="middle" font-size="14" fill="#888888">no data</text>`);
+        out.push(
+            `<text x="${fmt(left + plotWidth / 2)}" y="${fmt(plotTop + plotHeight / 2)}" dy="0.35em" text-anchor="middle" font-size="14" fill="#888888">no data</text>`
+        );
     }
     // Series, clipped to the plot area (a fixed y range may cut points off).
     out.push(`<g clip-path="url(#${layout.clipId(top)})">`);
@@ -174,7 +186,9 @@ export function renderLinePlot(options: {title: string; panels: PlotPanel[]; wid
     const note = options.note;
     const height = titleHeight + panels.length * panelHeight + (note ? noteHeight : 0) + bottomPadding;
     const out: string[] = [];
-    out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${fontFamily}">`);
+    out.push(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${fontFamily}">`
+    );
     out.push(`<title>${escapeXml(options.title)}</title>`);
     out.push(`<defs>`);
     panels.forEach((_, i) => {
@@ -182,11 +196,15 @@ export function renderLinePlot(options: {title: string; panels: PlotPanel[]; wid
         const plotTop = top + panelTitleHeight;
         const plotHeight = panelHeight - panelTitleHeight - panelBottom;
         // A few pixels of slack so markers on the frame stay whole.
-        out.push(`<clipPath id="${layout.clipId(top)}"><rect x="${left - 6}" y="${plotTop - 6}" width="${plotRight - left + 12}" height="${plotHeight + 12}"/></clipPath>`);
+        out.push(
+            `<clipPath id="${layout.clipId(top)}"><rect x="${left - 6}" y="${plotTop - 6}" width="${plotRight - left + 12}" height="${plotHeight + 12}"/></clipPath>`
+        );
     });
     out.push(`</defs>`);
     out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
-    out.push(`<text x="${fmt(width / 2)}" y="28" text-anchor="middle" font-size="18" font-weight="700" fill="#111111">${escapeXml(options.title)}</text>`);
+    out.push(
+        `<text x="${fmt(width / 2)}" y="28" text-anchor="middle" font-size="18" font-weight="700" fill="#111111">${escapeXml(options.title)}</text>`
+    );
     panels.forEach((panel, i) => out.push(renderPanel(panel, layout, titleHeight + i * panelHeight)));
     if (note) {
         const y = titleHeight + panels.length * panelHeight + noteHeight / 2 + 4;

@@ -17,14 +17,22 @@
  */
 import {parseArgs} from "node:util";
 import type {Page} from "playwright-core";
-import type {Message} from "../../src-main/contract/api.ts";
+import type {Message} from "../../src-shared/index.ts";
 import {answersOn, connectApi, demoAmateurFile, demoExpertFile, ensureUiBuilt, launchChromium, startServe} from "../../test/helpers/webApp.ts";
 
 type View = "markdown" | "highlight";
 type Probe = {snapshots: {t: number; text: string}[]; longTasks: number[]; frameGaps: number[]};
 type Row = {
-    view: View; tokens: number; serverRate: number; pageRate: number; drawnShare: number; updates: number;
-    lost: string; longTasks: number[]; maxFrameGap: number; stopReason: string;
+    view: View;
+    tokens: number;
+    serverRate: number;
+    pageRate: number;
+    drawnShare: number;
+    updates: number;
+    lost: string;
+    longTasks: number[];
+    maxFrameGap: number;
+    stopReason: string;
 };
 
 function fail(message: string): never {
@@ -86,7 +94,10 @@ async function measure(page: Page, view: View, stored: () => Promise<Message>): 
     const drawn = probe.snapshots.filter((s) => s.text !== "");
     const notPrefix = drawn.filter((s) => !final.startsWith(squeeze(s.text))).length;
     const matchesStore = final === squeeze(message.content);
-    const lost = notPrefix === 0 && matchesStore ? "none" : `${notPrefix} texts drawn were not a beginning of the final one${matchesStore ? "" : "; the final text differs from the stored answer"}`;
+    const lost =
+        notPrefix === 0 && matchesStore
+            ? "none"
+            : `${notPrefix} texts drawn were not a beginning of the final one${matchesStore ? "" : "; the final text differs from the stored answer"}`;
 
     const first = drawn[0];
     const last = drawn.at(-1);
@@ -116,7 +127,8 @@ const rows: Row[] = [];
 let idleLongTasks: number[] = [];
 try {
     const models = await client.api.listModels();
-    const find = (file: string) => models.find((m) => m.fileName === file && m.source === "demo")?.path ?? fail(`the demo model ${file} is not listed`);
+    const find = (file: string) =>
+        models.find((m) => m.fileName === file && m.source === "demo")?.path ?? fail(`the demo model ${file} is not listed`);
     await client.api.loadPair({expertPath: find(demoExpertFile), amateurPath: find(demoAmateurFile)});
     await client.api.updateSettings({maxTokens: tokens, temperature: 0, seed: 1});
     const page = await browser.newPage({viewport: {width: 1280, height: 800}});
@@ -125,10 +137,12 @@ try {
     await page.goto(serve.address.toString());
     await page.getByRole("status").filter({hasText: "expert alone:"}).waitFor({timeout: 120_000});
     for (const view of views as View[]) {
-        rows.push(await measure(page, view, async () => {
-            const [conversation] = (await client.api.listConversations()).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-            return (await client.api.getConversation({id: conversation!.id})).messages.at(-1)!;
-        }));
+        rows.push(
+            await measure(page, view, async () => {
+                const [conversation] = (await client.api.listConversations()).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+                return (await client.api.getConversation({id: conversation!.id})).messages.at(-1)!;
+            })
+        );
     }
     // Control: the same page idle for 5 s (long tasks here come from a busy machine, not from streaming).
     await installProbe(page);
@@ -142,14 +156,19 @@ try {
 }
 
 const fixed = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
-process.stdout.write([
-    `UI streaming, demo pair (${demoExpertFile} + ${demoAmateurFile}), scd, greedy, ${tokens} tokens asked, Chromium 1280×800`,
-    "",
-    "| view | tokens (stop) | server tok/s | page tok/s | drawn while streaming | text updates | lost | long tasks > 50 ms (count, longest) | longest frame gap |",
-    "|---|---|---|---|---|---|---|---|---|",
-    ...rows.map((r) => `| ${r.view} | ${r.tokens} (${r.stopReason}) | ${fixed(r.serverRate)} | ${fixed(r.pageRate)} | ${fixed(r.drawnShare * 100)}% | ${r.updates} | ${r.lost} | `
-        + `${r.longTasks.length}, ${r.longTasks.length === 0 ? "–" : `${fixed(Math.max(...r.longTasks))} ms`} | ${fixed(r.maxFrameGap)} ms |`),
-    "",
-    `Idle page for 5 s (control): ${idleLongTasks.length} long tasks${idleLongTasks.length === 0 ? "" : `, longest ${fixed(Math.max(...idleLongTasks))} ms`}.`,
-    ""
-].join("\n"));
+process.stdout.write(
+    [
+        `UI streaming, demo pair (${demoExpertFile} + ${demoAmateurFile}), scd, greedy, ${tokens} tokens asked, Chromium 1280×800`,
+        "",
+        "| view | tokens (stop) | server tok/s | page tok/s | drawn while streaming | text updates | lost | long tasks > 50 ms (count, longest) | longest frame gap |",
+        "|---|---|---|---|---|---|---|---|---|",
+        ...rows.map(
+            (r) =>
+                `| ${r.view} | ${r.tokens} (${r.stopReason}) | ${fixed(r.serverRate)} | ${fixed(r.pageRate)} | ${fixed(r.drawnShare * 100)}% | ${r.updates} | ${r.lost} | ` +
+                `${r.longTasks.length}, ${r.longTasks.length === 0 ? "–" : `${fixed(Math.max(...r.longTasks))} ms`} | ${fixed(r.maxFrameGap)} ms |`
+        ),
+        "",
+        `Idle page for 5 s (control): ${idleLongTasks.length} long tasks${idleLongTasks.length === 0 ? "" : `, longest ${fixed(Math.max(...idleLongTasks))} ms`}.`,
+        ""
+    ].join("\n")
+);

@@ -3,10 +3,8 @@
  * turn a whole file's tensors into lazy writer inputs (for rewriting a model without loading it).
  */
 import {open} from "node:fs/promises";
-import type {GgufFile, GgufTensorInfo} from "../../src-main/models/gguf/ggufReader.ts";
+import {ggmlTypeName, GgufError, type GgufFile, type GgufTensorInfo} from "../../src-main/models/header/index.ts";
 import type {GgufWriteTensor} from "./ggufWriter.ts";
-import {ggmlTypeName} from "../../src-main/models/gguf/ggufTypes.ts";
-import {GgufError} from "../../src-main/models/gguf/ggufErrors.ts";
 
 const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -33,11 +31,7 @@ export async function readTensorBytes(file: GgufFile, tensor: GgufTensorInfo): P
 }
 
 /** A tensor's bytes in chunks of at most `chunkBytes` (each chunk a fresh buffer). */
-export async function* streamTensorBytes(
-    file: GgufFile,
-    tensor: GgufTensorInfo,
-    chunkBytes = DEFAULT_CHUNK_BYTES
-): AsyncGenerator<Buffer> {
+export async function* streamTensorBytes(file: GgufFile, tensor: GgufTensorInfo, chunkBytes = DEFAULT_CHUNK_BYTES): AsyncGenerator<Buffer> {
     const {start, end} = tensorRange(file, tensor);
     const handle = await open(file.path, "r");
     try {

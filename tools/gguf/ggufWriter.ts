@@ -9,8 +9,7 @@
  */
 import {open, rm} from "node:fs/promises";
 import type {FileHandle} from "node:fs/promises";
-import {GgufValueType, ggmlTypeName, tensorByteSize} from "../../src-main/models/gguf/ggufTypes.ts";
-import type {GgufTypedValue} from "../../src-main/models/gguf/ggufValues.ts";
+import {GgufValueType, ggmlTypeName, tensorByteSize, type GgufTypedValue} from "../../src-main/models/header/index.ts";
 import {ByteWriter, encodeKeyValue, encodeTensorInfo} from "./headerEncoder.ts";
 
 /** Tensor bytes: one buffer, or chunks (sync or async) that together make up the tensor's data. */

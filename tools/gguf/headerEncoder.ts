@@ -2,9 +2,17 @@
  * Encodes GGUF header pieces (strings, typed metadata values, tensor infos) little-endian into a growing
  * buffer, checking that every value fits the GGUF type it is to be stored as.
  */
-import {GgufValueType, ggufValueTypeName, ggufValueTypeSize, isGgufValueType} from "../../src-main/models/gguf/ggufTypes.ts";
-import {describeValueShape, isGgufArray} from "../../src-main/models/gguf/ggufValues.ts";
-import type {GgufArray, GgufTypedValue, GgufValue} from "../../src-main/models/gguf/ggufValues.ts";
+import {
+    GgufValueType,
+    ggufValueTypeName,
+    ggufValueTypeSize,
+    isGgufValueType,
+    describeValueShape,
+    isGgufArray,
+    type GgufArray,
+    type GgufTypedValue,
+    type GgufValue
+} from "../../src-main/models/header/index.ts";
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -130,14 +138,29 @@ function encodeScalar(out: ByteWriter, key: string, type: GgufValueType, value: 
     } else {
         const big = checkedInteger(key, type, value);
         switch (type) {
-            case GgufValueType.UINT8: scratch.setUint8(0, Number(big)); break;
-            case GgufValueType.INT8: scratch.setInt8(0, Number(big)); break;
-            case GgufValueType.UINT16: scratch.setUint16(0, Number(big), true); break;
-            case GgufValueType.INT16: scratch.setInt16(0, Number(big), true); break;
-            case GgufValueType.UINT32: scratch.setUint32(0, Number(big), true); break;
-            case GgufValueType.INT32: scratch.setInt32(0, Number(big), true); break;
-            case GgufValueType.UINT64: scratch.setBigUint64(0, big, true); break;
-            default: scratch.setBigInt64(0, big, true);
+            case GgufValueType.UINT8:
+                scratch.setUint8(0, Number(big));
+                break;
+            case GgufValueType.INT8:
+                scratch.setInt8(0, Number(big));
+                break;
+            case GgufValueType.UINT16:
+                scratch.setUint16(0, Number(big), true);
+                break;
+            case GgufValueType.INT16:
+                scratch.setInt16(0, Number(big), true);
+                break;
+            case GgufValueType.UINT32:
+                scratch.setUint32(0, Number(big), true);
+                break;
+            case GgufValueType.INT32:
+                scratch.setInt32(0, Number(big), true);
+                break;
+            case GgufValueType.UINT64:
+                scratch.setBigUint64(0, big, true);
+                break;
+            default:
+                scratch.setBigInt64(0, big, true);
         }
     }
     out.bytes(new Uint8Array(scratch.buffer, 0, size));

@@ -44,48 +44,48 @@ export type AdaptiveGenerationOptions = {
 /** What one decided round did, reported by the decoder right after it. All times are wall-clock ms. */
 export type RoundReport =
     | {
-        readonly kind: "speculate";
-        /** γ the round ran with (the decision's, or less where the decoder capped it). */
-        readonly gamma: number;
-        readonly sideBySide: boolean;
-        /** Drafts actually verified (fewer than γ when drafting hit an end-of-generation token or a limit). */
-        readonly drafted: number;
-        /**
-         * Acceptance evidence: accepted drafts and rejected ones (0 or 1), or their expectations where the
-         * decoder computes Σ min(p_n, q) per verified draft (then fractional, summing to at most `drafted`).
-         */
-        readonly accepted: number;
-        readonly rejected: number;
-        /** Tokens committed by the round (accepted drafts plus the correction or bonus). */
-        readonly tokens: number;
-        /** The whole round, from the decision to the report; null when not representative (it carried prompt tokens). */
-        readonly wallMs: number | null;
-        /** The expert's verification call (drafted + 1 tokens), when it carried no prompt tokens. */
-        readonly verifyMs?: number;
-        /** Mean wall time of this round's amateur steps, and how many there were. */
-        readonly amateurStepMs?: number;
-        readonly amateurSteps?: number;
-    }
+          readonly kind: "speculate";
+          /** γ the round ran with (the decision's, or less where the decoder capped it). */
+          readonly gamma: number;
+          readonly sideBySide: boolean;
+          /** Drafts actually verified (fewer than γ when drafting hit an end-of-generation token or a limit). */
+          readonly drafted: number;
+          /**
+           * Acceptance evidence: accepted drafts and rejected ones (0 or 1), or their expectations where the
+           * decoder computes Σ min(p_n, q) per verified draft (then fractional, summing to at most `drafted`).
+           */
+          readonly accepted: number;
+          readonly rejected: number;
+          /** Tokens committed by the round (accepted drafts plus the correction or bonus). */
+          readonly tokens: number;
+          /** The whole round, from the decision to the report; null when not representative (it carried prompt tokens). */
+          readonly wallMs: number | null;
+          /** The expert's verification call (drafted + 1 tokens), when it carried no prompt tokens. */
+          readonly verifyMs?: number;
+          /** Mean wall time of this round's amateur steps, and how many there were. */
+          readonly amateurStepMs?: number;
+          readonly amateurSteps?: number;
+      }
     | {
-        readonly kind: "fallback";
-        readonly sideBySide: boolean;
-        /** Steps run back to back (the decision's, or fewer where the generation ended); default 1. */
-        readonly steps?: number;
-        /** Tokens committed: one per step, fewer when a step ended the generation. */
-        readonly tokens: number;
-        /** The last `timedSteps` steps together (all of them unless `timedSteps` says fewer). */
-        readonly wallMs: number | null;
-        /** How many of the steps `wallMs` covers (the first after leaving speculation is left out); default `steps`. */
-        readonly timedSteps?: number;
-        /** The expert's single-token call and (cd) the amateur's, each timed on its own: the mean over the steps. */
-        readonly expertMs?: number;
-        readonly amateurMs?: number;
-        /**
-         * cd only: Σ_x min(p_n(x), q(x)) at one of the steps, the probability that a draft from the amateur
-         * there would have been accepted.
-         */
-        readonly acceptance?: number;
-    };
+          readonly kind: "fallback";
+          readonly sideBySide: boolean;
+          /** Steps run back to back (the decision's, or fewer where the generation ended); default 1. */
+          readonly steps?: number;
+          /** Tokens committed: one per step, fewer when a step ended the generation. */
+          readonly tokens: number;
+          /** The last `timedSteps` steps together (all of them unless `timedSteps` says fewer). */
+          readonly wallMs: number | null;
+          /** How many of the steps `wallMs` covers (the first after leaving speculation is left out); default `steps`. */
+          readonly timedSteps?: number;
+          /** The expert's single-token call and (cd) the amateur's, each timed on its own: the mean over the steps. */
+          readonly expertMs?: number;
+          readonly amateurMs?: number;
+          /**
+           * cd only: Σ_x min(p_n(x), q(x)) at one of the steps, the probability that a draft from the amateur
+           * there would have been accepted.
+           */
+          readonly acceptance?: number;
+      };
 
 export type AdaptiveStats = {
     /** Speculative rounds run, by γ ("1": rounds with one draft, …). */
@@ -211,7 +211,8 @@ export class AdaptiveGeneration {
             if (report.amateurMs != null) this.costs.recordAmateurStep(report.sideBySide, report.amateurMs);
             if (report.acceptance != null) this.profile.acceptance.record(report.acceptance, 1 - report.acceptance);
             // A run of steps is recorded as one step of its mean cost.
-            const steps = report.steps ?? 1, timed = report.timedSteps ?? steps;
+            const steps = report.steps ?? 1,
+                timed = report.timedSteps ?? steps;
             this.profile.recordRound(arm, report.tokens / steps, report.wallMs == null ? null : report.wallMs / timed);
         }
     }
@@ -235,21 +236,29 @@ function checkReport(report: RoundReport, mode: "scd" | "sd", limits: ProfileLim
     const problems: string[] = [];
     const ms = (name: string, value: unknown, nullable = false) => {
         if (value === undefined || (nullable && value === null)) return;
-        if (!(typeof value === "number" && Number.isFinite(value) && value >= 0)) problems.push(`${name} must be a time in ms ≥ 0, not ${String(value)}`);
+        if (!(typeof value === "number" && Number.isFinite(value) && value >= 0))
+            problems.push(`${name} must be a time in ms ≥ 0, not ${String(value)}`);
     };
     if (report.kind !== "speculate" && report.kind !== "fallback") {
-        throw new AdaptiveInputError(`adaptive speculation: a round report's kind must be speculate or fallback, not ${String((report as {kind: unknown}).kind)}`);
+        throw new AdaptiveInputError(
+            `adaptive speculation: a round report's kind must be speculate or fallback, not ${String((report as {kind: unknown}).kind)}`
+        );
     }
     if (report.sideBySide && !limits.sideBySide) problems.push("sideBySide is true but this generation allows no side-by-side calls");
-    else if (report.sideBySide && report.kind === "fallback" && mode === "sd") problems.push("sideBySide must be false for sd's fallback (the expert alone)");
+    else if (report.sideBySide && report.kind === "fallback" && mode === "sd")
+        problems.push("sideBySide must be false for sd's fallback (the expert alone)");
     if (!(Number.isInteger(report.tokens) && report.tokens >= 0)) problems.push(`tokens must be an integer ≥ 0, not ${String(report.tokens)}`);
     ms("wallMs", report.wallMs, true);
     if (report.kind === "speculate") {
         const {gamma, drafted, accepted, rejected} = report;
-        if (!(Number.isInteger(gamma) && gamma >= 1 && gamma <= limits.gammaMax)) problems.push(`gamma must be an integer from 1 to ${limits.gammaMax}, not ${String(gamma)}`);
-        if (!(Number.isInteger(drafted) && drafted >= 0 && drafted <= gamma)) problems.push(`drafted must be an integer from 0 to gamma (${gamma}), not ${String(drafted)}`);
+        if (!(Number.isInteger(gamma) && gamma >= 1 && gamma <= limits.gammaMax))
+            problems.push(`gamma must be an integer from 1 to ${limits.gammaMax}, not ${String(gamma)}`);
+        if (!(Number.isInteger(drafted) && drafted >= 0 && drafted <= gamma))
+            problems.push(`drafted must be an integer from 0 to gamma (${gamma}), not ${String(drafted)}`);
         if (!(accepted >= 0 && rejected >= 0 && accepted + rejected <= drafted + 1e-9)) {
-            problems.push(`accepted (${String(accepted)}) and rejected (${String(rejected)}) must be ≥ 0 and add up to at most drafted (${String(drafted)})`);
+            problems.push(
+                `accepted (${String(accepted)}) and rejected (${String(rejected)}) must be ≥ 0 and add up to at most drafted (${String(drafted)})`
+            );
         }
         ms("verifyMs", report.verifyMs);
         ms("amateurStepMs", report.amateurStepMs);

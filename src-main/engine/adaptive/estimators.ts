@@ -19,7 +19,10 @@ export class MovingMean {
     private readonly size: number;
     private cached = NaN;
 
-    constructor(rate = 0.1, private readonly clip = 1.5) {
+    constructor(
+        rate = 0.1,
+        private readonly clip = 1.5
+    ) {
         this.size = Math.max(1, Math.round(1 / rate));
     }
 
@@ -67,7 +70,11 @@ export class DiscountedRate {
     private successes = 0;
     private failures = 0;
 
-    constructor(private readonly halfLife: number, private readonly priorSuccesses = 1, private readonly priorFailures = 1) {}
+    constructor(
+        private readonly halfLife: number,
+        private readonly priorSuccesses = 1,
+        private readonly priorFailures = 1
+    ) {}
 
     get value(): number {
         return (this.successes + this.priorSuccesses) / (this.successes + this.failures + this.priorSuccesses + this.priorFailures);
@@ -128,7 +135,7 @@ export class BatchCostCurve {
 
     /** The estimated cost at `size`, ms; NaN before any measurement. */
     at(size: number): number {
-        return this.values[size] ??= this.estimate(size);
+        return (this.values[size] ??= this.estimate(size));
     }
 
     private estimate(size: number): number {
@@ -138,7 +145,8 @@ export class BatchCostCurve {
         while (above < points.length && points[above]!.size < size) above++;
         if (above < points.length && points[above]!.size === size) return points[above]!.mean.value;
         if (above > 0 && above < points.length) {
-            const lo = points[above - 1]!, hi = points[above]!;
+            const lo = points[above - 1]!,
+                hi = points[above]!;
             return lo.mean.value + ((hi.mean.value - lo.mean.value) * (size - lo.size)) / (hi.size - lo.size);
         }
         if (Number.isNaN(this.slope)) this.slope = this.fitSlope();
@@ -156,14 +164,18 @@ export class BatchCostCurve {
     private fitSlope(): number {
         const points = this.points;
         if (points.length === 1) return points[0]!.mean.value / (2 * points[0]!.size);
-        let w = 0, sx = 0, sy = 0;
+        let w = 0,
+            sx = 0,
+            sy = 0;
         for (const p of points) {
             w += p.mean.weight;
             sx += p.mean.weight * p.size;
             sy += p.mean.weight * p.mean.value;
         }
-        const mx = sx / w, my = sy / w;
-        let sxx = 0, sxy = 0;
+        const mx = sx / w,
+            my = sy / w;
+        let sxx = 0,
+            sxy = 0;
         for (const p of points) {
             sxx += p.mean.weight * (p.size - mx) ** 2;
             sxy += p.mean.weight * (p.size - mx) * (p.mean.value - my);

@@ -38,10 +38,11 @@ export class PairCosts {
         const key = sideBySide ? "sideBySide" : "serial";
         const cached = this.cached[key];
         if (cached != null) return cached;
-        const own = this.of(sideBySide), other = this.of(!sideBySide);
+        const own = this.of(sideBySide),
+            other = this.of(!sideBySide);
         const amateur = own.amateurStep.weight > 0 ? own.amateurStep : other.amateurStep;
         const expert = own.expertCall.known ? own.expertCall : other.expertCall;
-        return this.cached[key] = {amateurStepMs: amateur.value, expertCallMs: (n) => expert.at(n)};
+        return (this.cached[key] = {amateurStepMs: amateur.value, expertCallMs: (n) => expert.at(n)});
     }
 
     private of(sideBySide: boolean): ScheduleCosts {

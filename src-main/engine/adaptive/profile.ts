@@ -106,7 +106,10 @@ export class Profile {
     /** By armIndex, created on first use. */
     private readonly arms: (ArmRecord | undefined)[] = [];
     /** Residual overheads by [kind: fallback 0, speculate 1][schedule: side by side 0, serial 1]. */
-    private readonly overheads = [[new Overhead(), new Overhead()], [new Overhead(), new Overhead()]] as const;
+    private readonly overheads = [
+        [new Overhead(), new Overhead()],
+        [new Overhead(), new Overhead()]
+    ] as const;
     private readonly rng: Rng;
     /** Decisions made over every generation of this profile: the clock of arm ageing and probing. */
     private decisions = 0;
@@ -129,7 +132,11 @@ export class Profile {
     /** The arms open under the last limits seen, fallbacks first. */
     private candidates: {readonly limits: ProfileLimits; readonly fallbacks: ArmRecord[]; readonly speculative: ArmRecord[]} | null = null;
 
-    constructor(private readonly costs: PairCosts, private readonly shape: RoundShape, seed: number) {
+    constructor(
+        private readonly costs: PairCosts,
+        private readonly shape: RoundShape,
+        seed: number
+    ) {
         this.rng = createRng(seed);
     }
 
@@ -139,8 +146,14 @@ export class Profile {
      */
     rankingDue(generationStart: boolean, limits: ProfileLimits): boolean {
         const next = this.decisions + 1;
-        return generationStart || this.exploited == null || !this.isCandidate(this.exploited, limits) || this.lastProbe != null ||
-            next >= this.rerankDue || next >= this.earliestProbeDue;
+        return (
+            generationStart ||
+            this.exploited == null ||
+            !this.isCandidate(this.exploited, limits) ||
+            this.lastProbe != null ||
+            next >= this.rerankDue ||
+            next >= this.earliestProbeDue
+        );
     }
 
     /**
@@ -195,7 +208,8 @@ export class Profile {
             // speculative arm that would be best if acceptance were one standard deviation higher, so a probe
             // verifies more drafts when acceptance might have risen.
             const optimistic = this.acceptance.optimistic;
-            let pick = speculative[0]!, pickRate = -Infinity;
+            let pick = speculative[0]!,
+                pickRate = -Infinity;
             for (const record of speculative) {
                 const rate = this.predictedRate(record.arm, optimistic);
                 if (rate > pickRate) [pick, pickRate] = [record, rate];
@@ -293,7 +307,8 @@ export class Profile {
     /** The learnt overhead of an arm's kind and schedule, borrowed from the other schedule until measured. */
     private overheadFor(arm: Arm): number {
         const byKind = this.overheads[arm.kind === "fallback" ? 0 : 1];
-        const own = byKind[arm.sideBySide ? 0 : 1], other = byKind[arm.sideBySide ? 1 : 0];
+        const own = byKind[arm.sideBySide ? 0 : 1],
+            other = byKind[arm.sideBySide ? 1 : 0];
         return own.known ? own.value : other.value;
     }
 
@@ -325,7 +340,10 @@ export class Profile {
         const index = armIndex(arm);
         let record = this.arms[index];
         if (record == null) {
-            const own: Arm = arm.kind === "fallback" ? {kind: "fallback", sideBySide: arm.sideBySide} : {kind: "speculate", gamma: arm.gamma, sideBySide: arm.sideBySide};
+            const own: Arm =
+                arm.kind === "fallback"
+                    ? {kind: "fallback", sideBySide: arm.sideBySide}
+                    : {kind: "speculate", gamma: arm.gamma, sideBySide: arm.sideBySide};
             record = {arm: own, wallMs: new MovingMean(), lastMeasured: 0, probeInterval: PROBE_BASE, probeDue: 0, rate: -Infinity};
             this.arms[index] = record;
         }

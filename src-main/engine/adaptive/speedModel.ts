@@ -6,12 +6,13 @@
 
 /** One way to produce the next token(s): a speculative round with γ drafts, or one non-speculative step. */
 export type Arm =
-    | {readonly kind: "speculate"; readonly gamma: number; readonly sideBySide: boolean}
-    | {readonly kind: "fallback"; readonly sideBySide: boolean};
+    {readonly kind: "speculate"; readonly gamma: number; readonly sideBySide: boolean} | {readonly kind: "fallback"; readonly sideBySide: boolean};
 
 /** A readable name for an arm, e.g. "speculate γ3 side-by-side" (stats, bench reports, tests). */
 export function armKey(arm: Arm): string {
-    return arm.kind === "speculate" ? `speculate γ${arm.gamma} ${arm.sideBySide ? "side-by-side" : "serial"}` : `fallback ${arm.sideBySide ? "side-by-side" : "serial"}`;
+    return arm.kind === "speculate"
+        ? `speculate γ${arm.gamma} ${arm.sideBySide ? "side-by-side" : "serial"}`
+        : `fallback ${arm.sideBySide ? "side-by-side" : "serial"}`;
 }
 
 /**

@@ -85,10 +85,14 @@ export function positionRng(seed: number, position: number, use: RandomUse): Rng
     let d = 0x03707344;
     for (const constant of ROUND_CONSTANTS) {
         a = (a + constant) | 0;
-        a = (a + b) | 0; d = rotl(d ^ a, 16);
-        c = (c + d) | 0; b = rotl(b ^ c, 12);
-        a = (a + b) | 0; d = rotl(d ^ a, 8);
-        c = (c + d) | 0; b = rotl(b ^ c, 7);
+        a = (a + b) | 0;
+        d = rotl(d ^ a, 16);
+        c = (c + d) | 0;
+        b = rotl(b ^ c, 12);
+        a = (a + b) | 0;
+        d = rotl(d ^ a, 8);
+        c = (c + d) | 0;
+        b = rotl(b ^ c, 7);
     }
     return xoshiro128(fmix32(a), fmix32(b), fmix32(c), fmix32(d));
 }
@@ -102,7 +106,10 @@ class PositionCouplingRngs implements CouplingRngs {
     private acceptRng: Rng | null = null;
     private residualRng: Rng | null = null;
 
-    constructor(private readonly seed: number, private readonly position: number) {}
+    constructor(
+        private readonly seed: number,
+        private readonly position: number
+    ) {}
 
     get draft(): Rng {
         return (this.draftRng ??= positionRng(this.seed, this.position, "draft"));

@@ -62,16 +62,17 @@ export function residual(target: SparseDistribution, proposal: SparseDistributio
     };
 }
 
-export type Verdict =
-    | {readonly accepted: true}
-    | {readonly accepted: false; readonly token: number; readonly residualFellBack: boolean};
+export type Verdict = {readonly accepted: true} | {readonly accepted: false; readonly token: number; readonly residualFellBack: boolean};
 
 /**
  * Verifies one draft token drawn from `proposal`: one number from `rngs.accept` unless the outcome is certain,
  * and on rejection one from `rngs.residual` unless the residual is one-hot.
  */
 export function verifyDraftToken(
-    target: SparseDistribution, proposal: SparseDistribution, draft: number, rngs: Pick<CouplingRngs, "accept" | "residual">
+    target: SparseDistribution,
+    proposal: SparseDistribution,
+    draft: number,
+    rngs: Pick<CouplingRngs, "accept" | "residual">
 ): Verdict {
     const acceptance = acceptanceProbability(target, proposal, draft);
     if (acceptance >= 1 || (acceptance > 0 && rngs.accept.next() < acceptance)) return {accepted: true};
@@ -93,7 +94,10 @@ export type CoupledToken = {
  * rngs.draft)`, so a verified draft, a bonus and a cd step are one function of the position's generators.
  */
 export function coupledToken(
-    target: SparseDistribution, proposal: SparseDistribution, rngs: CouplingRngs, draft: number = sample(proposal, rngs.draft)
+    target: SparseDistribution,
+    proposal: SparseDistribution,
+    rngs: CouplingRngs,
+    draft: number = sample(proposal, rngs.draft)
 ): CoupledToken {
     const verdict = verifyDraftToken(target, proposal, draft, rngs);
     return verdict.accepted

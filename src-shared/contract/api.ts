@@ -1,0 +1,219 @@
+/**
+ * The one typed contract between the app's service (Node side) and its UI (renderer), used by the Electron
+ * main process, the preload, the renderer and the web bridge alike: the data shapes, the functions the UI
+ * calls (`ServiceApi`) and the events the service pushes (`ClientApi`). Pure types: no I/O, no Node imports,
+ * safe to import from the renderer. Requests are validated at the boundary with the schemas in schemas.ts.
+ */
+import type {OptionKey} from "../options/optionTable.ts";
+
+// ---------- settings ----------
+
+export type DecodeModeName = "scd" | "sd" | "cd" | "expert" | "amateur";
+
+/** Every user setting (see the option table for ranges, defaults and help). */
+export type Settings = {
+    readonly mode: DecodeModeName;
+    /** "auto": picked each round from measured speed (with the non-speculative mode as a fallback). */
+    readonly gamma: number | "auto";
+    readonly alpha: number;
+    readonly beta: number;
+    readonly temperature: number;
+    readonly maxTokens: number;
+    /** null: a new seed for every answer. */
+    readonly seed: number | null;
+    readonly topK: number;
+    readonly contextSize: number;
+    /** null: half the cores. */
+    readonly threads: number | null;
+    readonly exact: boolean;
+    readonly cpu: boolean;
+    readonly systemPrompt: string;
+};
+
+/** A subset of settings a conversation sets for itself; the rest come from the global defaults. */
+export type SettingsOverrides = Partial<Settings>;
+
+// Keeps Settings and the option table in step: a key in one and not the other fails to compile.
+type _SettingsKeysMatchTable = [Exclude<keyof Settings, OptionKey>, Exclude<OptionKey, keyof Settings>] extends [never, never] ? true : never;
+export const settingsKeysMatchTable: _SettingsKeysMatchTable = true;
+
+// ---------- models and pairs ----------
+
+export type ModelSource = "demo" | "folder";
+
+export type ModelEntry = {
+    /** Absolute path: the model's identity everywhere in the app. */
+    readonly path: string;
+    readonly fileName: string;
+    readonly source: ModelSource;
+    readonly sizeBytes: number;
+    /** From the GGUF header; absent when the file could not be read (then `problem` says why). */
+    readonly architecture?: string;
+    readonly vocabularySize?: number;
+    readonly parameterLabel?: string;
+    readonly problem?: string;
+};
+
+export type PairRef = {readonly expertPath: string; readonly amateurPath: string};
+
+export type CompatibilityCheck = {
+    readonly compatible: boolean;
+    /** Every failed rule, in words (rule names as the engine reports them: vocabularyType, vocabularySize, …). */
+    readonly failures: readonly {readonly rule: string; readonly message: string}[];
+    /** Set when a file could not be read at all (not a GGUF, truncated, missing). */
+    readonly fileProblem?: string;
+};
+
+export type Backend = "CPU" | "Metal" | "CUDA" | "Vulkan";
+
+export type EngineState =
+    | {readonly state: "idle"}
+    | {readonly state: "loading"; readonly pair: PairRef; readonly progress: number}
+    | {readonly state: "ready"; readonly pair: PairRef; readonly backend: Backend; readonly contextSize: number; readonly memoryBytes: number | null}
+    | {readonly state: "error"; readonly pair: PairRef | null; readonly message: string};
+
+/** The expert-alone speed for a pair on this machine, measured by a calibration run. */
+export type SpeedBaseline = {
+    readonly pairKey: string;
+    readonly device: string;
+    readonly expertTokensPerSecond: number;
+    /** ISO date-time of the measurement. */
+    readonly measuredAt: string;
+};
+
+export type AppStatus = {
+    readonly engine: EngineState;
+    /** A generation is running (one at a time). */
+    readonly busy: boolean;
+    /** Calibration of the loaded pair: running, done (with its baseline) or failed. */
+    readonly calibration: {readonly state: "none" | "running" | "done" | "error"; readonly baseline?: SpeedBaseline; readonly message?: string};
+    /** Set after the engine process died; cleared on the next successful load. */
+    readonly lastEngineCrash?: string;
+    readonly version: string;
+};
+
+// ---------- conversations ----------
+
+export type MessageRole = "system" | "user" | "assistant";
+export type MessageStatus = "streaming" | "done" | "stopped" | "interrupted" | "error";
+export type TokenSourceName = "draft" | "correction" | "bonus" | "direct";
+
+/** A run of consecutive characters of a message's content that came from one token source. */
+export type TokenRun = {readonly source: TokenSourceName; readonly length: number};
+
+export type MessageStats = {
+    readonly mode: DecodeModeName;
+    readonly generatedTokens: number;
+    readonly tokensPerSecond: number;
+    readonly timeToFirstTokenMs: number | null;
+    readonly acceptanceRate: number | null;
+    readonly meanAcceptedLength: number | null;
+    readonly stopReason: string;
+    readonly totalMs: number;
+    readonly promptTokens: number;
+    /** Turns left out of what the models saw because the history outgrew the context. */
+    readonly droppedTurns: number;
+    /** Measured speedup against the expert alone on this machine; null until a baseline exists. */
+    readonly speedup: {readonly ratio: number; readonly baseline: SpeedBaseline} | null;
+    /** The engine's full statistics, kept for export and debugging. */
+    readonly engine: Readonly<Record<string, unknown>>;
+};
+
+export type Message = {
+    readonly id: string;
+    readonly conversationId: string;
+    readonly role: MessageRole;
+    readonly content: string;
+    readonly status: MessageStatus;
+    readonly error: string | null;
+    readonly stats: MessageStats | null;
+    /** Token provenance over `content` (assistant messages), for highlighting. */
+    readonly runs: readonly TokenRun[] | null;
+    readonly seed: number | null;
+    readonly createdAt: string;
+    readonly updatedAt: string;
+};
+
+export type Conversation = {
+    readonly id: string;
+    readonly title: string;
+    readonly createdAt: string;
+    readonly updatedAt: string;
+    readonly pair: PairRef | null;
+    readonly overrides: SettingsOverrides;
+};
+
+export type ConversationWithMessages = {readonly conversation: Conversation; readonly messages: readonly Message[]};
+
+export type SearchHit = {
+    readonly conversationId: string;
+    readonly conversationTitle: string;
+    readonly messageId: string;
+    /** Excerpt with matches wrapped in «…» (plain text; the UI renders it as text, never HTML). */
+    readonly snippet: string;
+};
+
+export type ExportFormat = "markdown" | "json";
+export type ExportedConversation = {readonly fileName: string; readonly mimeType: string; readonly content: string};
+
+// ---------- streamed events (service → UI) ----------
+
+export type GenerationEvent =
+    | {readonly kind: "started"; readonly conversationId: string; readonly message: Message}
+    /** Text appended since the last event (batched), with its provenance runs. */
+    | {readonly kind: "delta"; readonly conversationId: string; readonly messageId: string; readonly text: string; readonly runs: readonly TokenRun[]}
+    | {readonly kind: "finished"; readonly conversationId: string; readonly message: Message};
+
+export type ServiceEvent =
+    | {readonly type: "status"; readonly status: AppStatus}
+    | {readonly type: "generation"; readonly event: GenerationEvent}
+    | {readonly type: "conversations"}
+    /** The context no longer holds the whole history: the oldest turns were left out of what the models see. */
+    | {readonly type: "notice"; readonly conversationId: string | null; readonly text: string};
+
+// ---------- the functions ----------
+
+/** What the UI can ask of the service. Every request is validated (schemas.ts) before it reaches the service. */
+export interface ServiceApi {
+    getStatus(): Promise<AppStatus>;
+    listModels(): Promise<ModelEntry[]>;
+    checkPair(pair: PairRef): Promise<CompatibilityCheck>;
+    /** Loads a pair (progress and result arrive as status events); refuses an incompatible pair with its reasons. */
+    loadPair(pair: PairRef): Promise<AppStatus>;
+    unloadPair(): Promise<AppStatus>;
+    /** Re-measures the expert-alone speed of the loaded pair. */
+    calibrate(): Promise<SpeedBaseline>;
+
+    getSettings(): Promise<Settings>;
+    updateSettings(changes: SettingsOverrides): Promise<Settings>;
+
+    listConversations(): Promise<Conversation[]>;
+    createConversation(request: {title?: string}): Promise<Conversation>;
+    renameConversation(request: {id: string; title: string}): Promise<Conversation>;
+    deleteConversation(request: {id: string}): Promise<void>;
+    getConversation(request: {id: string}): Promise<ConversationWithMessages>;
+    setConversationOverrides(request: {id: string; overrides: SettingsOverrides}): Promise<Conversation>;
+    searchMessages(request: {query: string}): Promise<SearchHit[]>;
+    exportConversation(request: {id: string; format: ExportFormat}): Promise<ExportedConversation>;
+
+    /** Adds a user message and starts the answer (streamed as events); "busy" while another answer runs. */
+    sendMessage(request: {conversationId: string; text: string}): Promise<{userMessage: Message; assistantMessageId: string}>;
+    /** Replaces the last assistant answer (or the answer after `messageId`) with a new one. */
+    regenerate(request: {conversationId: string; messageId?: string}): Promise<{assistantMessageId: string}>;
+    /** Replaces a user message's text, drops everything after it, and answers again. */
+    editAndResend(request: {conversationId: string; messageId: string; text: string}): Promise<{userMessage: Message; assistantMessageId: string}>;
+    /** Stops the running answer (no-op when idle). */
+    stopGeneration(): Promise<void>;
+}
+
+/** What the service calls on the UI side. */
+export interface ClientApi {
+    onEvent(event: ServiceEvent): void;
+}
+
+export type ServiceFunctionName = keyof ServiceApi;
+
+/** Error codes a request can fail with; the message is always a sentence a user can read. */
+/** "disconnected": raised on the UI side only, when the transport to the service closed mid-call. */
+export type ServiceErrorCode =
+    "invalidRequest" | "busy" | "notFound" | "incompatiblePair" | "noPair" | "engineCrashed" | "storage" | "internal" | "disconnected";
