@@ -115,7 +115,7 @@ export class GenerationCounters {
             acceptanceRate: this.drafted > 0 ? this.accepted / this.drafted : null,
             meanAcceptedLength: verified ? this.accepted / this.rounds : null,
             meanAcceptanceLength: verified ? 1 + this.accepted / this.rounds : null,
-            acceptanceByPosition: this.draftedAt.map((drafted, i) => ((this.acceptedAt[i] ?? 0) / drafted)),
+            acceptanceByPosition: this.draftedAt.map((drafted, i) => (this.acceptedAt[i] ?? 0) / drafted),
             timeToFirstTokenMs: this.firstTokenAt == null ? null : this.firstTokenAt - this.startedAt,
             totalMs,
             modelWaitMs: this.modelWaitMs,

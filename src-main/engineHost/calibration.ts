@@ -43,8 +43,14 @@ const MIN_POINT_TOKENS = 8;
  * Measures every curve at `positions` with `tokens` decoded per run and `runs` runs per point. `filler` must be
  * longer than the last position. Stops with CalibrationStopped when `signal` aborts.
  */
-export async function measureCurves(decoder: CalibrationDecoder, filler: readonly Token[], positions: readonly number[], tokens: number,
-    runs: number, signal: AbortSignal): Promise<MeasuredCurves> {
+export async function measureCurves(
+    decoder: CalibrationDecoder,
+    filler: readonly Token[],
+    positions: readonly number[],
+    tokens: number,
+    runs: number,
+    signal: AbortSignal
+): Promise<MeasuredCurves> {
     const samples = new Map<string, number[]>();
     for (const position of positions) {
         const prompt = filler.slice(0, position + 1);

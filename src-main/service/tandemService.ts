@@ -6,6 +6,7 @@
  */
 import {readFileSync} from "node:fs";
 import {
+    drawSeed,
     ServiceError,
     type AppStatus,
     type CompatibilityCheck,
@@ -28,7 +29,7 @@ import {type ChatStore, StoreError} from "../store/chatStore.ts";
 import {AnswerRun} from "./answerRun.ts";
 import {demoPair, listModels} from "./modelListing.ts";
 import {PairHost} from "./pairHost.ts";
-import {drawSeed, type LoadDefaults, loadOptionsOf, resolveSettings, sameLoadOptions} from "./settingsResolver.ts";
+import {type LoadDefaults, loadOptionsOf, resolveSettings, sameLoadOptions} from "./settingsResolver.ts";
 
 export interface TandemService extends ServiceApi {
     /** Calls `listener` with every event; returns the unsubscribe function. */

@@ -81,10 +81,22 @@ async function direct(pair: ModelPair, text: string, mode: string, maxTokens: nu
     return {tokens: result.stats.generatedTokens, engineTokensPerSecond: result.stats.tokensPerSecond, wallMs: performance.now() - started};
 }
 
-async function benchOne(spec: PairSpec, modes: readonly string[], repeats: number, maxTokens: number, log: (line: string) => void): Promise<OverheadRow[]> {
+async function benchOne(
+    spec: PairSpec,
+    modes: readonly string[],
+    repeats: number,
+    maxTokens: number,
+    log: (line: string) => void
+): Promise<OverheadRow[]> {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "tandem-overhead-"));
-    const service = await createService({dataDir, modelsDirs: [], demoModelsDir: path.join(root, "resources/models"),
-        engineLauncher: nodeEngineLauncher({echoStderr: false}), threads: 1, cpu: true});
+    const service = await createService({
+        dataDir,
+        modelsDirs: [],
+        demoModelsDir: path.join(root, "resources/models"),
+        engineLauncher: nodeEngineLauncher({echoStderr: false}),
+        threads: 1,
+        cpu: true
+    });
     const pair = await loadModelPair({expertPath: spec.expertPath, amateurPath: spec.amateurPath, threads: 1, gpu: false, contextSize: 2048});
     const rows: OverheadRow[] = [];
     try {
@@ -122,8 +134,10 @@ async function benchOne(spec: PairSpec, modes: readonly string[], repeats: numbe
                 wallRatio: wall(app) / wall(own)
             };
             rows.push(row);
-            log(`${spec.description} ${mode}: app ${row.appEngineTokensPerSecond.toFixed(0)} tok/s (wall ${row.appWallTokensPerSecond.toFixed(0)}), ` +
-                `engine ${row.directTokensPerSecond.toFixed(0)} (wall ${row.directWallTokensPerSecond.toFixed(0)})`);
+            log(
+                `${spec.description} ${mode}: app ${row.appEngineTokensPerSecond.toFixed(0)} tok/s (wall ${row.appWallTokensPerSecond.toFixed(0)}), ` +
+                    `engine ${row.directTokensPerSecond.toFixed(0)} (wall ${row.directWallTokensPerSecond.toFixed(0)})`
+            );
         }
     } finally {
         await service.close();
@@ -144,14 +158,18 @@ async function main(): Promise<void> {
     const maxTokens = Number(flag(args, "--max-tokens") ?? 128);
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const rows: OverheadRow[] = [];
-    for (const name of names) rows.push(...await benchOne(await resolvePair(name, modelsDir, ffn, log), modes, repeats, maxTokens, log));
-    process.stdout.write(`## App overhead: the service path against the engine directly\n\n` +
-        `${repeats} repeats × ${chatTurnPrompts.length} prompts × ${maxTokens} tokens, greedy, CPU, 1 thread per model; medians.\n\n` +
-        `| pair | mode | app tok/s (engine-side) | engine tok/s | app / engine | app wall tok/s | engine wall tok/s | app / engine (wall) |\n` +
-        `|---|---|---|---|---|---|---|---|\n`);
+    for (const name of names) rows.push(...(await benchOne(await resolvePair(name, modelsDir, ffn, log), modes, repeats, maxTokens, log)));
+    process.stdout.write(
+        `## App overhead: the service path against the engine directly\n\n` +
+            `${repeats} repeats × ${chatTurnPrompts.length} prompts × ${maxTokens} tokens, greedy, CPU, 1 thread per model; medians.\n\n` +
+            `| pair | mode | app tok/s (engine-side) | engine tok/s | app / engine | app wall tok/s | engine wall tok/s | app / engine (wall) |\n` +
+            `|---|---|---|---|---|---|---|---|\n`
+    );
     for (const r of rows) {
-        process.stdout.write(`| ${r.pair} | ${r.mode} | ${r.appEngineTokensPerSecond.toFixed(0)} | ${r.directTokensPerSecond.toFixed(0)} | ${r.engineRatio.toFixed(2)} | ` +
-            `${r.appWallTokensPerSecond.toFixed(0)} | ${r.directWallTokensPerSecond.toFixed(0)} | ${r.wallRatio.toFixed(2)} |\n`);
+        process.stdout.write(
+            `| ${r.pair} | ${r.mode} | ${r.appEngineTokensPerSecond.toFixed(0)} | ${r.directTokensPerSecond.toFixed(0)} | ${r.engineRatio.toFixed(2)} | ` +
+                `${r.appWallTokensPerSecond.toFixed(0)} | ${r.directWallTokensPerSecond.toFixed(0)} | ${r.wallRatio.toFixed(2)} |\n`
+        );
     }
     const json = flag(args, "--json");
     if (json != null) await writeFile(json, `${JSON.stringify(rows, null, 2)}\n`);

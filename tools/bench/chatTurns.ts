@@ -49,7 +49,14 @@ async function main(): Promise<void> {
     const expertPath = flag(args, "--expert") ?? path.join(demoModelsDir, "stories260K.gguf");
     const amateurPath = flag(args, "--amateur") ?? path.join(demoModelsDir, "stories260K-L4-earlyexit.gguf");
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "tandem-chat-turns-"));
-    const service = await createService({dataDir, modelsDirs: [], demoModelsDir, engineLauncher: nodeEngineLauncher({echoStderr: false}), threads: 1, cpu: true});
+    const service = await createService({
+        dataDir,
+        modelsDirs: [],
+        demoModelsDir,
+        engineLauncher: nodeEngineLauncher({echoStderr: false}),
+        threads: 1,
+        cpu: true
+    });
     const finished = new Map<string, () => void>();
     service.subscribe((event) => {
         if (event.type === "generation" && event.event.kind === "finished") finished.get(event.event.message.id)?.();
@@ -94,10 +101,16 @@ async function main(): Promise<void> {
                 versusCd: versus?.ratio ?? null
             };
             rows.push(row);
-            const reevaluated = [row.reevaluated.expert != null ? `expert ${row.reevaluated.expert}` : null,
-                row.reevaluated.amateur != null ? `amateur ${row.reevaluated.amateur}` : null].filter((part) => part != null).join(", ");
-            console.log(`| ${row.turn} | ${mode} | ${row.promptTokens} | ${reevaluated} | ${row.generatedTokens} | ${Math.round(row.tokensPerSecond)} tok/s | ${row.footer}` +
-                `${row.versusCd != null ? `, ${row.versusCd.toFixed(2)}× vs cd` : ""} |`);
+            const reevaluated = [
+                row.reevaluated.expert != null ? `expert ${row.reevaluated.expert}` : null,
+                row.reevaluated.amateur != null ? `amateur ${row.reevaluated.amateur}` : null
+            ]
+                .filter((part) => part != null)
+                .join(", ");
+            console.log(
+                `| ${row.turn} | ${mode} | ${row.promptTokens} | ${reevaluated} | ${row.generatedTokens} | ${Math.round(row.tokensPerSecond)} tok/s | ${row.footer}` +
+                    `${row.versusCd != null ? `, ${row.versusCd.toFixed(2)}× vs cd` : ""} |`
+            );
         }
     } finally {
         await service.close();

@@ -57,7 +57,9 @@ export async function runPlannedRound(planner: RoundPlanner, steps: PlannedRound
         const untimed = steps.catchingUp;
         let clockFrom = started;
         const sideBySide = steps.mode === "scd" && decision.sideBySide && steps.sideBySide;
-        let count = 0, expertMs = 0, amateurMs = 0;
+        let count = 0,
+            expertMs = 0,
+            amateurMs = 0;
         let acceptance: number | undefined;
         while (count < (decision.steps ?? 1) && !steps.stopped && !(count > 0 && steps.aborted)) {
             if (steps.mode === "scd") {
@@ -78,13 +80,15 @@ export async function runPlannedRound(planner: RoundPlanner, steps: PlannedRound
         if (count === 0) return; // nothing ran: the generation ends here
         const tokens = steps.tokenCount - tokensBefore;
         steps.countFallback(tokens);
-        const times = steps.mode === "scd"
-            ? {expertMs: expertMs / count, amateurMs: amateurMs / count, ...(acceptance != null ? {acceptance} : {})}
-            : {expertMs: expertMs / count};
+        const times =
+            steps.mode === "scd"
+                ? {expertMs: expertMs / count, amateurMs: amateurMs / count, ...(acceptance != null ? {acceptance} : {})}
+                : {expertMs: expertMs / count};
         const timedSteps = switched ? count - 1 : count;
-        report = untimed || timedSteps === 0
-            ? {kind: "fallback", sideBySide, steps: count, tokens, wallMs: null}
-            : {kind: "fallback", sideBySide, steps: count, timedSteps, tokens, wallMs: performance.now() - clockFrom, ...times};
+        report =
+            untimed || timedSteps === 0
+                ? {kind: "fallback", sideBySide, steps: count, tokens, wallMs: null}
+                : {kind: "fallback", sideBySide, steps: count, timedSteps, tokens, wallMs: performance.now() - clockFrom, ...times};
     } else {
         const round = await steps.speculativeRound(Math.min(decision.gamma, gammaMax), decision.sideBySide && steps.sideBySide);
         if (round == null) return;

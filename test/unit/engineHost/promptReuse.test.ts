@@ -10,11 +10,12 @@ import {spliceStoredPrefix} from "../../../src-main/engineHost/promptReuse.ts";
 
 const pieces = ["<s>", "Once", " upon", " a", " time", " On", "ce", "\n", "The", " end", ".", "<|im_end|>", "Tom", " ran", " up", "on"];
 const detokenize = (tokens: readonly number[]): string => tokens.map((t) => pieces[t]!).join("");
-const ids = (...words: string[]): number[] => words.map((w) => {
-    const id = pieces.indexOf(w);
-    if (id < 0) throw new Error(`no piece ${w}`);
-    return id;
-});
+const ids = (...words: string[]): number[] =>
+    words.map((w) => {
+        const id = pieces.indexOf(w);
+        if (id < 0) throw new Error(`no piece ${w}`);
+        return id;
+    });
 
 test("the stored stream replaces the re-tokenized answer when the texts meet at a boundary", () => {
     // The model generated " On" "ce"; the text, tokenized again, says " Once"... spelt here as " upon"-like merges.

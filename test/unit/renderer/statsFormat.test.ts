@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {test} from "node:test";
 import type {MessageStats} from "../../../src-shared/index.ts";
+import {sampleEngineStats} from "../../helpers/engineStats.ts";
 import {
     droppedTurnsText,
     formatBytes,
@@ -30,7 +31,7 @@ function stats(overrides: Partial<MessageStats>): MessageStats {
         promptTokens: 311,
         droppedTurns: 0,
         speedup: {ratio: 2.113, baseline},
-        engine: {},
+        engine: sampleEngineStats(),
         ...overrides
     };
 }

@@ -3,14 +3,27 @@ import assert from "node:assert/strict";
 import {test} from "node:test";
 import {calibrationPositions, costAt, decodedSpan, spanMs, spanSpeedup, spanTokensPerSecond} from "../../../src-main/service/speedCurve.ts";
 
-const curve = [{position: 0, msPerToken: 1}, {position: 1000, msPerToken: 3}, {position: 2000, msPerToken: 5}];
+const curve = [
+    {position: 0, msPerToken: 1},
+    {position: 1000, msPerToken: 3},
+    {position: 2000, msPerToken: 5}
+];
 
 test("the cost is interpolated between points and extended past the ends, never below the cheapest point", () => {
     assert.equal(costAt(curve, 0), 1);
     assert.equal(costAt(curve, 500), 2);
     assert.equal(costAt(curve, 1500), 4);
     assert.equal(costAt(curve, 3000), 7);
-    assert.equal(costAt([{position: 100, msPerToken: 2}, {position: 200, msPerToken: 3}], 0), 2);
+    assert.equal(
+        costAt(
+            [
+                {position: 100, msPerToken: 2},
+                {position: 200, msPerToken: 3}
+            ],
+            0
+        ),
+        2
+    );
     assert.equal(costAt([{position: 10, msPerToken: 2}], 5000), 2);
 });
 
@@ -37,6 +50,9 @@ test("calibration positions span the context, each with room to decode", () => {
     assert.equal(positions[0], 1);
     assert.ok(positions.at(-1)! <= 2048 - 32 - 2);
     assert.ok(positions.at(-1)! > 1900);
-    assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+    assert.deepEqual(
+        positions,
+        [...positions].sort((a, b) => a - b)
+    );
     assert.ok(calibrationPositions(64, 32).every((p) => p + 34 <= 64));
 });
