@@ -113,7 +113,9 @@ async function start(): Promise<void> {
         dataDir,
         modelsDirs: modelsDir != null && modelsDir !== "" ? [path.resolve(modelsDir)] : [],
         demoModelsDir,
-        engineLauncher: utilityEngineLauncher(electron, path.join(buildDir, "engine.mjs"))
+        engineLauncher: utilityEngineLauncher(electron, path.join(buildDir, "engine.mjs")),
+        // The engine starts and loads the last pair now, so the first answer does not wait for it.
+        warmStart: true
     });
     const activeService = service;
     mainWindow = createWindow(activeService);

@@ -3,8 +3,8 @@
  * the context, on this pair and machine, measured with the decoder itself (the same steps an answer in those
  * modes runs). At each position the caches are filled with filler text up to it (the filler's prefix is
  * reused from one position to the next, so the whole context is evaluated about once) and each mode decodes a
- * few tokens there, the modes interleaved and repeated so machine noise hits them alike; a point is the median
- * of its runs. Afterwards the caches are filled again with the chat they held before, so the next turn of that
+ * few tokens there, the modes interleaved and repeated so machine noise hits them alike; every run is one point
+ * (the service fits one robust line through them: speedCurve.ts). Afterwards the caches are filled again with the chat they held before, so the next turn of that
  * chat still reuses them.
  */
 import type {DecodeMode, GenerationResult, GenerateOptions, Token} from "../engine/index.ts";
@@ -71,19 +71,12 @@ export async function measureCurves(
     }
     const curves = {} as MeasuredCurves;
     for (const name of calibrationCurveNames) {
-        curves[name] = positions.flatMap((position) => {
-            const list = samples.get(`${name} ${position}`);
-            // A run decodes from the prompt's length on: its steps are centred half a run further.
-            return list == null || list.length === 0 ? [] : [{position: position + 1 + (tokens - 2) / 2, msPerToken: median(list)}];
-        });
+        // A run decodes from the prompt's length on: its steps are centred half a run further.
+        curves[name] = positions.flatMap((position) =>
+            (samples.get(`${name} ${position}`) ?? []).map((msPerToken) => ({position: position + 1 + (tokens - 2) / 2, msPerToken}))
+        );
     }
     return curves;
-}
-
-function median(values: readonly number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = sorted.length >> 1;
-    return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** `unit` repeated until it is at least `length` tokens long, after `head` (BOS, where the model wants one). */

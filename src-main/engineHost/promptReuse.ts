@@ -7,13 +7,15 @@
  * is that stream up to where the freshly formatted prompt says the same text, then the fresh tokens for the
  * rest (the template's few tokens and the new turn): the caches, which hold that stream, are reused whole.
  *
- * Pure: the caller passes its tokenizer's detokenizer (special tokens rendered as their text, so a template's
- * markers count as text and no two different special tokens look alike).
+ * Pure: the caller passes its tokenizer's detokenizer, special tokens left out: the stored answer's text (what the
+ * fresh prompt is formatted from) does not show a special token the model generated mid-answer (a story model's
+ * BOS before a new story), so with them rendered the two streams would part there. The template's own markers
+ * come from the fresh tokens after the splice, so nothing is lost.
  */
 
 type Token = number;
 
-/** Text of a token sequence from the start of the context (special tokens as their text). */
+/** Text of a token sequence from the start of the context (special tokens left out). */
 export type Detokenize = (tokens: readonly Token[]) => string;
 
 export type ReusedPrompt = {

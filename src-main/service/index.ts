@@ -34,6 +34,11 @@ export type ServiceOptions = {
      * prove that a llama.cpp abort leaves the app serving. Never set in the app.
      */
     readonly unsafeSkipPreflight?: boolean;
+    /**
+     * Start the engine process and load the pair used last in the background as soon as the service is up (the
+     * app does; tests that check the idle start-up do not), so the first answer does not wait for a load.
+     */
+    readonly warmStart?: boolean;
 };
 
 export async function createService(options: ServiceOptions): Promise<TandemService> {
@@ -54,5 +59,6 @@ export async function createService(options: ServiceOptions): Promise<TandemServ
         loadDefaults: {...(options.threads != null ? {threads: options.threads} : {}), ...(options.cpu != null ? {cpu: options.cpu} : {})},
         skipPreflight: options.unsafeSkipPreflight === true
     });
+    if (options.warmStart === true) service.warmUp();
     return service;
 }

@@ -11,31 +11,48 @@
 export type CurvePoint = {readonly position: number; readonly msPerToken: number};
 
 /**
- * Time per decoded token across the context, by position (sorted, at least one point). Between points the
- * cost is interpolated linearly (attention grows linearly with the position); past the ends the nearest
- * segment is extended, never below the cheapest measured point.
+ * Time per decoded token across the context, as measured: one point per calibration run (several may share a
+ * position). What a step costs grows linearly with the position (it reads every cached token once), so the
+ * curve is read through one straight line fitted robustly to all the points (Theil–Sen: the median of the
+ * slopes between pairs of points, then the median intercept), which a run disturbed by other work on the
+ * machine moves little; the slope is never below zero.
  */
 export type CostCurve = readonly CurvePoint[];
 
+export type CostLine = {readonly intercept: number; readonly slope: number};
+
+export function fitCostLine(curve: CostCurve): CostLine {
+    if (curve.length === 0) return {intercept: NaN, slope: 0};
+    const slopes: number[] = [];
+    for (let i = 0; i < curve.length; i++) {
+        for (let j = i + 1; j < curve.length; j++) {
+            const a = curve[i]!;
+            const b = curve[j]!;
+            if (a.position !== b.position) slopes.push((b.msPerToken - a.msPerToken) / (b.position - a.position));
+        }
+    }
+    const slope = Math.max(0, slopes.length === 0 ? 0 : median(slopes));
+    const intercept = median(curve.map((point) => point.msPerToken - slope * point.position));
+    return {intercept, slope};
+}
+
+function median(values: readonly number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 /** The cost of one decoded token whose step evaluates position `position`. */
 export function costAt(curve: CostCurve, position: number): number {
-    if (curve.length === 0) return NaN;
-    if (curve.length === 1) return curve[0]!.msPerToken;
-    let i = 1;
-    while (i < curve.length - 1 && curve[i]!.position < position) i++;
-    const a = curve[i - 1]!;
-    const b = curve[i]!;
-    const slope = b.position === a.position ? 0 : (b.msPerToken - a.msPerToken) / (b.position - a.position);
-    const value = a.msPerToken + slope * (position - a.position);
-    const floor = Math.min(...curve.map((point) => point.msPerToken));
-    return Math.max(floor, value);
+    const {intercept, slope} = fitCostLine(curve);
+    return intercept + slope * position;
 }
 
 /** Milliseconds the curve's mode takes to decode `count` tokens whose steps evaluate positions from, from + 1, …. */
 export function spanMs(curve: CostCurve, from: number, count: number): number {
-    let total = 0;
-    for (let i = 0; i < count; i++) total += costAt(curve, from + i);
-    return total;
+    const {intercept, slope} = fitCostLine(curve);
+    // Σ_{i<count} (intercept + slope·(from + i))
+    return count * intercept + slope * (count * from + (count * (count - 1)) / 2);
 }
 
 /**
@@ -66,13 +83,9 @@ export function spanTokensPerSecond(curve: CostCurve, span: DecodedSpan): number
     return (span.tokens * 1000) / spanMs(curve, span.from, span.tokens);
 }
 
-/**
- * Where calibration measures: the start, then spread over the context (denser early, where most answers of a
- * short chat run), each far enough from the end to decode `tokens` there.
- */
-export function calibrationPositions(contextSize: number, tokens: number): number[] {
+/** Where calibration measures: `count` positions evenly over the context, each far enough from the end to decode `tokens` there. */
+export function calibrationPositions(contextSize: number, tokens: number, count = 12): number[] {
     const last = Math.max(1, contextSize - tokens - 2);
-    const shares = [0, 1 / 16, 1 / 8, 1 / 4, 3 / 8, 1 / 2, 3 / 4, 1];
-    const positions = shares.map((share) => Math.max(1, Math.round(share * last)));
+    const positions = Array.from({length: count}, (_, i) => Math.max(1, Math.round((i / (count - 1)) * last)));
     return [...new Set(positions)].sort((a, b) => a - b);
 }

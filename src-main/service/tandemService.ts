@@ -83,6 +83,24 @@ export class Service implements TandemService {
         this.pairs = new PairHost(parts.supervisor, parts.store, () => this.emitStatus(), parts.skipPreflight ?? false);
     }
 
+    /**
+     * Starts the engine process and loads the pair used last (the most recent conversation's, else the demo pair)
+     * in the background, so the first answer does not wait for it; calibration follows when idle. A failure is
+     * reported through the engine status, like any load.
+     */
+    warmUp(): void {
+        if (this.pairs.loaded != null || this.pairs.isLoading || this.answer != null) return;
+        let recent: PairRef | null = null;
+        try {
+            recent = this.parts.store.listConversations().find((conversation) => conversation.pair != null)?.pair ?? null;
+        } catch {
+            // The store says so itself on the first request; the demo pair warms up meanwhile.
+        }
+        const pair = this.chosenPair ?? recent ?? demoPair(this.parts.demoModelsDir);
+        this.chosenPair = pair;
+        void this.pairs.load(pair, this.loadOptions(this.globalSettings())).catch(() => undefined);
+    }
+
     /** The supervisor's crash callback lands here (see createService). */
     engineCrashed(message: string): void {
         this.pairs.engineCrashed(message);
@@ -273,7 +291,9 @@ export class Service implements TandemService {
                 seed: settings.seed ?? drawSeed()
             })
         );
-        const pair = this.pairs.loaded?.pair ?? this.chosenPair ?? conversation.pair ?? demoPair(this.parts.demoModelsDir);
+        const engine = this.pairs.engine;
+        const loading = engine.state === "loading" ? engine.pair : null;
+        const pair = this.pairs.loaded?.pair ?? loading ?? this.chosenPair ?? conversation.pair ?? demoPair(this.parts.demoModelsDir);
         const run = new AnswerRun(
             {store: this.parts.store, supervisor: this.parts.supervisor, pairs: this.pairs, emit: (event) => this.emit(event)},
             {assistant, pair, loadOptions: this.loadOptions(settings), settings}

@@ -54,6 +54,9 @@ export type MessagePatch = {
     readonly seed?: number | null;
 };
 
+/** The tokens the models held after an answer (its prompt, then its generated tokens), and the pair that made them. */
+export type AnswerTokens = {readonly pairKey: string; readonly tokens: readonly number[]};
+
 export interface ChatStore {
     /** Most recently updated first. */
     listConversations(): Conversation[];
@@ -94,6 +97,11 @@ export interface ChatStore {
 
     getBaseline(pairKey: string, device: string): SpeedBaseline | null;
     saveBaseline(baseline: SpeedBaseline): void;
+
+    /** The token stream an answer left in the models' caches (null when none was stored: an older or failed answer). */
+    getAnswerTokens(messageId: string): AnswerTokens | null;
+    /** Stores it with the answer (deleted with the message). */
+    saveAnswerTokens(messageId: string, answer: AnswerTokens): void;
 
     close(): void;
 }

@@ -18,7 +18,7 @@ import {
     type SettingsOverrides,
     type SpeedBaseline
 } from "../../src-shared/index.ts";
-import {type ChatStore, type MessagePatch, type NewMessage, StoreError} from "./chatStore.ts";
+import {type AnswerTokens, type ChatStore, type MessagePatch, type NewMessage, StoreError} from "./chatStore.ts";
 import {openDatabase} from "./database.ts";
 import {exportConversationAs} from "./exportFormat.ts";
 import {type BaselineRow, type ConversationRow, knownSettings, type MessageRow, toBaseline, toConversation, toMessage} from "./rows.ts";
@@ -97,10 +97,13 @@ export class SqliteChatStore implements ChatStore {
             clearSettings: db.prepare("DELETE FROM settings"),
             insertSetting: db.prepare("INSERT INTO settings (key, value) VALUES (?, ?)"),
             getBaseline: db.prepare("SELECT * FROM speed_baselines WHERE pair_key = ? AND device = ?"),
-            saveBaseline: db.prepare(`INSERT INTO speed_baselines (pair_key, device, expert_tokens_per_second, measured_at)
-                VALUES (@pairKey, @device, @expertTokensPerSecond, @measuredAt)
+            saveBaseline: db.prepare(`INSERT INTO speed_baselines (pair_key, device, expert_tokens_per_second, measured_at, curves)
+                VALUES (@pairKey, @device, @expertTokensPerSecond, @measuredAt, @curves)
                 ON CONFLICT (pair_key, device) DO UPDATE SET expert_tokens_per_second = excluded.expert_tokens_per_second,
-                    measured_at = excluded.measured_at`)
+                    measured_at = excluded.measured_at, curves = excluded.curves`),
+            getAnswerTokens: db.prepare("SELECT pair_key AS pairKey, tokens FROM answer_tokens WHERE message_id = ?"),
+            saveAnswerTokens: db.prepare(`INSERT INTO answer_tokens (message_id, pair_key, tokens) VALUES (?, ?, ?)
+                ON CONFLICT (message_id) DO UPDATE SET pair_key = excluded.pair_key, tokens = excluded.tokens`)
         }));
     }
 
@@ -294,7 +297,29 @@ export class SqliteChatStore implements ChatStore {
             throw new StoreError("invalid", `a speed baseline must be a positive number of tokens per second, not ${baseline.expertTokensPerSecond}`);
         }
         this.write(() => {
-            this.statements.saveBaseline.run({...baseline});
+            this.statements.saveBaseline.run({
+                pairKey: baseline.pairKey,
+                device: baseline.device,
+                expertTokensPerSecond: baseline.expertTokensPerSecond,
+                measuredAt: baseline.measuredAt,
+                curves: baseline.curves == null ? null : JSON.stringify(baseline.curves)
+            });
+        });
+    }
+
+    getAnswerTokens(messageId: string): AnswerTokens | null {
+        return this.guard(() => {
+            const row = this.statements.getAnswerTokens.get(messageId) as {pairKey: string; tokens: string} | undefined;
+            return row == null ? null : {pairKey: row.pairKey, tokens: JSON.parse(row.tokens) as number[]};
+        });
+    }
+
+    saveAnswerTokens(messageId: string, answer: AnswerTokens): void {
+        if (!answer.tokens.every((token) => Number.isInteger(token) && token >= 0)) {
+            throw new StoreError("invalid", "an answer's tokens must be non-negative integers");
+        }
+        this.write(() => {
+            this.statements.saveAnswerTokens.run(messageId, answer.pairKey, JSON.stringify(answer.tokens));
         });
     }
 

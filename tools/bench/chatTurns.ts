@@ -66,6 +66,8 @@ async function main(): Promise<void> {
         await service.loadPair({expertPath, amateurPath});
         // The baseline is measured in the background after a load; the table wants it in place.
         if ((await service.getStatus()).calibration.state !== "done") await service.calibrate();
+        const status = await service.getStatus();
+        if (args.includes("--curves")) console.log(JSON.stringify(status.calibration.baseline?.curves));
         const conversation = await service.createConversation({});
         for (const [index, mode] of modes.entries()) {
             await service.setConversationOverrides({id: conversation.id, overrides: {mode: mode as never, maxTokens, seed: 1 + index}});
@@ -101,6 +103,16 @@ async function main(): Promise<void> {
                 versusCd: versus?.ratio ?? null
             };
             rows.push(row);
+            if (args.includes("--curves"))
+                console.log(
+                    JSON.stringify({
+                        span: stats.speedup?.span,
+                        spanTps: stats.speedup?.spanTokensPerSecond,
+                        expertTps: stats.speedup?.expertTokensPerSecond,
+                        ttft: stats.timeToFirstTokenMs,
+                        total: stats.totalMs
+                    })
+                );
             const reevaluated = [
                 row.reevaluated.expert != null ? `expert ${row.reevaluated.expert}` : null,
                 row.reevaluated.amateur != null ? `amateur ${row.reevaluated.amateur}` : null

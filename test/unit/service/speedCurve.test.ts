@@ -1,7 +1,15 @@
 /** Like-for-like speed arithmetic: cost by position, a span's cost, the decoded span of an answer. */
 import assert from "node:assert/strict";
 import {test} from "node:test";
-import {calibrationPositions, costAt, decodedSpan, spanMs, spanSpeedup, spanTokensPerSecond} from "../../../src-main/service/speedCurve.ts";
+import {
+    calibrationPositions,
+    costAt,
+    decodedSpan,
+    fitCostLine,
+    spanMs,
+    spanSpeedup,
+    spanTokensPerSecond
+} from "../../../src-main/service/speedCurve.ts";
 
 const curve = [
     {position: 0, msPerToken: 1},
@@ -9,26 +17,25 @@ const curve = [
     {position: 2000, msPerToken: 5}
 ];
 
-test("the cost is interpolated between points and extended past the ends, never below the cheapest point", () => {
-    assert.equal(costAt(curve, 0), 1);
-    assert.equal(costAt(curve, 500), 2);
-    assert.equal(costAt(curve, 1500), 4);
-    assert.equal(costAt(curve, 3000), 7);
+test("the cost is read through one robust line: an outlier run moves it little, and the slope is never negative", () => {
+    assert.ok(Math.abs(costAt(curve, 500) - 2) < 1e-12);
+    assert.ok(Math.abs(costAt(curve, 3000) - 7) < 1e-12);
+    // One run disturbed by other work on the machine (10× slower) among clean ones on the line 1 + p/500.
+    const noisy = [0, 250, 500, 750, 1000, 1250].map((position) => ({position, msPerToken: 1 + position / 500}));
+    noisy.push({position: 600, msPerToken: 22});
+    assert.ok(Math.abs(costAt(noisy, 1000) - 3) < 0.05, String(costAt(noisy, 1000)));
     assert.equal(
-        costAt(
-            [
-                {position: 100, msPerToken: 2},
-                {position: 200, msPerToken: 3}
-            ],
-            0
-        ),
-        2
+        fitCostLine([
+            {position: 0, msPerToken: 3},
+            {position: 100, msPerToken: 1}
+        ]).slope,
+        0
     );
     assert.equal(costAt([{position: 10, msPerToken: 2}], 5000), 2);
 });
 
 test("a span costs the sum of its positions' costs", () => {
-    assert.equal(spanMs(curve, 0, 3), 1 + 1.002 + 1.004);
+    assert.ok(Math.abs(spanMs(curve, 0, 3) - (1 + 1.002 + 1.004)) < 1e-9);
     assert.ok(Math.abs(spanMs(curve, 1000, 1000) - 1000 * (3 + 0.999)) < 1e-6);
 });
 
@@ -47,9 +54,9 @@ test("an answer decoded exactly as the curve says reads 1×; twice as fast reads
 
 test("calibration positions span the context, each with room to decode", () => {
     const positions = calibrationPositions(2048, 32);
+    assert.equal(positions.length, 12);
     assert.equal(positions[0], 1);
-    assert.ok(positions.at(-1)! <= 2048 - 32 - 2);
-    assert.ok(positions.at(-1)! > 1900);
+    assert.equal(positions.at(-1), 2048 - 32 - 2);
     assert.deepEqual(
         positions,
         [...positions].sort((a, b) => a - b)
