@@ -52,6 +52,7 @@ const bridge: TandemBridge = {
     regenerate: (request) => settle(api.regenerate(request)),
     editAndResend: (request) => settle(api.editAndResend(request)),
     stopGeneration: () => settle(api.stopGeneration()),
+    compareModes: (request) => settle(api.compareModes(request)),
     onEvent: (listener: (event: ServiceEvent) => void) => client.subscribe(listener)
 };
 

@@ -15,7 +15,7 @@ export type CurvePoint = {readonly position: number; readonly msPerToken: number
  * position). What a step costs grows linearly with the position (it reads every cached token once), so the
  * curve is read through one straight line fitted robustly to all the points (Theil–Sen: the median of the
  * slopes between pairs of points, then the median intercept), which a run disturbed by other work on the
- * machine moves little; the slope is never below zero.
+ * machine moves little; the slope is never below zero, and the cost never below the cheapest measured run.
  */
 export type CostCurve = readonly CurvePoint[];
 
@@ -42,17 +42,26 @@ function median(values: readonly number[]): number {
     return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** The cost of one decoded token whose step evaluates position `position`. */
+/**
+ * The cost of one decoded token whose step evaluates position `position`: the fitted line, never below the cheapest
+ * measured run (noise can tilt the line so far that it would reach zero early in the context).
+ */
 export function costAt(curve: CostCurve, position: number): number {
-    const {intercept, slope} = fitCostLine(curve);
-    return intercept + slope * position;
+    return costFunction(curve)(position);
 }
 
 /** Milliseconds the curve's mode takes to decode `count` tokens whose steps evaluate positions from, from + 1, …. */
 export function spanMs(curve: CostCurve, from: number, count: number): number {
+    const cost = costFunction(curve);
+    let total = 0;
+    for (let i = 0; i < count; i++) total += cost(from + i);
+    return total;
+}
+
+function costFunction(curve: CostCurve): (position: number) => number {
     const {intercept, slope} = fitCostLine(curve);
-    // Σ_{i<count} (intercept + slope·(from + i))
-    return count * intercept + slope * (count * from + (count * (count - 1)) / 2);
+    const floor = Math.min(...curve.map((point) => point.msPerToken));
+    return (position) => Math.max(floor, intercept + slope * position);
 }
 
 /**

@@ -9,6 +9,7 @@ import {
     drawSeed,
     ServiceError,
     type AppStatus,
+    type Comparison,
     type CompatibilityCheck,
     type Conversation,
     type ConversationWithMessages,
@@ -27,6 +28,7 @@ import {
 import type {EngineSupervisor} from "../engineHost/engineSupervisor.ts";
 import {type ChatStore, StoreError} from "../store/chatStore.ts";
 import {AnswerRun} from "./answerRun.ts";
+import {CompareRun} from "./compareRun.ts";
 import {demoPair, listModels} from "./modelListing.ts";
 import {PairHost} from "./pairHost.ts";
 import {type LoadDefaults, loadOptionsOf, resolveSettings, sameLoadOptions} from "./settingsResolver.ts";
@@ -74,7 +76,8 @@ export class Service implements TandemService {
     private readonly listeners = new Set<(event: ServiceEvent) => void>();
     private readonly pairs: PairHost;
     private readonly version = appVersion();
-    private answer: AnswerRun | null = null;
+    /** The one answer (or comparison of modes) being written. */
+    private answer: {readonly conversationId: string; stop(): void} | null = null;
     private answerDone: Promise<unknown> = Promise.resolve();
     /** The pair the user chose last (loaded or not); an answer with nothing loaded loads it, else the demo pair. */
     private chosenPair: PairRef | null = null;
@@ -205,7 +208,11 @@ export class Service implements TandemService {
     }
 
     async getConversation(request: {id: string}): Promise<ConversationWithMessages> {
-        return stored(() => ({conversation: this.parts.store.getConversation(request.id), messages: this.parts.store.listMessages(request.id)}));
+        return stored(() => ({
+            conversation: this.parts.store.getConversation(request.id),
+            messages: this.parts.store.listMessages(request.id),
+            comparisons: this.parts.store.listComparisons(request.id)
+        }));
     }
 
     async setConversationOverrides(request: {id: string; overrides: SettingsOverrides}): Promise<Conversation> {
@@ -273,6 +280,36 @@ export class Service implements TandemService {
 
     async stopGeneration(): Promise<void> {
         this.answer?.stop();
+    }
+
+    async compareModes(request: {conversationId: string; messageId: string}): Promise<Comparison> {
+        this.refuseWhileAnswering("compare modes");
+        const {store} = this.parts;
+        const conversation = stored(() => store.getConversation(request.conversationId));
+        const message = stored(() => store.getMessage(request.messageId));
+        if (message.conversationId !== conversation.id)
+            throw new ServiceError("notFound", `message ${request.messageId} is not in this conversation`);
+        if (message.role !== "user") throw new ServiceError("invalidRequest", "only your own messages can be compared across modes");
+        const settings = resolveSettings(
+            stored(() => store.getSettings()),
+            conversation.overrides
+        );
+        const engine = this.pairs.engine;
+        const loading = engine.state === "loading" ? engine.pair : null;
+        const pair = this.pairs.loaded?.pair ?? loading ?? this.chosenPair ?? conversation.pair ?? demoPair(this.parts.demoModelsDir);
+        const run = new CompareRun(
+            {store, supervisor: this.parts.supervisor, pairs: this.pairs, emit: (event) => this.emit(event)},
+            {conversationId: conversation.id, message, pair, loadOptions: this.loadOptions(settings), settings, seed: settings.seed ?? drawSeed()}
+        );
+        const started = stored(() => run.start());
+        this.answer = run;
+        this.emit({type: "comparison", comparison: started});
+        this.emitStatus();
+        this.answerDone = run.run().finally(() => {
+            this.answer = null;
+            this.emitStatus();
+        });
+        return started;
     }
 
     // ---------- internals ----------

@@ -4,6 +4,7 @@
  * synchronous (better-sqlite3); every failure is a StoreError whose message a user can read.
  */
 import type {
+    Comparison,
     Conversation,
     ExportFormat,
     ExportedConversation,
@@ -102,6 +103,11 @@ export interface ChatStore {
     getAnswerTokens(messageId: string): AnswerTokens | null;
     /** Stores it with the answer (deleted with the message). */
     saveAnswerTokens(messageId: string, answer: AnswerTokens): void;
+
+    /** The conversation's comparisons of modes, oldest first. */
+    listComparisons(conversationId: string): Comparison[];
+    /** Inserts or updates (status, columns) a comparison; deleted with its message or conversation. */
+    saveComparison(comparison: Comparison): void;
 
     close(): void;
 }

@@ -8,6 +8,8 @@ import {randomUUID} from "node:crypto";
 import path from "node:path";
 import type Database from "better-sqlite3";
 import {
+    type Comparison,
+    type ComparisonColumn,
     optionProblems,
     type Conversation,
     type ExportFormat,
@@ -24,6 +26,17 @@ import {exportConversationAs} from "./exportFormat.ts";
 import {type BaselineRow, type ConversationRow, knownSettings, type MessageRow, toBaseline, toConversation, toMessage} from "./rows.ts";
 import {ftsQuery} from "./searchQuery.ts";
 import {toStoreError} from "./storeErrors.ts";
+
+type ComparisonRow = {
+    readonly id: string;
+    readonly conversation_id: string;
+    readonly message_id: string;
+    readonly seed: number;
+    readonly status: Comparison["status"];
+    readonly columns: string;
+    readonly created_at: string;
+    readonly updated_at: string;
+};
 
 const DEFAULT_SEARCH_LIMIT = 50;
 const MAX_SEARCH_LIMIT = 500;
@@ -87,6 +100,11 @@ export class SqliteChatStore implements ChatStore {
                 VALUES (@id, @conversationId, @role, @content, @status, @seed, @now, @now) RETURNING *`),
             deleteMessagesFrom: db.prepare("DELETE FROM messages WHERE conversation_id = ? AND seq >= ?"),
             markInterrupted: db.prepare("UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'streaming'"),
+            stopRunningComparisons: db.prepare("UPDATE comparisons SET status = 'stopped', updated_at = ? WHERE status = 'running'"),
+            listComparisons: db.prepare("SELECT * FROM comparisons WHERE conversation_id = ? ORDER BY created_at, rowid"),
+            saveComparison: db.prepare(`INSERT INTO comparisons (id, conversation_id, message_id, seed, status, columns, created_at, updated_at)
+                VALUES (@id, @conversationId, @messageId, @seed, @status, @columns, @createdAt, @updatedAt)
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, columns = excluded.columns, updated_at = excluded.updated_at`),
             search: db.prepare(`SELECT m.conversation_id AS conversationId, c.title AS conversationTitle, m.id AS messageId,
                     snippet(messages_fts, 0, '«', '»', '…', ${SNIPPET_TOKENS}) AS snippet
                 FROM messages_fts
@@ -250,7 +268,33 @@ export class SqliteChatStore implements ChatStore {
     }
 
     markInterrupted(): number {
-        return this.write(() => this.statements.markInterrupted.run(now()).changes);
+        return this.write(() => {
+            const time = now();
+            // A comparison a previous run left running stopped there too (its columns keep what they had).
+            this.statements.stopRunningComparisons.run(time);
+            return this.statements.markInterrupted.run(time).changes;
+        });
+    }
+
+    listComparisons(conversationId: string): Comparison[] {
+        return this.guard(() =>
+            (this.statements.listComparisons.all(conversationId) as ComparisonRow[]).map((row) => ({
+                id: row.id,
+                conversationId: row.conversation_id,
+                messageId: row.message_id,
+                seed: row.seed,
+                status: row.status,
+                columns: JSON.parse(row.columns) as ComparisonColumn[],
+                createdAt: row.created_at,
+                updatedAt: row.updated_at
+            }))
+        );
+    }
+
+    saveComparison(comparison: Comparison): void {
+        this.write(() => {
+            this.statements.saveComparison.run({...comparison, columns: JSON.stringify(comparison.columns)});
+        });
     }
 
     search(query: string, limit = DEFAULT_SEARCH_LIMIT): SearchHit[] {

@@ -94,7 +94,8 @@ export const requestSchemas = {
     sendMessage: request({conversationId: id("conversationId"), text: messageText}),
     regenerate: request({conversationId: id("conversationId"), messageId: v.optional(id("messageId"))}),
     editAndResend: request({conversationId: id("conversationId"), messageId: id("messageId"), text: messageText}),
-    stopGeneration: none
+    stopGeneration: none,
+    compareModes: request({conversationId: id("conversationId"), messageId: id("messageId")})
 } as const satisfies Record<ServiceFunctionName, v.GenericSchema>;
 
 export function isServiceFunction(name: unknown): name is ServiceFunctionName {

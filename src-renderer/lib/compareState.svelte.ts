@@ -11,25 +11,33 @@ export class CompareState {
     /** The open conversation's comparisons by the id of the user message they compare. */
     byMessage: Record<string, Comparison> = $state({});
     conversationId: string | null = $state(null);
-    /** The last failed start, in words (shown beside the button). */
+    /** The last failed start, in words (shown under the message it was for). */
     error: string | null = $state(null);
+    errorFor: string | null = $state(null);
     /** A comparison is running (one at a time, like answers). */
     readonly running = $derived(Object.values(this.byMessage).some((c) => c.status === "running"));
 
     private api: ServiceApi | null = null;
+    private connection: Connection | null = null;
     private unsubscribe: (() => void) | null = null;
 
-    /** Follows the connection's events; call once the app is connected. */
+    /** Follows the connection's events (once per connection). */
     attach(connection: Connection): void {
+        if (connection === this.connection) return;
+        this.connection = connection;
         this.api = connection.api;
         this.unsubscribe?.();
         this.unsubscribe = connection.subscribe((event) => this.onEvent(event));
+        const open = this.conversationId;
+        this.conversationId = null;
+        if (open != null) void this.open(open);
     }
 
     detach(): void {
         this.unsubscribe?.();
         this.unsubscribe = null;
         this.api = null;
+        this.connection = null;
     }
 
     /** The conversation now open, with the comparisons stored with it. */
@@ -43,7 +51,7 @@ export class CompareState {
 
     /** Loads the comparisons of conversation `id` (when the open conversation changes). */
     async open(id: string | null): Promise<void> {
-        if (id === this.conversationId) return;
+        if (id === this.conversationId && (this.api != null || id == null)) return;
         this.conversationId = id;
         this.byMessage = {};
         if (id == null || this.api == null) return;
@@ -63,6 +71,7 @@ export class CompareState {
     async start(conversationId: string, messageId: string): Promise<boolean> {
         if (this.api == null) return false;
         this.error = null;
+        this.errorFor = messageId;
         try {
             const comparison = await this.api.compareModes({conversationId, messageId});
             this.put(comparison);

@@ -193,7 +193,37 @@ export type Conversation = {
     readonly overrides: SettingsOverrides;
 };
 
-export type ConversationWithMessages = {readonly conversation: Conversation; readonly messages: readonly Message[]};
+export type ConversationWithMessages = {
+    readonly conversation: Conversation;
+    readonly messages: readonly Message[];
+    /** The conversation's comparisons of modes, oldest first (absent from services that have none). */
+    readonly comparisons?: readonly Comparison[];
+};
+
+/** The modes a comparison runs, in its columns' order. */
+export type ComparedMode = "expert" | "sd" | "cd" | "scd";
+
+export type ComparisonColumn = {
+    readonly mode: ComparedMode;
+    readonly status: "waiting" | "streaming" | "done" | "stopped" | "error";
+    readonly content: string;
+    readonly runs: readonly TokenRun[];
+    readonly stats: MessageStats | null;
+    readonly error: string | null;
+};
+
+/** A user message run through expert, sd, cd and scd with one seed, side by side; saved with the conversation. */
+export type Comparison = {
+    readonly id: string;
+    readonly conversationId: string;
+    /** The user message compared (the history before it is what the models see, as for its answer). */
+    readonly messageId: string;
+    readonly seed: number;
+    readonly status: "running" | "done" | "stopped" | "error";
+    readonly columns: readonly ComparisonColumn[];
+    readonly createdAt: string;
+    readonly updatedAt: string;
+};
 
 export type SearchHit = {
     readonly conversationId: string;
@@ -219,7 +249,9 @@ export type ServiceEvent =
     | {readonly type: "generation"; readonly event: GenerationEvent}
     | {readonly type: "conversations"}
     /** The context no longer holds the whole history: the oldest turns were left out of what the models see. */
-    | {readonly type: "notice"; readonly conversationId: string | null; readonly text: string};
+    | {readonly type: "notice"; readonly conversationId: string | null; readonly text: string}
+    /** A comparison started, grew or ended (the whole comparison each time). */
+    | {readonly type: "comparison"; readonly comparison: Comparison};
 
 // ---------- the functions ----------
 
@@ -254,6 +286,12 @@ export interface ServiceApi {
     editAndResend(request: {conversationId: string; messageId: string; text: string}): Promise<{userMessage: Message; assistantMessageId: string}>;
     /** Stops the running answer (no-op when idle). */
     stopGeneration(): Promise<void>;
+    /**
+     * Runs a user message through expert, sd, cd and scd with one seed (one after another, streamed as
+     * `comparison` events) and saves the comparison with the conversation; "busy" while an answer runs, and Stop
+     * stops it.
+     */
+    compareModes(request: {conversationId: string; messageId: string}): Promise<Comparison>;
 }
 
 /** What the service calls on the UI side. */

@@ -25,7 +25,8 @@ export const serviceFunctionNames = [
     "sendMessage",
     "regenerate",
     "editAndResend",
-    "stopGeneration"
+    "stopGeneration",
+    "compareModes"
 ] as const satisfies readonly ServiceFunctionName[];
 
 type Listed = (typeof serviceFunctionNames)[number];

@@ -171,6 +171,9 @@ export function createMemoryService(): MemoryService {
         },
         async stopGeneration() {
             throw new ServiceError("busy", "another answer is running");
+        },
+        async compareModes({messageId}) {
+            throw new ServiceError("notFound", `there is no message ${messageId}`);
         }
     };
 

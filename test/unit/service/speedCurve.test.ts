@@ -32,6 +32,14 @@ test("the cost is read through one robust line: an outlier run moves it little, 
         0
     );
     assert.equal(costAt([{position: 10, msPerToken: 2}], 5000), 2);
+    // Noise that tilts the line below zero early in the context: never cheaper than the cheapest measured run.
+    const tilted = [
+        {position: 10, msPerToken: 1.5},
+        {position: 500, msPerToken: 1},
+        {position: 1000, msPerToken: 9},
+        {position: 1500, msPerToken: 14}
+    ];
+    assert.ok(costAt(tilted, 0) >= 1 && spanMs(tilted, 0, 10) > 0);
 });
 
 test("a span costs the sum of its positions' costs", () => {

@@ -134,7 +134,11 @@ const table: Record<ServiceFunctionName, {valid: unknown[]; bad: Case[]}> = {
             {args: [{conversationId: "c1", messageId: "m1", text: ""}], message: "editAndResend: text must not be empty"}
         ]
     },
-    stopGeneration: {valid: [], bad: [{args: [true], message: "stopGeneration takes no arguments, not 1"}]}
+    stopGeneration: {valid: [], bad: [{args: [true], message: "stopGeneration takes no arguments, not 1"}]},
+    compareModes: {
+        valid: [{conversationId: "c1", messageId: "m1"}],
+        bad: [{args: [{conversationId: "c1"}], message: "compareModes: messageId is missing"}]
+    }
 };
 
 function refusal(name: unknown, args: unknown): ServiceError {

@@ -105,7 +105,8 @@ const malformed: Record<ServiceFunctionName, unknown[]> = {
     sendMessage: [{conversationId: "c1"}],
     regenerate: [{conversationId: 1}],
     editAndResend: [{conversationId: "c1", messageId: "m1"}],
-    stopGeneration: ["now"]
+    stopGeneration: ["now"],
+    compareModes: [{conversationId: "c1"}]
 };
 
 test("every function's malformed payload is refused with a clear sentence, and the server keeps serving", async () => {
