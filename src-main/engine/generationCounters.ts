@@ -26,6 +26,8 @@ export class GenerationCounters {
     private readonly draftedAt: number[] = [];
     private readonly acceptedAt: number[] = [];
     readonly reused = {expert: 0, amateur: 0};
+    /** Plain steps of the expert alone and of cd run in this generation (one token in, one out), and their time. */
+    private readonly steps = {expert: {steps: 0, ms: 0}, cd: {steps: 0, ms: 0}};
 
     /** Awaits `work`, adding its wall time to the time spent waiting on the models. */
     async wait<T>(work: Promise<T>): Promise<T> {
@@ -82,6 +84,12 @@ export class GenerationCounters {
         this.fallbackTokens += tokens;
     }
 
+    /** A plain expert-alone or cd step took `ms` (from its call to its token committed). */
+    step(kind: "expert" | "cd", ms: number): void {
+        this.steps[kind].steps++;
+        this.steps[kind].ms += ms;
+    }
+
     /** A token was committed (the first one sets the time to the first token). */
     committed(): void {
         this.firstTokenAt ??= performance.now();
@@ -122,6 +130,7 @@ export class GenerationCounters {
             tokensPerSecond: totalMs > 0 ? (run.generatedTokens * 1000) / totalMs : 0,
             promptTokens: run.promptTokens,
             reusedPromptTokens: {...this.reused},
+            measuredSteps: {expert: {...this.steps.expert}, cd: {...this.steps.cd}},
             amateurFloorHits: this.amateurFloorHits,
             headTruncations: this.headTruncations,
             residualFallbacks: this.residualFallbacks,

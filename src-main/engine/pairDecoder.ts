@@ -349,6 +349,8 @@ class GenerationRun implements PlannedRoundSteps {
             return null;
         }
         const started = performance.now();
+        // One token in (not the prompt, not a catch-up): a plain step of this model alone, timed for the stats.
+        const plainStep = which === "expert" && pending.length === 1;
         // Greedy needs no head: a token-only step where the sequence offers one (llama.cpp's argmax). Sampled, no
         // proposal is there to couple with: a direct draw with the position's own generator.
         const token =
@@ -363,6 +365,7 @@ class GenerationRun implements PlannedRoundSteps {
         else this.pendingAmateur = [token];
         if (amateurFollows) this.pendingAmateur.push(token);
         this.commit(token, "direct");
+        if (plainStep) this.counters.step("expert", performance.now() - started);
         return callMs;
     }
 
@@ -377,6 +380,8 @@ class GenerationRun implements PlannedRoundSteps {
             this.stop("contextFull");
             return null;
         }
+        const started = performance.now();
+        const plainStep = this.pendingExpert.length === 1 && this.pendingAmateur.length === 1;
         const timed = async <T>(work: Promise<T>): Promise<[T, number]> => {
             const started = performance.now();
             const value = await work;
@@ -399,6 +404,7 @@ class GenerationRun implements PlannedRoundSteps {
         this.pendingExpert = [token];
         this.pendingAmateur = [token];
         this.commit(token, "direct");
+        if (plainStep) this.counters.step("cd", performance.now() - started);
         return {expertMs, amateurMs, acceptance};
     }
 

@@ -95,6 +95,12 @@ export type GenerationStats = {
     readonly promptTokens: number;
     /** Prompt tokens found already in each model's KV cache. */
     readonly reusedPromptTokens: {readonly expert: number; readonly amateur: number};
+    /**
+     * Plain steps of the expert alone (mode expert, sd's fallback) and of cd (mode cd, scd's fallback) this
+     * generation ran, and their wall time (call to committed token): the modes' own costs measured during the
+     * answer, under the machine's load of that moment.
+     */
+    readonly measuredSteps: {readonly expert: StepTime; readonly cd: StepTime};
     /** See contrast.ts: top-K approximations that were hit. */
     readonly amateurFloorHits: number;
     readonly headTruncations: number;
@@ -114,6 +120,8 @@ export type GenerationStats = {
     /** The seed used (drawn when none was given). */
     readonly seed: number;
 };
+
+export type StepTime = {readonly steps: number; readonly ms: number};
 
 export type GenerationResult = {
     readonly tokens: Token[];

@@ -5,7 +5,7 @@
  */
 import type {CostCurves, MessageStats, SpeedBaseline, Speedup} from "../../src-shared/index.ts";
 import type {GenerationStats} from "../engine/index.ts";
-import {decodedSpan, spanSpeedup, spanTokensPerSecond, type CostCurve} from "./speedCurve.ts";
+import {decodedSpan, spanMs, type CostCurve, type DecodedSpan} from "./speedCurve.ts";
 
 export type AnswerFacts = {
     readonly promptTokens: number;
@@ -56,14 +56,35 @@ export function speedupOf(stats: GenerationStats, facts: AnswerFacts): Speedup |
     const {expert, cd} = curvesFor(curves, facts.temperature);
     if (expert.length === 0) return null;
     const speculative = stats.mode === "scd" || stats.mode === "sd";
+    const expertMs = referenceMs(expert, stats.measuredSteps.expert, span);
+    const cdMs = cd.length > 0 ? referenceMs(cd, stats.measuredSteps.cd, span) : null;
     return {
-        ratio: spanSpeedup(expert, span),
+        ratio: expertMs.ms / span.ms,
         baseline,
-        expertTokensPerSecond: spanTokensPerSecond(expert, span),
+        expertTokensPerSecond: (span.tokens * 1000) / expertMs.ms,
         spanTokensPerSecond: (span.tokens * 1000) / span.ms,
-        versusCd: speculative && cd.length > 0 ? spanSpeedup(cd, span) : null,
-        span: {from: span.from, tokens: span.tokens}
+        versusCd: speculative && cdMs != null ? cdMs.ms / span.ms : null,
+        span: {from: span.from, tokens: span.tokens},
+        measuredDuringAnswer: expertMs.duringAnswer
     };
+}
+
+/** Plain steps of a mode the answer itself ran, enough to stand for that mode over its span (see referenceMs). */
+export const MATCHED_STEPS = 16;
+
+/**
+ * What the curve's mode would have taken over the span. Where the answer itself ran at least MATCHED_STEPS plain
+ * steps of that mode (mode expert; γ auto's fallback steps), their mean time over the span's tokens: measured in
+ * the same seconds as the answer, under the same load, so a machine busy with other work moves both sides
+ * alike. Otherwise the calibration's curve over the span's positions.
+ */
+function referenceMs(
+    curve: CostCurve,
+    measured: {readonly steps: number; readonly ms: number},
+    span: DecodedSpan
+): {ms: number; duringAnswer: boolean} {
+    if (measured.steps >= MATCHED_STEPS) return {ms: (measured.ms / measured.steps) * span.tokens, duringAnswer: true};
+    return {ms: spanMs(curve, span.from, span.tokens), duringAnswer: false};
 }
 
 function curvesFor(curves: CostCurves, temperature: number): {expert: CostCurve; cd: CostCurve} {

@@ -129,6 +129,7 @@ function stats(mode: MessageStats["mode"], tokens: number, extra: Partial<Messag
             tokensPerSecond: 559.3,
             promptTokens: 214,
             reusedPromptTokens: {expert: 0, amateur: 0},
+            measuredSteps: {expert: {steps: 0, ms: 0}, cd: {steps: 0, ms: 0}},
             amateurFloorHits: 0,
             headTruncations: 0,
             residualFallbacks: 0,

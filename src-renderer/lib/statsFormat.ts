@@ -52,7 +52,10 @@ export function formatSpeedup(speedup: Speedup): string {
     const {ratio, baseline} = speedup;
     const times = `${ratio.toFixed(ratio < 10 ? 1 : 0)}×`;
     if (speedup.expertTokensPerSecond != null) {
-        return `${times} vs expert alone (${formatRate(speedup.expertTokensPerSecond)} over the same span, measured ${formatShortDate(baseline.measuredAt)})`;
+        const rate = formatRate(speedup.expertTokensPerSecond);
+        return speedup.measuredDuringAnswer === true
+            ? `${times} vs expert alone (${rate}, its steps in this answer)`
+            : `${times} vs expert alone (${rate} over the same span, measured ${formatShortDate(baseline.measuredAt)})`;
     }
     return `${times} vs expert alone, ${formatRate(baseline.expertTokensPerSecond)} measured ${formatShortDate(baseline.measuredAt)}`;
 }
@@ -188,6 +191,14 @@ function reevaluatedText(stats: MessageStats): {value: string; title: string} | 
 
 function speedupTitle(speedup: Speedup): string {
     if (speedup.span == null) return "this answer's speed over the expert alone's, measured once at the start of an empty context";
+    if (speedup.measuredDuringAnswer === true) {
+        return (
+            `like for like: this answer decoded context positions ${speedup.span.from}–${speedup.span.from + speedup.span.tokens} at ` +
+            `${formatRate(speedup.spanTokensPerSecond ?? NaN)}; the expert alone ran ${formatRate(speedup.expertTokensPerSecond ?? NaN)} in the steps ` +
+            "this answer ran with it alone (mode expert, or γ auto's steps without drafts), measured in the same seconds under the same load. " +
+            "The first token is left out on both sides (it waits for the prompt)."
+        );
+    }
     return (
         `like for like: this answer decoded context positions ${speedup.span.from}–${speedup.span.from + speedup.span.tokens} at ` +
         `${formatRate(speedup.spanTokensPerSecond ?? NaN)}; the expert alone, measured on this machine over the same positions ` +

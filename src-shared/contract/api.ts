@@ -167,6 +167,11 @@ export type Speedup = {
     readonly versusCd?: number | null;
     /** The context positions compared: the first decode step's and how many tokens. */
     readonly span?: {readonly from: number; readonly tokens: number};
+    /**
+     * True when the expert-alone side is the expert's own steps run during this answer (mode expert, γ auto's
+     * fallback steps): the same seconds, the same load. False: the calibration's curve over the span.
+     */
+    readonly measuredDuringAnswer?: boolean;
 };
 
 export type Message = {

@@ -33,6 +33,10 @@ export type EngineStats = {
     readonly tokensPerSecond: number;
     readonly promptTokens: number;
     readonly reusedPromptTokens: {readonly expert: number; readonly amateur: number};
+    readonly measuredSteps: {
+        readonly expert: {readonly steps: number; readonly ms: number};
+        readonly cd: {readonly steps: number; readonly ms: number};
+    };
     readonly amateurFloorHits: number;
     readonly headTruncations: number;
     readonly residualFallbacks: number;

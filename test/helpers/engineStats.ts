@@ -23,6 +23,7 @@ export function sampleEngineStats(overrides: Partial<EngineStats> = {}): EngineS
         tokensPerSecond: 512,
         promptTokens: 9,
         reusedPromptTokens: {expert: 0, amateur: 0},
+        measuredSteps: {expert: {steps: 0, ms: 0}, cd: {steps: 0, ms: 0}},
         amateurFloorHits: 0,
         headTruncations: 0,
         residualFallbacks: 0,
