@@ -102,6 +102,8 @@ async function benchOne(
     try {
         await service.updateSettings({temperature: 0});
         await service.loadPair({expertPath: spec.expertPath, amateurPath: spec.amateurPath});
+        // The service calibrates a new pair in the background; let it finish, or it would slow the direct runs only.
+        if ((await service.getStatus()).calibration.state !== "done") await service.calibrate();
         for (const mode of modes) {
             // Untimed warm-up on both sides (the first calls of a process are slow).
             await throughService(service, chatTurnPrompts[0]!, mode, 16, 1);

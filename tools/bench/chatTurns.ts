@@ -86,7 +86,7 @@ async function main(): Promise<void> {
             const usesExpert = mode !== "amateur";
             const usesAmateur = mode !== "expert";
             const reused = engine.reusedPromptTokens ?? {expert: 0, amateur: 0};
-            const versus = (stats as {versusCd?: {ratio: number} | null}).versusCd ?? null;
+            const versus = stats.speedup?.versusCd ?? null;
             const speedup = stats.speedup?.ratio ?? null;
             const row: TurnRow = {
                 turn: index + 1,
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
                 tokensPerSecond: stats.tokensPerSecond,
                 footer: speedup == null ? "not measured" : `${speedup.toFixed(2)}× vs expert alone`,
                 speedup,
-                versusCd: versus?.ratio ?? null
+                versusCd: versus
             };
             rows.push(row);
             if (args.includes("--curves"))

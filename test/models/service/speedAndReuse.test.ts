@@ -60,7 +60,13 @@ describe("follow-ups reuse the whole cache", () => {
                     continue;
                 }
                 // The cache holds the stream but its last token (evaluated with the next call, its head read anew).
-                assert.ok(count != null && count <= added + 1, `${model} evaluated ${count} prompt tokens again; the new turn is ${added}`);
+                // Under γ auto, sd's steps without drafts run the expert alone: the idle amateur has not seen those
+                // tokens of the first answer yet and evaluates them now, once.
+                const unseen = model === "amateur" && mode === "sd" ? first.engine.fallbackTokens : 0;
+                assert.ok(
+                    count != null && count <= added + 1 + unseen,
+                    `${model} evaluated ${count} prompt tokens again; the new turn is ${added}` + (unseen > 0 ? `, ${unseen} it had not seen` : "")
+                );
             }
         });
     }
