@@ -113,7 +113,12 @@ export class PairHost {
     }
 
     async load(pair: PairRef, options: EngineLoadOptions): Promise<LoadedPair> {
-        if (this.loading != null) throw new ServiceError("busy", "a model pair is loading already; wait for it to finish");
+        if (this.loading != null) {
+            // A load in progress (the warm start's, say): wait for it; if it loaded exactly this, that is the answer.
+            while (this.loading != null) await this.loading.catch(() => undefined);
+            const loaded = this.loadedPair;
+            if (loaded != null && samePair(loaded.pair, pair) && sameLoadOptions(loaded.options, options)) return loaded;
+        }
         this.loading = this.loadNow(pair, options);
         try {
             return await this.loading;
