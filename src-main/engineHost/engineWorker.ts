@@ -121,6 +121,7 @@ export class EngineWorker {
         const pair = this.pair;
         this.pair = null;
         this.loaded = null;
+        this.lastStream = [];
         await pair?.dispose();
     }
 
