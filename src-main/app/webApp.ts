@@ -1,12 +1,14 @@
 /**
  * Web mode, wired: creates the service (its data folder, model folders, the demo pair), serves the built
- * renderer and the API on 127.0.0.1, and stops both in order. The service factory is a parameter so the
+ * renderer and the API on 127.0.0.1, hands the service the local server switch (the OpenAI-compatible API,
+ * started when the settings turn it on), and stops everything in order. The service factory is a parameter so the
  * entry (webMain.ts) passes the real one and the tests can run the same wiring end to end.
  */
 import {mkdirSync} from "node:fs";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
-import type {ServableService} from "../transports/serveApi.ts";
+import {startLocalServerSwitch} from "../server/index.ts";
+import type {TandemService} from "../service/index.ts";
 import {missingServiceFunctions} from "../transports/serveApi.ts";
 import {startWebServer, type WebServer} from "../transports/webServer.ts";
 import type {WebConfig} from "./webConfig.ts";
@@ -17,13 +19,12 @@ export const defaultStaticDir = path.join(repoRoot, "dist", "renderer");
 /** The demo pair shipped with the app. */
 export const defaultDemoModelsDir = path.join(repoRoot, "resources", "models");
 
-export type ClosableService = ServableService & {close(): Promise<void>};
 export type ServiceFactory = (options: {
     dataDir: string;
     modelsDirs: readonly string[];
     demoModelsDir: string;
     warmStart?: boolean;
-}) => Promise<ClosableService>;
+}) => Promise<TandemService>;
 
 export type WebApp = {
     readonly server: WebServer;
@@ -52,6 +53,7 @@ export async function startWebApp(
     if (missing.length > 0) throw new Error(`the service lacks ${missing.join(", ")}`);
     let server: WebServer;
     try {
+        await startLocalServerSwitch(service, options.log);
         server = await startWebServer({
             service,
             staticDir: options.staticDir ?? defaultStaticDir,

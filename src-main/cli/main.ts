@@ -3,6 +3,7 @@
  * and one plain line on stderr, never a stack trace (TANDEM_DEBUG=1 adds it); `--help` goes to stdout.
  */
 import {generateCommand, generateUsage} from "./generateCommand.ts";
+import {serveCommand, serveUsage} from "./serveCommand.ts";
 import {UsageError} from "./options.ts";
 import {guardOutput} from "./outputGuard.ts";
 
@@ -21,6 +22,12 @@ const builtIn: readonly CliCommand[] = [
         summary: "generate text with an expert/amateur model pair",
         usage: async () => generateUsage,
         run: generateCommand
+    },
+    {
+        name: "serve",
+        summary: "serve an OpenAI-compatible API that decodes with the pair (docs/server.md)",
+        usage: async () => serveUsage,
+        run: (argv) => serveCommand(argv)
     }
 ];
 

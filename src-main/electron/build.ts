@@ -1,8 +1,9 @@
 /**
- * Builds the Electron entries with esbuild into dist/electron/: main.mjs and engine.mjs as ES modules that
- * import their packages from node_modules (native ones, better-sqlite3 and node-llama-cpp, stay outside the
- * asar archive), and the sandboxed preload as one self-contained CommonJS file (a sandboxed preload can
- * require nothing but "electron"). The renderer is built separately by vite (dist/renderer/).
+ * Builds the Electron entries with esbuild into dist/electron/: main.mjs and engine.mjs as ES modules with every
+ * package bundled in but the native ones, better-sqlite3 and node-llama-cpp (imported from node_modules, which
+ * the package keeps unpacked beside the asar archive; they are the package's only production dependencies), and
+ * the sandboxed preload as one self-contained CommonJS file (a sandboxed preload can require nothing but
+ * "electron"). The renderer is built separately by vite (dist/renderer/). Packaging: docs/packaging.md.
  */
 import path from "node:path";
 import {fileURLToPath} from "node:url";
@@ -10,6 +11,9 @@ import {build} from "esbuild";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const defaultElectronOutDir = path.join(repoRoot, "dist", "electron");
+
+/** The packages the bundles import at run time rather than hold: native code, and Electron itself. */
+export const runtimeExternals = ["node-llama-cpp", "better-sqlite3", "electron"] as const;
 
 export type ElectronBuild = {
     readonly outDir: string;
@@ -26,7 +30,7 @@ export async function buildElectron(outDir = defaultElectronOutDir): Promise<Ele
         platform: "node",
         format: "esm",
         target: "node22",
-        packages: "external",
+        external: [...runtimeExternals],
         metafile: true
     });
     await build({
@@ -36,7 +40,7 @@ export async function buildElectron(outDir = defaultElectronOutDir): Promise<Ele
         platform: "node",
         format: "esm",
         target: "node22",
-        packages: "external"
+        external: [...runtimeExternals]
     });
     await build({
         ...common,

@@ -70,7 +70,7 @@ export interface IpcMainEvent {
 
 export interface IpcMain {
     on(channel: string, listener: (event: IpcMainEvent, ...args: unknown[]) => void): this;
-    removeListener(channel: string, listener: (...args: never[]) => void): this;
+    removeListener(channel: string, listener: (event: IpcMainEvent, ...args: unknown[]) => void): this;
 }
 
 export interface UtilityProcess {

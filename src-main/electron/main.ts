@@ -8,6 +8,7 @@ import {createRequire} from "node:module";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
 import {createService, type TandemService} from "../service/index.ts";
+import {startLocalServerSwitch} from "../server/index.ts";
 import {serveApi} from "../transports/serveApi.ts";
 import type {BrowserWindow, ElectronMain} from "./electronApi.ts";
 import {ipcChannel} from "./ipcChannel.ts";
@@ -117,6 +118,8 @@ async function start(): Promise<void> {
         // The engine starts and loads the last pair now, so the first answer does not wait for it.
         warmStart: true
     });
+    // The local server (OpenAI-compatible API) follows the settings; a port in use shows in the status, the app runs on.
+    await startLocalServerSwitch(service, log);
     const activeService = service;
     mainWindow = createWindow(activeService);
     app.on("activate", () => {

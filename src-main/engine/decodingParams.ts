@@ -1,6 +1,6 @@
 /**
  * Fills in and checks decoding parameters. Defaults and ranges come from the one option table
- * (src-main/options/optionTable.ts), so the engine, the CLI and the app agree; every bad value gets the
+ * (src-shared/options/optionTable.ts), so the engine, the CLI and the app agree; every bad value gets the
  * table's one sentence. A seed left out (or null, the table's default) is drawn here and reported in
  * the stats, so any answer can be reproduced (every random number is keyed by the position of the token it
  * decides; docs/engine.md says what that fixes under γ auto). γ takes "auto" (the table's default) or a number.

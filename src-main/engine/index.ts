@@ -1,6 +1,6 @@
 /**
  * The decoding engine's public surface: the CLI, the bench, the app's engine host and the server import
- * only this (and src-main/models/index.ts for loading a pair).
+ * only this (and src-main/models/runtime/index.ts for loading a pair).
  */
 export {
     PairDecoder,

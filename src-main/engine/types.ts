@@ -31,7 +31,7 @@ export type DecodingParams = {
     readonly seed: number;
 };
 
-/** Defaults and ranges: the option table (src-main/options/optionTable.ts). */
+/** Defaults and ranges: the option table (src-shared/options/optionTable.ts). */
 export type GenerateOptions = Partial<Omit<DecodingParams, "seed">> & {
     /** Fixes the output; absent or null: a fresh seed, reported in stats.seed. */
     readonly seed?: number | null;

@@ -20,11 +20,6 @@ export type EngineLoadOptions = {
     readonly contextSize: number;
     readonly topK: number;
     readonly exact: boolean;
-    /**
-     * Tests only: hand each file to llama.cpp before the header preflight can refuse it, to prove that a
-     * llama.cpp abort takes down only the engine process (the preflight catches every file known to abort).
-     */
-    readonly skipPreflight?: boolean;
 };
 
 export type EngineRequest =
@@ -42,6 +37,10 @@ export type EngineRequest =
            * models evaluate only the new turn (promptReuse.ts).
            */
           readonly previous?: readonly number[];
+          /** Plain completion of the messages' text (the local server's /v1/completions), whatever chat template the model has. */
+          readonly raw?: boolean;
+          /** More stop strings (the local server's `stop`), besides the chat template's own. */
+          readonly stopStrings?: readonly string[];
       }
     /** Stops the generation or calibration with id `target` at its next round boundary (no reply of its own). */
     | {readonly type: "abort"; readonly id: number; readonly target: number}

@@ -6,7 +6,7 @@
  */
 import type {Backend} from "../../src-shared/index.ts";
 import {InvalidPromptError, PREFILL_CHUNK, PromptTooLongError, reusePrefix, type Token} from "../engine/index.ts";
-import {chatPrompt, getRuntime, hasChatTemplate, loadModelPair, rawPrompt, type FormattedPrompt, type ModelPair} from "../models/runtime/index.ts";
+import {chatPrompt, hasChatTemplate, loadModelPair, rawPrompt, type FormattedPrompt, type ModelPair} from "../models/runtime/index.ts";
 import {GgufError, IncompatiblePairError} from "../models/header/index.ts";
 import type {EngineChatMessage, EngineErrorKind, EngineReply, EngineRequest, EngineRequestType, EngineResults, LoadResult} from "./engineProtocol.ts";
 import {CalibrationStopped, fillerTokens, measureCurves, type CalibrationDecoder} from "./calibration.ts";
@@ -89,11 +89,6 @@ export class EngineWorker {
         await this.unload();
         this.send({type: "progress", id: request.id, progress: 0});
         const {options} = request;
-        if (options.skipPreflight === true) {
-            // Tests only (see EngineLoadOptions): llama.cpp itself, with no header check before it.
-            const llama = await getRuntime(options.cpu ? false : "auto", 2 * (options.threads ?? 1));
-            for (const modelPath of [request.expertPath, request.amateurPath]) await (await llama.loadModel({modelPath})).dispose();
-        }
         const pair = await loadModelPair({
             expertPath: request.expertPath,
             amateurPath: request.amateurPath,
@@ -130,9 +125,10 @@ export class EngineWorker {
         return this.pair;
     }
 
-    private format(pair: ModelPair, messages: readonly EngineChatMessage[]): FormattedPrompt {
+    /** The model's chat formatting, or (no template, or `raw`) the plain transcript continued as it is. */
+    private format(pair: ModelPair, messages: readonly EngineChatMessage[], raw = false): FormattedPrompt {
         const model = pair.tokenizerModel;
-        return hasChatTemplate(model) ? chatPrompt(model, messages) : rawPrompt(model, rawTranscript(messages));
+        return hasChatTemplate(model) && !raw ? chatPrompt(model, messages) : rawPrompt(model, rawTranscript(messages));
     }
 
     private async generate(request: Extract<EngineRequest, {type: "generate"}>): Promise<EngineResults["generate"]> {
@@ -142,19 +138,21 @@ export class EngineWorker {
         // still leaves a sensible prompt.
         const reserve = Math.min(request.params.maxTokens, Math.floor(capacity / 2));
         const budget = capacity - reserve;
-        const plan = fitHistory(request.messages, (messages) => this.format(pair, messages).tokens.length, budget);
+        const raw = request.raw === true;
+        const plan = fitHistory(request.messages, (messages) => this.format(pair, messages, raw).tokens.length, budget);
         if (!plan.fits) {
             throw new EngineFailure(
                 "promptTooLong",
                 `the message is too long for the context: the prompt takes ${plan.tokens} tokens, but the context holds ${capacity} with ${reserve} kept for the answer; shorten it or raise the context size`
             );
         }
-        const formatted = this.format(pair, plan.messages);
+        const formatted = this.format(pair, plan.messages, raw);
         // The previous answer's own tokens where they spell the same text: the caches hold them, so only the new
         // turn is evaluated (a re-tokenised answer can differ from what the models generated).
         const model = pair.tokenizerModel;
         const reused = spliceStoredPrefix(request.previous ?? [], formatted.tokens, (tokens) => model.detokenize(tokens as never, false));
         const prompt = {...formatted, tokens: reused.tokens};
+        const stopStrings = [...prompt.stopStrings, ...(request.stopStrings ?? [])];
         this.send({type: "prompt", id: request.id, promptTokens: prompt.tokens.length, droppedTurns: plan.droppedTurns});
         const controller = new AbortController();
         this.aborts.set(request.id, controller);
@@ -162,7 +160,7 @@ export class EngineWorker {
         try {
             const result = await pair.decoder.generate(
                 prompt.tokens,
-                {...request.params, stopStrings: prompt.stopStrings, stopTokens: prompt.stopTokens, signal: controller.signal},
+                {...request.params, stopStrings, stopTokens: prompt.stopTokens, signal: controller.signal},
                 (event) => batcher.add(event)
             );
             const stream = [...prompt.tokens, ...result.tokens];

@@ -81,6 +81,7 @@ export class AnswerRun {
     private engineRequest: number | null = null;
     /** A write of the growing answer that failed (the answer is then stopped and ends as error). */
     private storageFailure: unknown = null;
+    private readonly stopped = new AbortController();
 
     constructor(
         private readonly parts: AnswerParts,
@@ -98,7 +99,13 @@ export class AnswerRun {
     /** Stops the answer: at the engine's next round, or before it starts when it is still waiting for the pair. */
     stop(): void {
         this.stopRequested = true;
+        this.stopped.abort(new Error("the answer was stopped"));
         if (this.engineRequest != null) this.parts.supervisor.abort(this.engineRequest);
+    }
+
+    /** Fires on stop() (an answer still waiting for its turn in the queue leaves it). */
+    get stopSignal(): AbortSignal {
+        return this.stopped.signal;
     }
 
     /** Runs to the end; never throws (every failure ends up in the message). */
@@ -118,6 +125,8 @@ export class AnswerRun {
             return message;
         };
         try {
+            // Stopped while it waited for its turn: nothing ran, nothing to load.
+            if (this.stopRequested) return finish({status: "stopped"});
             const pairLoadMs = await readyPair(pairs, this.plan.pair, this.plan.loadOptions);
             store.setConversationPair(this.conversationId, this.plan.pair);
             if (this.stopRequested) return finish({status: "stopped"});

@@ -41,6 +41,7 @@ export type ComparePlan = {
 export class CompareRun {
     private comparison: Comparison;
     private stopRequested = false;
+    private readonly stopped = new AbortController();
     private engineRequest: number | null = null;
     private lastEmit = 0;
 
@@ -69,8 +70,14 @@ export class CompareRun {
         return this.comparison;
     }
 
+    /** Fires on stop() (a comparison still waiting for its turn in the queue leaves it). */
+    get stopSignal(): AbortSignal {
+        return this.stopped.signal;
+    }
+
     stop(): void {
         this.stopRequested = true;
+        this.stopped.abort();
         if (this.engineRequest != null) this.parts.supervisor.abort(this.engineRequest);
     }
 

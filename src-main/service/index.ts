@@ -11,7 +11,9 @@ import {DATABASE_FILE_NAME} from "../store/dataDir.ts";
 import {openStore} from "../store/sqliteStore.ts";
 import {Service, type TandemService} from "./tandemService.ts";
 
-export type {TandemService} from "./tandemService.ts";
+export type {TandemService, LocalServerControl} from "./tandemService.ts";
+export type {CompletionMessage, CompletionRequest, CompletionResult} from "./completionRun.ts";
+export {GenerationQueue, QueueFullError, type QueueCaller, type QueueState} from "./generationQueue.ts";
 export type {EngineLauncher, EngineProcess, EngineExit} from "../engineHost/engineLauncher.ts";
 export {engineEntryPath, nodeEngineLauncher} from "../engineHost/engineLauncher.ts";
 export {dataDir} from "../store/dataDir.ts";
@@ -30,10 +32,10 @@ export type ServiceOptions = {
     /** Force the CPU whatever the settings say (tests, machines with a broken GPU driver). */
     readonly cpu?: boolean;
     /**
-     * Tests only: let model files the header preflight refuses reach llama.cpp (in the engine process), to
-     * prove that a llama.cpp abort leaves the app serving. Never set in the app.
+     * Leave answers marked "streaming" as they are (tandem serve: the app may be running on the same data
+     * folder, and its answer in progress is not this process's to mark interrupted).
      */
-    readonly unsafeSkipPreflight?: boolean;
+    readonly keepInterruptedAnswers?: boolean;
     /**
      * Start the engine process and load the pair used last in the background as soon as the service is up (the
      * app does; tests that check the idle start-up do not), so the first answer does not wait for a load.
@@ -44,7 +46,7 @@ export type ServiceOptions = {
 export async function createService(options: ServiceOptions): Promise<TandemService> {
     const store = openStore(path.join(options.dataDir, DATABASE_FILE_NAME));
     try {
-        store.markInterrupted();
+        if (options.keepInterruptedAnswers !== true) store.markInterrupted();
     } catch (error) {
         store.close();
         throw error;
@@ -56,8 +58,7 @@ export async function createService(options: ServiceOptions): Promise<TandemServ
         supervisor,
         demoModelsDir: path.resolve(options.demoModelsDir),
         modelsDirs: options.modelsDirs.map((dir) => path.resolve(dir)),
-        loadDefaults: {...(options.threads != null ? {threads: options.threads} : {}), ...(options.cpu != null ? {cpu: options.cpu} : {})},
-        skipPreflight: options.unsafeSkipPreflight === true
+        loadDefaults: {...(options.threads != null ? {threads: options.threads} : {}), ...(options.cpu != null ? {cpu: options.cpu} : {})}
     });
     if (options.warmStart === true) service.warmUp();
     return service;

@@ -17,7 +17,7 @@ import {
 } from "../../src-shared/index.ts";
 import type {EngineLoadOptions, LoadResult} from "../engineHost/engineProtocol.ts";
 import type {EngineSupervisor} from "../engineHost/engineSupervisor.ts";
-import {checkPairCompatibility, GgufError, readGguf, inspectPair, tokenizerFacts, type CompatibilityReport} from "../models/header/index.ts";
+import {GgufError, inspectPair} from "../models/header/index.ts";
 // Header-only: the service process never loads node-llama-cpp.
 import type {ChatStore} from "../store/chatStore.ts";
 import {sameLoadOptions} from "./settingsResolver.ts";
@@ -60,14 +60,11 @@ export class PairHost {
 
     /**
      * @param changed called after every state change (the service sends a status event).
-     * @param skipPreflight tests only: check compatibility but let files the header preflight refuses reach
-     *   llama.cpp in the engine process (see EngineLoadOptions.skipPreflight).
      */
     constructor(
         private readonly supervisor: EngineSupervisor,
         private readonly store: ChatStore,
-        private readonly changed: () => void,
-        private readonly skipPreflight = false
+        private readonly changed: () => void
     ) {}
 
     get engine(): EngineState {
@@ -141,7 +138,7 @@ export class PairHost {
                     type: "load",
                     expertPath: pair.expertPath,
                     amateurPath: pair.amateurPath,
-                    options: this.skipPreflight ? {...options, skipPreflight: true} : options
+                    options
                 },
                 `loading the pair ${describePair(pair)}`,
                 (event) => {
@@ -273,7 +270,7 @@ export class PairHost {
     /** Refuses, with reasons in words, a pair whose files cannot be read or that cannot decode together. */
     private async refuseUnusable(pair: PairRef): Promise<void> {
         try {
-            const report = this.skipPreflight ? await compatibilityOnly(pair) : (await inspectPair(pair.expertPath, pair.amateurPath)).report;
+            const {report} = await inspectPair(pair.expertPath, pair.amateurPath);
             if (!report.compatible) {
                 throw new ServiceError(
                     "incompatiblePair",
@@ -297,12 +294,6 @@ export class PairHost {
         this.calibrationState = state;
         this.changed();
     }
-}
-
-/** The tokenizer check alone, without the header preflight (tests only; see the constructor). */
-async function compatibilityOnly(pair: PairRef): Promise<CompatibilityReport> {
-    const [expert, amateur] = await Promise.all([readGguf(pair.expertPath), readGguf(pair.amateurPath)]);
-    return checkPairCompatibility(tokenizerFacts(expert), tokenizerFacts(amateur));
 }
 
 export function samePair(a: PairRef, b: PairRef): boolean {

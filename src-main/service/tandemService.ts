@@ -2,7 +2,9 @@
  * The service: everything the UI can do, in plain Node (no Electron). It owns the store, the engine process
  * (through EngineSupervisor and PairHost) and the one answer being written at a time, and pushes every
  * change as a ServiceEvent. Transports (Electron IPC, the web bridge) validate requests and call these
- * functions; a future model library or local server builds on the same pieces.
+ * functions. The local server (src-main/server) is one more caller: `complete` runs a generation for it on
+ * the same pair and engine without touching the store, and every generation, the app's and the server's,
+ * waits its turn in one GenerationQueue (the two callers take turns; see generationQueue.ts).
  */
 import {readFileSync} from "node:fs";
 import {
@@ -10,6 +12,7 @@ import {
     ServiceError,
     type AppStatus,
     type Comparison,
+    type LocalServerStatus,
     type CompatibilityCheck,
     type Conversation,
     type ConversationWithMessages,
@@ -29,6 +32,8 @@ import type {EngineSupervisor} from "../engineHost/engineSupervisor.ts";
 import {type ChatStore, StoreError} from "../store/chatStore.ts";
 import {AnswerRun} from "./answerRun.ts";
 import {CompareRun} from "./compareRun.ts";
+import {runCompletion, type CompletionRequest, type CompletionResult} from "./completionRun.ts";
+import {GenerationQueue} from "./generationQueue.ts";
 import {demoPair, listModels} from "./modelListing.ts";
 import {PairHost} from "./pairHost.ts";
 import {type LoadDefaults, loadOptionsOf, resolveSettings, sameLoadOptions} from "./settingsResolver.ts";
@@ -38,7 +43,25 @@ export interface TandemService extends ServiceApi {
     subscribe(listener: (event: ServiceEvent) => void): () => void;
     /** Stops the running answer, the engine process and the store. */
     close(): Promise<void>;
+    /** The pair an answer or a server request without one would use: loaded, else chosen last, else the demo pair. */
+    currentPair(): PairRef;
+    /** One generation for the local server: queued with the app's answers, streamed to its callbacks, never stored. */
+    complete(request: CompletionRequest): Promise<CompletionResult>;
+    /** Loads `pair` with `settings` over the global settings (as `complete` would) and waits for its calibration. */
+    preparePair(request: {pair: PairRef; settings: SettingsOverrides}): Promise<void>;
+    /** Gives the service the shell's local server switch: it follows the settings, and its state shows in the status. */
+    attachLocalServer(control: LocalServerControl): Promise<void>;
 }
+
+/** The local server as the service drives it (src-main/server's LocalServerSwitch). */
+export interface LocalServerControl {
+    readonly status: LocalServerStatus;
+    apply(settings: Settings): Promise<LocalServerStatus>;
+    close(): Promise<void>;
+}
+
+/** Most local-server requests waiting for the pair at once; one more is refused (429). */
+export const SERVER_QUEUE_LIMIT = 8;
 
 export type ServiceParts = {
     readonly store: ChatStore;
@@ -46,8 +69,6 @@ export type ServiceParts = {
     readonly demoModelsDir: string;
     readonly modelsDirs: readonly string[];
     readonly loadDefaults: LoadDefaults;
-    /** Tests only: see ServiceOptions.unsafeSkipPreflight. */
-    readonly skipPreflight?: boolean;
 };
 
 export const DEFAULT_TITLE = "New chat";
@@ -81,9 +102,12 @@ export class Service implements TandemService {
     private answerDone: Promise<unknown> = Promise.resolve();
     /** The pair the user chose last (loaded or not); an answer with nothing loaded loads it, else the demo pair. */
     private chosenPair: PairRef | null = null;
+    /** The one line in front of the engine: the app's answers and the local server's requests. */
+    private readonly queue = new GenerationQueue({app: Infinity, server: SERVER_QUEUE_LIMIT});
+    private localServer: LocalServerControl | null = null;
 
     constructor(private readonly parts: ServiceParts) {
-        this.pairs = new PairHost(parts.supervisor, parts.store, () => this.emitStatus(), parts.skipPreflight ?? false);
+        this.pairs = new PairHost(parts.supervisor, parts.store, () => this.emitStatus());
     }
 
     /**
@@ -120,6 +144,7 @@ export class Service implements TandemService {
     }
 
     async close(): Promise<void> {
+        await this.localServer?.close();
         this.answer?.stop();
         await this.answerDone;
         await this.parts.supervisor.close();
@@ -142,20 +167,20 @@ export class Service implements TandemService {
     }
 
     async loadPair(pair: PairRef): Promise<AppStatus> {
-        this.refuseWhileAnswering("load a pair");
+        this.refuseWhileGenerating("load a pair");
         await this.pairs.load(pair, this.loadOptions(this.globalSettings()));
         this.chosenPair = pair;
         return this.status();
     }
 
     async unloadPair(): Promise<AppStatus> {
-        this.refuseWhileAnswering("unload the pair");
+        this.refuseWhileGenerating("unload the pair");
         await this.pairs.unload();
         return this.status();
     }
 
     async calibrate(): Promise<SpeedBaseline> {
-        this.refuseWhileAnswering("calibrate");
+        this.refuseWhileGenerating("calibrate");
         return this.pairs.calibrate();
     }
 
@@ -171,9 +196,19 @@ export class Service implements TandemService {
         stored(() => this.parts.store.saveSettings(saved));
         const settings = this.globalSettings();
         const loaded = this.pairs.loaded;
-        if (loaded != null && this.answer == null && !this.pairs.isLoading && !sameLoadOptions(loaded.options, this.loadOptions(settings))) {
+        if (
+            loaded != null &&
+            this.answer == null &&
+            !this.serverActive() &&
+            !this.pairs.isLoading &&
+            !sameLoadOptions(loaded.options, this.loadOptions(settings))
+        ) {
             // A failed reload is reported through the engine status; the settings are saved either way.
             await this.pairs.load(loaded.pair, this.loadOptions(settings)).catch(() => undefined);
+        }
+        if (this.localServer != null) {
+            await this.localServer.apply(settings);
+            this.emitStatus();
         }
         return settings;
     }
@@ -184,10 +219,25 @@ export class Service implements TandemService {
         return stored(() => this.parts.store.listConversations());
     }
 
+    /**
+     * A new chat. Without a title (the "New chat" button) an untouched one is reused if there is one (the
+     * default title, no settings of its own, no messages), brought to the top with the loaded pair, so repeated
+     * clicks leave one empty chat in the list, not one per click.
+     */
     async createConversation(request: {title?: string}): Promise<Conversation> {
-        const conversation = stored(() =>
-            this.parts.store.createConversation({title: request.title ?? DEFAULT_TITLE, pair: this.pairs.loaded?.pair ?? null})
-        );
+        const pair = this.pairs.loaded?.pair ?? null;
+        const conversation = stored(() => {
+            const store = this.parts.store;
+            const empty =
+                request.title == null
+                    ? store
+                          .listConversations()
+                          .find((c) => c.title === DEFAULT_TITLE && Object.keys(c.overrides).length === 0 && store.listMessages(c.id).length === 0)
+                    : undefined;
+            return empty != null
+                ? store.setConversationPair(empty.id, pair)
+                : store.createConversation({title: request.title ?? DEFAULT_TITLE, pair});
+        });
         this.emit({type: "conversations"});
         return conversation;
     }
@@ -305,11 +355,47 @@ export class Service implements TandemService {
         this.answer = run;
         this.emit({type: "comparison", comparison: started});
         this.emitStatus();
-        this.answerDone = run.run().finally(() => {
-            this.answer = null;
-            this.emitStatus();
-        });
+        // Its turn in the queue, like an answer's (the local server's requests take turns with it).
+        const compare = () =>
+            run.run().finally(() => {
+                this.answer = null;
+                this.emitStatus();
+            });
+        this.answerDone = this.queue.run("app", compare, run.stopSignal).catch(compare);
         return started;
+    }
+
+    // ---------- the local server ----------
+
+    currentPair(): PairRef {
+        return this.pairs.loaded?.pair ?? this.chosenPair ?? demoPair(this.parts.demoModelsDir);
+    }
+
+    complete(request: CompletionRequest): Promise<CompletionResult> {
+        const settings = resolveSettings(
+            stored(() => this.parts.store.getSettings()),
+            request.settings
+        );
+        const pair = request.pair ?? this.currentPair();
+        const plan = {pair, loadOptions: this.loadOptions(settings), settings, seed: settings.seed ?? drawSeed(), enqueuedAt: performance.now()};
+        return this.queue.run("server", () => runCompletion({supervisor: this.parts.supervisor, pairs: this.pairs}, plan, request), request.signal);
+    }
+
+    async preparePair(request: {pair: PairRef; settings: SettingsOverrides}): Promise<void> {
+        const settings = resolveSettings(
+            stored(() => this.parts.store.getSettings()),
+            request.settings
+        );
+        await this.queue.run("server", async () => {
+            await this.pairs.ensure(request.pair, this.loadOptions(settings));
+            this.chosenPair = request.pair;
+        });
+    }
+
+    async attachLocalServer(control: LocalServerControl): Promise<void> {
+        this.localServer = control;
+        await control.apply(this.globalSettings());
+        this.emitStatus();
     }
 
     // ---------- internals ----------
@@ -339,11 +425,14 @@ export class Service implements TandemService {
         this.emit({type: "generation", event: {kind: "started", conversationId: conversation.id, message: assistant}});
         this.emit({type: "conversations"});
         this.emitStatus();
-        this.answerDone = run.run().finally(() => {
-            this.answer = null;
-            this.emitStatus();
-            this.emit({type: "conversations"});
-        });
+        // Its turn in the queue; stopped while waiting, it leaves the line and ends as stopped without running.
+        const answer = () =>
+            run.run().finally(() => {
+                this.answer = null;
+                this.emitStatus();
+                this.emit({type: "conversations"});
+            });
+        this.answerDone = this.queue.run("app", answer, run.stopSignal).catch(answer);
         return assistant.id;
     }
 
@@ -353,6 +442,18 @@ export class Service implements TandemService {
         if (firstLine.length === 0) return;
         const title = firstLine.length > TITLE_LENGTH ? `${firstLine.slice(0, TITLE_LENGTH - 1)}…` : firstLine;
         stored(() => this.parts.store.renameConversation(conversation.id, title));
+    }
+
+    /** Loading, unloading and calibrating need the engine to themselves: refused while anything generates or waits to. */
+    private refuseWhileGenerating(what: string): void {
+        this.refuseWhileAnswering(what);
+        if (this.serverActive()) throw new ServiceError("busy", `the local server is answering a request; try again in a moment to ${what}`);
+    }
+
+    /** A local-server request runs or waits (the app's own answer is `this.answer`). */
+    private serverActive(): boolean {
+        const {running, waiting} = this.queue.state;
+        return running === "server" || waiting.server > 0;
     }
 
     private refuseWhileAnswering(what: string): void {
@@ -374,7 +475,8 @@ export class Service implements TandemService {
             busy: this.answer != null,
             calibration: this.pairs.calibration,
             ...(crash != null ? {lastEngineCrash: crash} : {}),
-            version: this.version
+            version: this.version,
+            ...(this.localServer != null ? {server: this.localServer.status} : {})
         };
     }
 

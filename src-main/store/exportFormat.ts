@@ -1,12 +1,16 @@
 /**
  * A conversation as a file the user can keep: Markdown (title, then each message under its role, with a stats
- * line under each answer) or JSON (the conversation and its messages exactly as stored). Pure: no I/O.
+ * line under each answer) or JSON (the conversation and its messages as stored). Exports are made to be shared,
+ * so they name the models by file name, never by absolute path (which would give away the user's folders):
+ * JSON's `conversation.pair` is `{expert, amateur}` file names, and the pair's paths in error notes become file
+ * names too. Pure: no I/O.
  */
 import type {Conversation, ExportFormat, ExportedConversation, Message, MessageStats} from "../../src-shared/index.ts";
 
 /** Identifies Tandem's JSON export and its layout version. */
 export const JSON_EXPORT_FORMAT = "tandem-conversation";
-export const JSON_EXPORT_VERSION = 1;
+/** 2: `conversation.pair` holds the models' file names (`{expert, amateur}`), not their paths. */
+export const JSON_EXPORT_VERSION = 2;
 
 const MAX_NAME_LENGTH = 80;
 /** Names Windows refuses for a file whatever its extension. */
@@ -64,7 +68,27 @@ function fileNameOf(modelPath: string): string {
     return modelPath.split(/[\\/]/).pop() ?? modelPath;
 }
 
-export function conversationToMarkdown(conversation: Conversation, messages: readonly Message[]): string {
+/** An error note with the conversation's model paths written as file names. */
+function withoutModelPaths(text: string, conversation: Conversation): string {
+    if (conversation.pair == null) return text;
+    let result = text;
+    for (const modelPath of [conversation.pair.expertPath, conversation.pair.amateurPath])
+        result = result.split(modelPath).join(fileNameOf(modelPath));
+    return result;
+}
+
+/** The conversation and its messages as a shared file shows them: models by file name. */
+function shareable(conversation: Conversation, messages: readonly Message[]): {conversation: unknown; messages: readonly Message[]} {
+    const pair =
+        conversation.pair == null ? null : {expert: fileNameOf(conversation.pair.expertPath), amateur: fileNameOf(conversation.pair.amateurPath)};
+    return {
+        conversation: {...conversation, pair},
+        messages: messages.map((message) => (message.error == null ? message : {...message, error: withoutModelPaths(message.error, conversation)}))
+    };
+}
+
+export function conversationToMarkdown(conversation: Conversation, storedMessages: readonly Message[]): string {
+    const {messages} = shareable(conversation, storedMessages);
     const lines = [`# ${conversation.title}`, ""];
     const about = [`created ${conversation.createdAt}`];
     if (conversation.pair != null) {
@@ -84,7 +108,8 @@ export function conversationToMarkdown(conversation: Conversation, messages: rea
 }
 
 export function conversationToJson(conversation: Conversation, messages: readonly Message[], exportedAt: Date): string {
-    return `${JSON.stringify({format: JSON_EXPORT_FORMAT, version: JSON_EXPORT_VERSION, exportedAt: exportedAt.toISOString(), conversation, messages}, null, 2)}\n`;
+    const shared = shareable(conversation, messages);
+    return `${JSON.stringify({format: JSON_EXPORT_FORMAT, version: JSON_EXPORT_VERSION, exportedAt: exportedAt.toISOString(), ...shared}, null, 2)}\n`;
 }
 
 export function exportConversationAs(

@@ -17,6 +17,7 @@ import {
     type ServiceFunctionName,
     type FrameChannel
 } from "../../src-shared/index.ts";
+import {limitedLog} from "./limitedLog.ts";
 import {validateRequest} from "./requestSchemas.ts";
 
 /** What serveApi serves: the contract's functions plus a way to hear the service's events. */
@@ -25,6 +26,8 @@ export type ServableService = ServiceApi & {subscribe(listener: (event: ServiceE
 export type ServeOptions = {
     /** Where refused frames and unexpected service errors are reported (one line each); default: nowhere. */
     readonly log?: (line: string) => void;
+    /** Where refused frames are reported (a sender can cause any number): default, `log` at most 10 lines a minute. */
+    readonly logRefusal?: (line: string) => void;
 };
 
 export type ServedChannel = {
@@ -34,6 +37,7 @@ export type ServedChannel = {
 
 export function serveApi(service: ServableService, channel: FrameChannel, options: ServeOptions = {}): ServedChannel {
     const log = options.log ?? (() => {});
+    const logRefusal = options.logRefusal ?? limitedLog(log);
 
     // One wrapper per contract function on a null-prototype object: nothing else (toString, __proto__) is callable.
     const functions: Record<string, (...args: unknown[]) => Promise<unknown>> = Object.create(null);
@@ -76,7 +80,7 @@ export function serveApi(service: ServableService, channel: FrameChannel, option
     channel.onFrame((data) => {
         const checked = checkFrame(data);
         if (!checked.ok) {
-            log(`refused a message: ${checked.message}`);
+            logRefusal(`refused a message: ${checked.message}`);
             if (checked.id != null) channel.send(refusalFrame(checked.id, checked.message));
             return;
         }

@@ -9,10 +9,13 @@ import {optionProblem, optionTable, type OptionKey, type OptionSpec, type Settin
  * Options a single conversation may set for itself: everything read per answer. Load options (head size,
  * context, threads, numerics, CPU) belong to the loaded pair, so they are global only.
  */
-export const conversationOptions: readonly OptionSpec[] = optionTable.filter((o) => o.scope !== "load");
+export const conversationOptions: readonly OptionSpec[] = optionTable.filter((o) => o.scope !== "load" && o.scope !== "server");
 
 /** Every option, for the global defaults. */
-export const globalOptions: readonly OptionSpec[] = optionTable;
+export const globalOptions: readonly OptionSpec[] = optionTable.filter((o) => o.scope !== "server");
+
+/** The local server's switch, address, port and key (global only; shown in their own section). */
+export const serverOptions: readonly OptionSpec[] = optionTable.filter((o) => o.scope === "server");
 
 export type FieldResult = {readonly ok: true; readonly value: Settings[OptionKey]} | {readonly ok: false; readonly problem: string};
 

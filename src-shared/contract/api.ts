@@ -32,6 +32,12 @@ export type Settings = {
     readonly exact: boolean;
     readonly cpu: boolean;
     readonly systemPrompt: string;
+    /** The local server (OpenAI-compatible API) is on. */
+    readonly localServer: boolean;
+    readonly serverHost: string;
+    readonly serverPort: number;
+    /** "": a new key is made when the server starts, and saved here. */
+    readonly serverApiKey: string;
 };
 
 /** A subset of settings a conversation sets for itself; the rest come from the global defaults. */
@@ -111,7 +117,15 @@ export type AppStatus = {
     /** Set after the engine process died; cleared on the next successful load. */
     readonly lastEngineCrash?: string;
     readonly version: string;
+    /** The local server (OpenAI-compatible API), where the shell offers one. */
+    readonly server?: LocalServerStatus;
 };
+
+/** The local server: off, serving at a base URL with its key, or failed to start (in words). */
+export type LocalServerStatus =
+    | {readonly state: "off"}
+    | {readonly state: "on"; readonly baseUrl: string; readonly apiKey: string; readonly warning?: string}
+    | {readonly state: "error"; readonly message: string};
 
 // ---------- conversations ----------
 

@@ -11,7 +11,9 @@ export type OptionScope =
     /** Fixed when a pair is loaded (a change reloads the pair). */
     | "load"
     /** Chat formatting, read by the service. */
-    | "chat";
+    | "chat"
+    /** The local server (the app's switch and `tandem serve`): global only, never a conversation's. */
+    | "server";
 
 type Common = {
     /** camelCase key in options objects, settings and requests. */
@@ -212,6 +214,46 @@ export const optionTable = [
         default: "",
         maxLength: 100_000,
         help: "instructions placed before the chat (models with a chat template)"
+    },
+    {
+        key: "localServer",
+        flag: "--local-server",
+        scope: "server",
+        kind: "boolean",
+        label: "Local server",
+        default: false,
+        help: "serve an OpenAI-compatible API beside the chat, on the same pair (docs/server.md)"
+    },
+    {
+        key: "serverHost",
+        flag: "--host",
+        scope: "server",
+        kind: "string",
+        label: "Server address",
+        default: "127.0.0.1",
+        maxLength: 253,
+        help: "the address the server listens on; 127.0.0.1 is this machine only, anything else lets other machines in (with the key)"
+    },
+    {
+        key: "serverPort",
+        flag: "--port",
+        scope: "server",
+        kind: "integer",
+        label: "Server port",
+        default: 7864,
+        min: 0,
+        max: 65535,
+        help: "the port the server listens on; 0 picks a free one"
+    },
+    {
+        key: "serverApiKey",
+        flag: "--api-key",
+        scope: "server",
+        kind: "string",
+        label: "API key",
+        default: "",
+        maxLength: 256,
+        help: 'the key every request must send as "Authorization: Bearer KEY" (default: a new one, shown at start)'
     }
 ] as const satisfies readonly OptionSpec[];
 

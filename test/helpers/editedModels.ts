@@ -3,7 +3,7 @@
  * tensor dropped, retyped or overwritten), written with the project's own GGUF writer into a temp folder.
  * They model files our reader accepts but llama.cpp asserts on or refuses.
  */
-import {readGguf, typedMetadata, type GgufTensorInfo, type GgufValue} from "../../src-main/models/header/gguf/ggufReader.ts";
+import {readGguf, typedMetadata, type GgufTensorInfo, type GgufValue} from "../../src-main/models/header/index.ts";
 import {GgufValueType} from "../../src-main/models/header/gguf/ggufTypes.ts";
 import {writeGguf, type GgufWriteTensor} from "../../tools/gguf/ggufWriter.ts";
 import {copyTensor, readTensorBytes} from "../../tools/gguf/ggufTensorData.ts";

@@ -32,7 +32,6 @@ export type HarnessOptions = {
     readonly dataDir?: string;
     /** Default: the Node launcher, its stderr kept quiet. */
     readonly engineLauncher?: EngineLauncher;
-    readonly unsafeSkipPreflight?: boolean;
 };
 
 export async function startService(options: HarnessOptions = {}): Promise<Harness> {
@@ -43,8 +42,7 @@ export async function startService(options: HarnessOptions = {}): Promise<Harnes
         demoModelsDir,
         engineLauncher: options.engineLauncher ?? nodeEngineLauncher({echoStderr: false}),
         threads: 1,
-        cpu: true,
-        unsafeSkipPreflight: options.unsafeSkipPreflight ?? false
+        cpu: true
     });
     const events: ServiceEvent[] = [];
     const waiters = new Set<() => void>();

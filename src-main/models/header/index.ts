@@ -5,6 +5,7 @@
  * process and Electron's main process may import it. Imported by: models/runtime (loading), the service (pair
  * checks, model listing), the CLI and the tools (fixtures, GGUF writer).
  */
+export {readGguf, validateGgufFile, type GgufFile, type GgufTensorInfo} from "./gguf/ggufReader.ts";
 export {
     findTensor,
     getArchitecture,
@@ -17,24 +18,22 @@ export {
     getString,
     getStringArray,
     getValue,
-    GgmlType,
-    GgufError,
-    GgufValueType,
-    readGguf,
-    tensorByteSize,
-    typedMetadata,
-    validateGgufFile,
-    type GgufArray,
-    type GgufArrayItems,
-    type GgufErrorKind,
-    type GgufFile,
-    type GgufNumericArray,
-    type GgufTensorInfo,
-    type GgufTypedValue,
-    type GgufValue
-} from "./gguf/ggufReader.ts";
+    typedMetadata
+} from "./gguf/ggufMetadata.ts";
+export {GgufError, type GgufErrorKind} from "./gguf/ggufErrors.ts";
+export type {GgufArray, GgufArrayItems, GgufNumericArray, GgufTypedValue, GgufValue} from "./gguf/ggufValues.ts";
 export {quoteBytes} from "./gguf/ggufErrors.ts";
-export {ggmlTypeInfo, ggmlTypeName, ggufValueTypeName, ggufValueTypeSize, isGgufValueType, type GgmlTypeInfo} from "./gguf/ggufTypes.ts";
+export {
+    GgmlType,
+    GgufValueType,
+    ggmlTypeInfo,
+    ggmlTypeName,
+    ggufValueTypeName,
+    ggufValueTypeSize,
+    isGgufValueType,
+    tensorByteSize,
+    type GgmlTypeInfo
+} from "./gguf/ggufTypes.ts";
 export {describeValueShape, gguf, isGgufArray} from "./gguf/ggufValues.ts";
 export {
     checkPairCompatibility,

@@ -8,7 +8,9 @@
  * A token text listed twice in the vocabulary trips GGML_ASSERT(id_to_token.size() == token_to_id.size()) in
  * llama-vocab.cpp, and such a file paired with itself passes the pair check, so it is refused here too.
  */
-import {GgufError, getArchitecture, getArray, getNumber, getStringArray, getValue, type GgufFile} from "./gguf/ggufReader.ts";
+import {GgufError} from "./gguf/ggufErrors.ts";
+import type {GgufFile} from "./gguf/ggufFile.ts";
+import {getArchitecture, getArray, getNumber, getStringArray, getValue} from "./gguf/ggufMetadata.ts";
 import {ggmlTypeInfo} from "./gguf/ggufTypes.ts";
 import {isGgufArray} from "./gguf/ggufValues.ts";
 

@@ -13,6 +13,7 @@ import {nodeEngineLauncher} from "../../../src-main/engineHost/engineLauncher.ts
 import type {EngineLoadOptions} from "../../../src-main/engineHost/engineProtocol.ts";
 import {EngineSupervisor, type EngineProgress} from "../../../src-main/engineHost/engineSupervisor.ts";
 import type {DecodingParams} from "../../../src-main/engine/types.ts";
+import {abortingEngineEntry} from "../../helpers/abortingEngineMain.ts";
 import {writeZeroHeadModel} from "../../helpers/abortingModel.ts";
 
 const demoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../resources/models");
@@ -122,31 +123,46 @@ describe("engine process", () => {
     });
 
     test("a model file that makes llama.cpp abort kills only the child; the next request starts a fresh engine", async () => {
-        // The header preflight refuses this file in loadModelPair; skipPreflight hands it to llama.cpp first.
+        // The header preflight refuses this file in loadModelPair; this test engine hands it to llama.cpp first.
         const aborting = await writeZeroHeadModel();
-        const crash = supervisor.request(
-            {type: "load", expertPath: aborting, amateurPath: aborting, options: {...loadOptions, skipPreflight: true}},
-            "loading stories260K-zero-heads.gguf"
+        const abortCrashes: string[] = [];
+        const abortingSupervisor = new EngineSupervisor(
+            nodeEngineLauncher({echoStderr: false, entryPath: abortingEngineEntry, env: {...process.env, TANDEM_TEST_ABORTING_MODEL: aborting}}),
+            (message) => abortCrashes.push(message)
         );
-        const error = await crash.result.then(
-            () => null,
-            (e: unknown) => e
-        );
-        assert.ok(error instanceof ServiceError && error.code === "engineCrashed", String(error));
-        assert.match(
-            error.message,
-            /^the engine process stopped \(signal SIGABRT\) while loading stories260K-zero-heads\.gguf: llama\.cpp: GGML_ASSERT\(t_meta\.ne\[dim\] >= 1\) failed \(llama-model-loader\.cpp\)$/
-        );
-        assert.deepEqual(crashes, [error.message]);
-        assert.equal(supervisor.running, false);
+        try {
+            const crash = abortingSupervisor.request(
+                {type: "load", expertPath: demoExpert, amateurPath: demoAmateur, options: loadOptions},
+                "loading the demo pair"
+            );
+            const error = await crash.result.then(
+                () => null,
+                (e: unknown) => e
+            );
+            assert.ok(error instanceof ServiceError && error.code === "engineCrashed", String(error));
+            assert.match(
+                error.message,
+                /^the engine process stopped \(signal SIGABRT\) while loading the demo pair: llama\.cpp: GGML_ASSERT\(t_meta\.ne\[dim\] >= 1\) failed \(llama-model-loader\.cpp\)$/
+            );
+            assert.deepEqual(abortCrashes, [error.message]);
+            assert.equal(abortingSupervisor.running, false);
+            // The next request starts a fresh engine process, which answers (no pair is loaded in it).
+            await assert.rejects(
+                abortingSupervisor.request({type: "countTokens", messages: [{role: "user", text: "x"}]}, "counting").result,
+                (e: unknown) => e instanceof ServiceError && e.code === "noPair"
+            );
+            assert.equal(abortCrashes.length, 1);
+        } finally {
+            await abortingSupervisor.close();
+        }
 
-        // Without the skip, the engine's own load refuses the file in words (the process stays up).
+        // The real engine's own load refuses the file in words (the process stays up).
         await assert.rejects(
             supervisor.request({type: "load", expertPath: aborting, amateurPath: aborting, options: loadOptions}, "loading").result,
             (e: unknown) => e instanceof ServiceError && /head_count is 0/.test(e.message)
         );
-        assert.equal(crashes.length, 1);
-        // A fresh process: no pair is loaded in it, and the demo pair loads and answers.
+        assert.equal(crashes.length, 0);
+        // A fresh load after a refusal: no pair is loaded, and the demo pair loads and answers.
         await assert.rejects(
             supervisor.request({type: "countTokens", messages: [{role: "user", text: "x"}]}, "counting").result,
             (error: unknown) => error instanceof ServiceError && error.code === "noPair"

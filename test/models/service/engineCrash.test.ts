@@ -1,26 +1,39 @@
 /**
  * The engine process dies; the app does not. A model file that makes llama.cpp abort (SIGABRT, see
- * test/engineHost/abortingModel.ts; handed to llama.cpp past the header preflight with unsafeSkipPreflight)
- * kills only the engine child: the service stays up, reports the reason in words, keeps the history, and then
- * loads the demo pair and answers. An engine killed mid-answer ends that answer as "error" with the reason and
- * its partial text kept; the next send restarts the engine. In the app (no skip) such a file is refused by the
- * preflight before any engine process sees it.
+ * test/helpers/abortingModel.ts), handed to llama.cpp by a test engine entry (test/helpers/abortingEngineMain.ts)
+ * when the service loads a pair, kills only the engine child: the service stays up, reports the reason in words,
+ * keeps the history, and then loads the demo pair in a fresh (real) engine and answers. An engine killed
+ * mid-answer ends that answer as "error" with the reason and its partial text kept; the next send restarts the
+ * engine. In the app such a file is refused by the header preflight before any engine process sees it.
  */
 import assert from "node:assert/strict";
 import {after, before, describe, test} from "node:test";
 import {ServiceError, type ServiceEvent} from "../../../src-shared/index.ts";
 import {nodeEngineLauncher, type EngineLauncher} from "../../../src-main/service/index.ts";
+import {abortingEngineEntry} from "../../helpers/abortingEngineMain.ts";
 import {writeZeroHeadModel} from "../../helpers/abortingModel.ts";
 import {demoPair, startService, type Harness} from "../../helpers/serviceHarness.ts";
 
-/** The real Node launcher, remembering the pid of the engine it started last (from the process's hello). */
-function trackingLauncher(): EngineLauncher & {pid: () => number | null} {
-    const inner = nodeEngineLauncher({echoStderr: false});
+/**
+ * The real Node launcher, remembering the pid of the engine it started last (from the process's hello). Given an
+ * aborting model, its first engine is the test entry that hands that file to llama.cpp on the first load.
+ */
+function trackingLauncher(abortingModel?: string): EngineLauncher & {pid: () => number | null} {
+    const real = nodeEngineLauncher({echoStderr: false});
+    const aborting =
+        abortingModel == null
+            ? null
+            : nodeEngineLauncher({
+                  echoStderr: false,
+                  entryPath: abortingEngineEntry,
+                  env: {...process.env, TANDEM_TEST_ABORTING_MODEL: abortingModel}
+              });
+    let launched = 0;
     let pid: number | null = null;
     return {
         pid: () => pid,
         launch() {
-            const child = inner.launch();
+            const child = (launched++ === 0 && aborting != null ? aborting : real).launch();
             child.onMessage((message) => {
                 if (message.type === "hello") pid = message.pid;
             });
@@ -31,9 +44,10 @@ function trackingLauncher(): EngineLauncher & {pid: () => number | null} {
 
 describe("engine crashes", () => {
     let h: Harness;
-    const launcher = trackingLauncher();
+    let launcher: ReturnType<typeof trackingLauncher>;
     before(async () => {
-        h = await startService({engineLauncher: launcher, unsafeSkipPreflight: true});
+        launcher = trackingLauncher(await writeZeroHeadModel());
+        h = await startService({engineLauncher: launcher});
         await h.service.updateSettings({maxTokens: 40});
     });
     after(() => h.service.close());
@@ -57,16 +71,15 @@ describe("engine crashes", () => {
 
     test("a model file that makes llama.cpp abort leaves the app serving, with the reason shown", async () => {
         const conversation = await h.service.createConversation({title: "kept"});
-        const aborting = await writeZeroHeadModel();
         const since = h.events.length;
-        const error = await h.service.loadPair({expertPath: aborting, amateurPath: aborting}).then(
+        const error = await h.service.loadPair(demoPair).then(
             () => null,
             (e: unknown) => e
         );
         assert.ok(error instanceof ServiceError && error.code === "engineCrashed", String(error));
         assert.match(
             error.message,
-            /^the engine process stopped \(signal SIGABRT\) while loading the pair stories260K-zero-heads\.gguf \+ stories260K-zero-heads\.gguf: llama\.cpp: GGML_ASSERT\(t_meta\.ne\[dim\] >= 1\) failed \(llama-model-loader\.cpp\)$/
+            /^the engine process stopped \(signal SIGABRT\) while loading the pair stories260K\.gguf \+ stories260K-L4-earlyexit\.gguf: llama\.cpp: GGML_ASSERT\(t_meta\.ne\[dim\] >= 1\) failed \(llama-model-loader\.cpp\)$/
         );
 
         const status = await h.service.getStatus();

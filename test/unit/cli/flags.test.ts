@@ -9,6 +9,7 @@ import {test} from "node:test";
 import {generateCommandSpec, generateHelp} from "../../../src-main/cli/generateCommand.ts";
 import {parseFlags} from "../../../src-main/cli/flags.ts";
 import {UsageError} from "../../../src-main/cli/options.ts";
+import {serveHelp} from "../../../src-main/cli/serveCommand.ts";
 import {optionsInScope, optionTable} from "../../../src-shared/index.ts";
 
 const base = ["--expert", "e.gguf", "--amateur", "a.gguf", "--prompt", "hi"];
@@ -52,7 +53,8 @@ test("usage mistakes are one sentence each", () => {
 
 test("--help lists every flag of the option table with its range and default", () => {
     assert.equal(parseFlags(generateCommandSpec, ["--help"]).get("help"), true, "--help needs no other flag");
-    for (const spec of optionTable) {
+    // The local server's options belong to tandem serve (and the app's switch), not to generate.
+    for (const spec of optionTable.filter((o) => o.scope !== "server")) {
         assert.match(generateHelp, new RegExp(`^  ${spec.flag}\\b`, "m"), spec.flag);
         if (spec.kind === "integer" || spec.kind === "number") {
             const entry = generateHelp
@@ -66,12 +68,21 @@ test("--help lists every flag of the option table with its range and default", (
     assert.ok(optionsInScope("decoding").length > 0);
 });
 
-test("the README's tandem generate section is the --help output", () => {
-    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+test("docs/cli.md's tandem generate section is the --help output", () => {
+    const readme = readFileSync(new URL("../../../docs/cli.md", import.meta.url), "utf8");
     const quoted = generateHelp
         .trimEnd()
         .split("\n")
         .map((line) => (line === "" ? "" : `    ${line}`))
         .join("\n");
-    assert.ok(readme.includes(quoted), "README.md must quote `tandem generate --help` as an indented block:\n" + quoted);
+    assert.ok(readme.includes(quoted), "docs/cli.md must quote `tandem generate --help` as an indented block:\n" + quoted);
+});
+
+test("tandem serve --help lists the server's address, port and key, and the request defaults, from the option table", () => {
+    for (const key of ["serverHost", "serverPort", "serverApiKey", "mode", "gamma", "threads"] as const) {
+        const spec = optionTable.find((o) => o.key === key)!;
+        assert.match(serveHelp, new RegExp(`^  ${spec.flag}\\b`, "m"), spec.flag);
+    }
+    assert.match(serveHelp, /--port N +the port the server listens on; 0 picks a free one \[0 to 65535, default 7864\]/);
+    assert.match(serveHelp, /--host HOST +the address the server listens on/);
 });

@@ -34,7 +34,7 @@ const prompt = [1, 5, 3, 7];
 
 test("without a seed one is drawn and reported, and that seed reproduces the answer (γ auto, a fixed γ, cd)", async () => {
     // Randomness is keyed by position, so the seed fixes scd's text although γ auto's rounds follow measured time
-    // (and a fixed γ and cd give that text too: test/engine/pairDecoderSeed.test.ts).
+    // (and a fixed γ and cd give that text too: test/unit/engine/pairDecoderSeed.test.ts).
     const first = await pairOf().decoder.generate(prompt, {mode: "scd", gamma: "auto", temperature: 1, maxTokens: 30});
     const second = await pairOf().decoder.generate(prompt, {mode: "scd", gamma: "auto", temperature: 1, maxTokens: 30});
     assert.notEqual(first.stats.seed, second.stats.seed);

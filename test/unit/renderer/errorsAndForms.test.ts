@@ -50,7 +50,7 @@ test("a chat overrides per-answer options only; its settings are the overrides o
     assert.deepEqual(
         conversationOptions.map((o) => o.key).sort(),
         optionTable
-            .filter((o) => o.scope !== "load")
+            .filter((o) => o.scope !== "load" && o.scope !== "server")
             .map((o) => o.key)
             .sort()
     );

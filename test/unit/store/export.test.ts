@@ -58,7 +58,7 @@ test("the stats line names the mode, speed, acceptance and speedup, leaving out 
     );
 });
 
-test("a conversation exports to Markdown and to JSON that gives back what is stored", () => {
+test("a conversation exports to Markdown and to JSON that gives back what is stored, the models by file name, never by path", () => {
     const store = openStore(path.join(tempDir(), "tandem.sqlite"));
     const c = store.createConversation({
         title: "Dragons & tea",
@@ -72,7 +72,7 @@ test("a conversation exports to Markdown and to JSON that gives back what is sto
     const cut = store.addMessage({conversationId: c.id, role: "assistant", content: "It was", status: "streaming"});
     store.updateMessage(cut.id, {status: "interrupted"});
     const failed = store.addMessage({conversationId: c.id, role: "assistant", content: "", status: "streaming"});
-    store.updateMessage(failed.id, {status: "error", error: "the engine stopped"});
+    store.updateMessage(failed.id, {status: "error", error: "llama.cpp could not load /m/expert.gguf"});
 
     const markdown = store.exportConversation(c.id, "markdown");
     assert.equal(markdown.fileName, "Dragons-tea.md");
@@ -109,7 +109,7 @@ test("a conversation exports to Markdown and to JSON that gives back what is sto
             "",
             "",
             "",
-            "*(failed: the engine stopped)*",
+            "*(failed: llama.cpp could not load expert.gguf)*",
             ""
         ].join("\n")
     );
@@ -121,7 +121,13 @@ test("a conversation exports to Markdown and to JSON that gives back what is sto
     assert.equal(parsed.format, JSON_EXPORT_FORMAT);
     assert.equal(parsed.version, JSON_EXPORT_VERSION);
     assert.ok(Math.abs(Date.parse(parsed.exportedAt as string) - Date.now()) < 60_000);
-    assert.deepEqual(parsed.conversation, conversation);
-    assert.deepEqual(parsed.messages, store.listMessages(c.id));
+    assert.deepEqual(parsed.conversation, {...conversation, pair: {expert: "expert.gguf", amateur: "amateur.gguf"}});
+    assert.deepEqual(
+        parsed.messages,
+        store.listMessages(c.id).map((m) => (m.id === failed.id ? {...m, error: "llama.cpp could not load expert.gguf"} : m))
+    );
+    for (const exported of [markdown.content, json.content]) {
+        assert.ok(!exported.includes("/m/") && !exported.includes("models\\"), `no model path in:\n${exported}`);
+    }
     store.close();
 });

@@ -25,25 +25,6 @@ import {GgufValueType, ggmlTypeInfo, ggmlTypeName, ggufValueTypeName, ggufValueT
 import type {GgufArray, GgufArrayItems, GgufValue} from "./ggufValues.ts";
 import type {GgufFile, GgufTensorInfo} from "./ggufFile.ts";
 
-export {GgufError} from "./ggufErrors.ts";
-export {GgmlType, GgufValueType, tensorByteSize} from "./ggufTypes.ts";
-export type {GgufErrorKind} from "./ggufErrors.ts";
-export type {GgufArray, GgufArrayItems, GgufNumericArray, GgufTypedValue, GgufValue} from "./ggufValues.ts";
-export {
-    findTensor,
-    getArchitecture,
-    getArchNumber,
-    getArray,
-    getBigInt,
-    getBoolean,
-    getNumber,
-    getNumberArray,
-    getString,
-    getStringArray,
-    getValue,
-    typedMetadata
-} from "./ggufMetadata.ts";
-
 export type {GgufFile, GgufTensorInfo} from "./ggufFile.ts";
 
 const MAGIC = Buffer.from("GGUF", "latin1");

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import {after, before, test} from "node:test";
 import {join} from "node:path";
-import {GgufError, getStringArray, readGguf} from "../../../../src-main/models/header/gguf/ggufReader.ts";
+import {GgufError, getStringArray, readGguf} from "../../../../src-main/models/header/index.ts";
 import {GgufValueType} from "../../../../src-main/models/header/gguf/ggufTypes.ts";
 import {loadModelPair} from "../../../../src-main/models/runtime/modelPair.ts";
 import {checkLoadable, loadProblems} from "../../../../src-main/models/header/preflight.ts";

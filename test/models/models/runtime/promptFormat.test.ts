@@ -9,7 +9,7 @@ import {tmpdir} from "node:os";
 import path from "node:path";
 import {after, before, test} from "node:test";
 import {LlamaCompletion, type LlamaModel} from "node-llama-cpp";
-import {readGguf} from "../../../../src-main/models/header/gguf/ggufReader.ts";
+import {readGguf} from "../../../../src-main/models/header/index.ts";
 import {typedMetadata} from "../../../../src-main/models/header/gguf/ggufMetadata.ts";
 import {copyTensors} from "../../../../tools/gguf/ggufTensorData.ts";
 import {gguf} from "../../../../src-main/models/header/gguf/ggufValues.ts";

@@ -3,7 +3,7 @@ import {after, before, test} from "node:test";
 import assert from "node:assert/strict";
 import {access, readFile, stat} from "node:fs/promises";
 import {join} from "node:path";
-import {findTensor, getStringArray, readGguf, typedMetadata} from "../../../../src-main/models/header/gguf/ggufReader.ts";
+import {findTensor, getStringArray, readGguf, typedMetadata} from "../../../../src-main/models/header/index.ts";
 import {copyTensors, readTensorBytes} from "../../../../tools/gguf/ggufTensorData.ts";
 import {GgmlType, GgufValueType} from "../../../../src-main/models/header/gguf/ggufTypes.ts";
 import {gguf} from "../../../../src-main/models/header/gguf/ggufValues.ts";

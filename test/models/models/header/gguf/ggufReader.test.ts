@@ -13,7 +13,7 @@ import {
     GgufError,
     readGguf,
     validateGgufFile
-} from "../../../../../src-main/models/header/gguf/ggufReader.ts";
+} from "../../../../../src-main/models/header/index.ts";
 import {readTensorBytes} from "../../../../../tools/gguf/ggufTensorData.ts";
 import {GgmlType, GgufValueType} from "../../../../../src-main/models/header/gguf/ggufTypes.ts";
 import {modelPath, PROVENANCE_SHA256, sha256Of, STORIES, STORIES_L3, STORIES_L4, TINY_RANDOM} from "../../../../helpers/sharedModels.ts";

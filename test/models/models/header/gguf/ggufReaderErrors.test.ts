@@ -3,8 +3,8 @@ import {after, before, test} from "node:test";
 import assert from "node:assert/strict";
 import {mkdir, readFile, writeFile} from "node:fs/promises";
 import {join} from "node:path";
-import {GgufError, readGguf, validateGgufFile} from "../../../../../src-main/models/header/gguf/ggufReader.ts";
-import type {GgufErrorKind} from "../../../../../src-main/models/header/gguf/ggufReader.ts";
+import {GgufError, readGguf, validateGgufFile} from "../../../../../src-main/models/header/index.ts";
+import type {GgufErrorKind} from "../../../../../src-main/models/header/index.ts";
 import {makeTempDir, modelPath, STORIES} from "../../../../helpers/sharedModels.ts";
 
 let dir = "";
