@@ -24,7 +24,7 @@ import {sameLoadOptions} from "./settingsResolver.ts";
 import {calibrationPositions, costAt} from "./speedCurve.ts";
 
 /** Tokens decoded per calibration run at each position, and runs per position (every run is a point of the fit). */
-export const CALIBRATION_TOKENS = 32;
+export const CALIBRATION_TOKENS = 24;
 export const CALIBRATION_RUNS = 2;
 
 export type LoadedPair = {readonly pair: PairRef; readonly options: EngineLoadOptions; readonly result: LoadResult};
@@ -196,6 +196,14 @@ export class PairHost {
             this.calibrationPaused = true;
             await this.stopCalibration();
         }
+    }
+
+    /**
+     * Resolves when no calibration is running. Answers never wait for one (beginAnswer stops it); the headless
+     * local server waits at start-up, so that every answer it gives carries a measured speedup.
+     */
+    async calibrationSettled(): Promise<void> {
+        await this.calibrating?.catch(() => undefined);
     }
 
     /** The answer is done: a calibration still owed runs now, in the background. */

@@ -369,7 +369,9 @@ test("a setting from the form applies to the next answer, whose footer shows its
     const tokens = Number(/tokens (\d+)/.exec(text)?.[1]);
     assert.ok(tokens >= 1 && tokens <= 24, text);
     assert.match(text, /speed [\d.]+ tok\/s/);
-    assert.match(text, /acceptance rate \d+%/);
+    // The acceptance rate shows when the answer drafted; on the demo pair γ auto may decode a short answer without
+    // drafts (cd is faster there), and then the footer says so instead.
+    assert.match(text, /acceptance rate \d+%|γ auto 100% of tokens without drafts/);
     // (Labels and values are separate cells; the colon is drawn by CSS.)
     // Never a bare ratio: the speedup names the expert-alone rate and the day it was measured (or says it is not measured).
     assert.match(
