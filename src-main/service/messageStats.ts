@@ -56,35 +56,44 @@ export function speedupOf(stats: GenerationStats, facts: AnswerFacts): Speedup |
     const {expert, cd} = curvesFor(curves, facts.temperature);
     if (expert.length === 0) return null;
     const speculative = stats.mode === "scd" || stats.mode === "sd";
-    const expertMs = referenceMs(expert, stats.measuredSteps.expert, span);
-    const cdMs = cd.length > 0 ? referenceMs(cd, stats.measuredSteps.cd, span) : null;
+    const curveExpertMs = spanMs(expert, span.from, span.tokens);
+    const curveCdMs = cd.length > 0 ? spanMs(cd, span.from, span.tokens) : null;
+    const load = loadFactor(stats.measuredSteps, span, curveExpertMs, curveCdMs);
+    const expertMs = curveExpertMs * (load?.factor ?? 1);
+    const cdMs = curveCdMs == null ? null : curveCdMs * (load?.factor ?? 1);
     return {
-        ratio: expertMs.ms / span.ms,
+        ratio: expertMs / span.ms,
         baseline,
-        expertTokensPerSecond: (span.tokens * 1000) / expertMs.ms,
+        expertTokensPerSecond: (span.tokens * 1000) / expertMs,
         spanTokensPerSecond: (span.tokens * 1000) / span.ms,
-        versusCd: speculative && cdMs != null ? cdMs.ms / span.ms : null,
+        versusCd: speculative && cdMs != null ? cdMs / span.ms : null,
         span: {from: span.from, tokens: span.tokens},
-        measuredDuringAnswer: expertMs.duringAnswer
+        measuredDuringAnswer: load != null,
+        ...(load != null ? {matchedBy: load.by} : {})
     };
 }
 
-/** Plain steps of a mode the answer itself ran, enough to stand for that mode over its span (see referenceMs). */
+/** Plain steps of a mode the answer itself ran, enough to measure the machine's load of that moment. */
 export const MATCHED_STEPS = 16;
 
 /**
- * What the curve's mode would have taken over the span. Where the answer itself ran at least MATCHED_STEPS plain
- * steps of that mode (mode expert; γ auto's fallback steps), their mean time over the span's tokens: measured in
- * the same seconds as the answer, under the same load, so a machine busy with other work moves both sides
- * alike. Otherwise the calibration's curve over the span's positions.
+ * How much slower (or faster) the machine ran during this answer than during the calibration: the answer's own
+ * plain steps of the expert alone (mode expert, sd's fallback) or of cd (mode cd, scd's fallback), against what
+ * the calibration's curve says those steps cost over the span. Both references (expert alone, cd) are scaled by
+ * it, so a machine busy with other work moves both sides of the ratio alike; in mode expert the expert-alone side
+ * is then the answer's own steps. Null when the answer ran too few such steps (the curves stand as measured).
  */
-function referenceMs(
-    curve: CostCurve,
-    measured: {readonly steps: number; readonly ms: number},
-    span: DecodedSpan
-): {ms: number; duringAnswer: boolean} {
-    if (measured.steps >= MATCHED_STEPS) return {ms: (measured.ms / measured.steps) * span.tokens, duringAnswer: true};
-    return {ms: spanMs(curve, span.from, span.tokens), duringAnswer: false};
+function loadFactor(
+    measured: GenerationStats["measuredSteps"],
+    span: DecodedSpan,
+    curveExpertMs: number,
+    curveCdMs: number | null
+): {factor: number; by: "expert" | "cd"} | null {
+    if (measured.expert.steps >= MATCHED_STEPS)
+        return {factor: measured.expert.ms / measured.expert.steps / (curveExpertMs / span.tokens), by: "expert"};
+    if (curveCdMs != null && measured.cd.steps >= MATCHED_STEPS)
+        return {factor: measured.cd.ms / measured.cd.steps / (curveCdMs / span.tokens), by: "cd"};
+    return null;
 }
 
 function curvesFor(curves: CostCurves, temperature: number): {expert: CostCurve; cd: CostCurve} {

@@ -53,9 +53,11 @@ export function formatSpeedup(speedup: Speedup): string {
     const times = `${ratio.toFixed(ratio < 10 ? 1 : 0)}×`;
     if (speedup.expertTokensPerSecond != null) {
         const rate = formatRate(speedup.expertTokensPerSecond);
-        return speedup.measuredDuringAnswer === true
-            ? `${times} vs expert alone (${rate}, its steps in this answer)`
-            : `${times} vs expert alone (${rate} over the same span, measured ${formatShortDate(baseline.measuredAt)})`;
+        if (speedup.matchedBy === "expert" || (speedup.measuredDuringAnswer === true && speedup.matchedBy == null)) {
+            return `${times} vs expert alone (${rate}, its steps in this answer)`;
+        }
+        const matched = speedup.matchedBy === "cd" ? ", matched to this answer's load" : "";
+        return `${times} vs expert alone (${rate} over the same span, measured ${formatShortDate(baseline.measuredAt)}${matched})`;
     }
     return `${times} vs expert alone, ${formatRate(baseline.expertTokensPerSecond)} measured ${formatShortDate(baseline.measuredAt)}`;
 }
@@ -191,6 +193,15 @@ function reevaluatedText(stats: MessageStats): {value: string; title: string} | 
 
 function speedupTitle(speedup: Speedup): string {
     if (speedup.span == null) return "this answer's speed over the expert alone's, measured once at the start of an empty context";
+    if (speedup.matchedBy === "cd") {
+        return (
+            `like for like: this answer decoded context positions ${speedup.span.from}–${speedup.span.from + speedup.span.tokens} at ` +
+            `${formatRate(speedup.spanTokensPerSecond ?? NaN)}; the expert alone runs them at ${formatRate(speedup.expertTokensPerSecond ?? NaN)}: ` +
+            `the calibration's measurement (${speedup.baseline.device}, ${formatShortDate(speedup.baseline.measuredAt)}), scaled by how much slower or ` +
+            "faster this answer's own cd steps ran than the calibration's, so other work on the machine moves both sides alike. " +
+            "The first token is left out on both sides (it waits for the prompt)."
+        );
+    }
     if (speedup.measuredDuringAnswer === true) {
         return (
             `like for like: this answer decoded context positions ${speedup.span.from}–${speedup.span.from + speedup.span.tokens} at ` +

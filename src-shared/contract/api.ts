@@ -182,10 +182,12 @@ export type Speedup = {
     /** The context positions compared: the first decode step's and how many tokens. */
     readonly span?: {readonly from: number; readonly tokens: number};
     /**
-     * True when the expert-alone side is the expert's own steps run during this answer (mode expert, γ auto's
-     * fallback steps): the same seconds, the same load. False: the calibration's curve over the span.
+     * True when the references were matched to the machine's load during this answer: scaled by the answer's own
+     * plain steps of the expert alone (`matchedBy` "expert": mode expert, sd's fallback) or of cd ("cd": mode cd,
+     * scd's fallback) against the calibration's curve. False: the calibration's curves over the span as measured.
      */
     readonly measuredDuringAnswer?: boolean;
+    readonly matchedBy?: "expert" | "cd";
 };
 
 export type Message = {

@@ -52,6 +52,24 @@ test("where the answer ran the expert alone's own steps, those stand for it: sam
     assert.deepEqual(stats.reevaluatedTokens, {expert: 20, amateur: null});
 });
 
+test("the answer's own cd steps match both references to the machine's load of that moment", () => {
+    // cd steps ran at twice the calibration's cost: the machine was busy; the expert-alone reference doubles too.
+    const cdCurveMs = 100 * 2 * (2 + 0.002 * 49.5);
+    const engine = sampleEngineStats({
+        mode: "scd",
+        generatedTokens: 101,
+        promptTokens: 500,
+        totalMs: 450,
+        timeToFirstTokenMs: 50,
+        measuredSteps: {expert: {steps: 0, ms: 0}, cd: {steps: 40, ms: (40 * 2 * cdCurveMs) / 100}}
+    });
+    const stats = messageStats(engine, {promptTokens: 500, droppedTurns: 0, baseline, temperature: 0});
+    const expertMs = 2 * 100 * (2 + 0.002 * 49.5);
+    assert.ok(Math.abs(stats.speedup!.ratio - expertMs / 400) < 1e-9);
+    assert.ok(Math.abs(stats.speedup!.versusCd! - (2 * cdCurveMs) / 400) < 1e-9);
+    assert.equal(stats.speedup!.matchedBy, "cd");
+});
+
 test("no curves (an old baseline) or no decoded span: no speedup rather than a guess", () => {
     const engine = sampleEngineStats({generatedTokens: 1});
     assert.equal(messageStats(engine, {promptTokens: 9, droppedTurns: 0, baseline, temperature: 0}).speedup, null);
