@@ -53,6 +53,23 @@ const bridge: TandemBridge = {
     editAndResend: (request) => settle(api.editAndResend(request)),
     stopGeneration: () => settle(api.stopGeneration()),
     compareModes: (request) => settle(api.compareModes(request)),
+    listLibrary: () => settle(api.listLibrary()),
+    addModelFolder: (request) => settle(api.addModelFolder(request)),
+    removeModelFolder: (request) => settle(api.removeModelFolder(request)),
+    addModelFile: (request) => settle(api.addModelFile(request)),
+    removeModelFile: (request) => settle(api.removeModelFile(request)),
+    setSourceEnabled: (request) => settle(api.setSourceEnabled(request)),
+    rescanLibrary: () => settle(api.rescanLibrary()),
+    pairVerdicts: (request) => settle(api.pairVerdicts(request)),
+    estimateFit: (request) => settle(api.estimateFit(request)),
+    catalogue: () => settle(api.catalogue()),
+    startDownload: (request) => settle(api.startDownload(request)),
+    cancelDownload: (request) => settle(api.cancelDownload(request)),
+    resumeDownload: (request) => settle(api.resumeDownload(request)),
+    listDownloads: () => settle(api.listDownloads()),
+    dismissDownload: (request) => settle(api.dismissDownload(request)),
+    getLibrarySettings: () => settle(api.getLibrarySettings()),
+    updateLibrarySettings: (changes) => settle(api.updateLibrarySettings(changes)),
     onEvent: (listener: (event: ServiceEvent) => void) => client.subscribe(listener)
 };
 

@@ -7,6 +7,7 @@
 import type {Backend, TokenRun} from "../../src-shared/index.ts";
 import type {DecodingParams, GenerationStats} from "../engine/index.ts";
 import type {MeasuredCurves} from "./calibration.ts";
+import type {ResolvedPairFit} from "../models/runtime/index.ts";
 
 /** One message of the conversation as the models will see it (the service's store shape, reduced). */
 export type EngineChatMessage = {readonly role: "system" | "user" | "assistant"; readonly text: string};
@@ -50,7 +51,16 @@ export type EngineRequest =
      */
     | {readonly type: "calibrate"; readonly id: number; readonly positions: readonly number[]; readonly tokens: number; readonly runs: number}
     /** Tokens the formatted prompt of `messages` takes (for context meters and the future local server). */
-    | {readonly type: "countTokens"; readonly id: number; readonly messages: readonly EngineChatMessage[]};
+    | {readonly type: "countTokens"; readonly id: number; readonly messages: readonly EngineChatMessage[]}
+    /** What a pair would need at `contextSize` by node-llama-cpp's resolvers (answered at any time; loads nothing). */
+    | {
+          readonly type: "estimateFit";
+          readonly id: number;
+          readonly expertPath: string;
+          readonly amateurPath: string;
+          readonly contextSize: number;
+          readonly options: Pick<EngineLoadOptions, "threads" | "cpu">;
+      };
 
 export type EngineRequestType = EngineRequest["type"];
 
@@ -85,6 +95,7 @@ export type EngineResults = {
     readonly abort: Record<string, never>;
     readonly calibrate: CalibrateResult;
     readonly countTokens: {readonly tokens: number};
+    readonly estimateFit: ResolvedPairFit;
 };
 
 /** Why a request failed, for the service to pick its ServiceError code. */

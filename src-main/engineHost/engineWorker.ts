@@ -6,7 +6,17 @@
  */
 import type {Backend} from "../../src-shared/index.ts";
 import {InvalidPromptError, PREFILL_CHUNK, PromptTooLongError, reusePrefix, type Token} from "../engine/index.ts";
-import {chatPrompt, hasChatTemplate, loadModelPair, rawPrompt, type FormattedPrompt, type ModelPair} from "../models/runtime/index.ts";
+import {
+    chatPrompt,
+    defaultThreadsPerModel,
+    getRuntime,
+    hasChatTemplate,
+    loadModelPair,
+    rawPrompt,
+    resolvePairFit,
+    type FormattedPrompt,
+    type ModelPair
+} from "../models/runtime/index.ts";
 import {GgufError, IncompatiblePairError} from "../models/header/index.ts";
 import type {EngineChatMessage, EngineErrorKind, EngineReply, EngineRequest, EngineRequestType, EngineResults, LoadResult} from "./engineProtocol.ts";
 import {CalibrationStopped, fillerTokens, measureCurves, type CalibrationDecoder} from "./calibration.ts";
@@ -48,7 +58,7 @@ export class EngineWorker {
             this.aborts.get(request.target)?.abort();
             return;
         }
-        const exclusive = request.type !== "countTokens";
+        const exclusive = request.type !== "countTokens" && request.type !== "estimateFit";
         try {
             if (exclusive) {
                 if (this.exclusive != null) throw new EngineFailure("busy", "the engine is busy with another request");
@@ -82,6 +92,12 @@ export class EngineWorker {
                 return this.calibrate(request);
             case "countTokens":
                 return {tokens: this.format(this.requirePair(), request.messages).tokens.length};
+            case "estimateFit": {
+                // The runtime a load with these options uses (loadModelPair: 2 × threads per model), so no second one starts.
+                const threads = request.options.threads ?? defaultThreadsPerModel();
+                const llama = await getRuntime(request.options.cpu ? false : "auto", threads * 2);
+                return resolvePairFit(llama, request.expertPath, request.amateurPath, request.contextSize);
+            }
         }
     }
 

@@ -217,7 +217,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
                 endStopped();
                 return;
             }
-            const apiError = apiErrorOf(error);
+            let apiError = apiErrorOf(error);
+            if (apiError.code === "context_length_exceeded" && parsed.endpoint === "completion") {
+                apiError = new ApiError(400, apiError.message, apiError.type, apiError.code, "prompt");
+            }
             if (stream?.isOpen) {
                 // The status line went out with the first event: the error travels as an event, as OpenAI's streams do.
                 log(`${path}: failed while streaming: ${apiError.message}`);

@@ -4,7 +4,7 @@
  * 400 naming it, unless it is set to its neutral value (top_p 1, penalties 0, n 1…), so nothing is silently
  * misapplied. Fields that change nothing about the text (user, metadata, store…) are ignored. Pure.
  */
-import {MAX_TOKENS_LIMIT, optionProblem, optionSpec, type OptionKey, type SettingsOverrides} from "../../src-shared/index.ts";
+import {optionProblem, optionSpec, type OptionKey, type SettingsOverrides} from "../../src-shared/index.ts";
 import type {CompletionMessage} from "../service/index.ts";
 import {invalidRequest} from "./apiErrors.ts";
 
@@ -176,6 +176,3 @@ export function parseCompletionRequest(body: unknown): ParsedRequest {
     if (prompt.length === 0) throw invalidRequest("prompt must not be empty", "prompt");
     return {...readCommon(body, "completion"), messages: [{role: "user", text: prompt}], raw: true};
 }
-
-/** The most tokens an answer may ask for (the option table's limit), for the docs and the models list. */
-export const MAX_ANSWER_TOKENS = MAX_TOKENS_LIMIT;

@@ -73,7 +73,8 @@ export class ServedPairs {
         let checks = 0;
         for (const expert of models) {
             for (const amateur of models) {
-                if (expert.path === amateur.path || expert.sizeBytes < amateur.sizeBytes) continue;
+                // A model paired with itself (or a copy of it under the same name) is no pair.
+                if (stem(expert.path) === stem(amateur.path) || expert.sizeBytes < amateur.sizeBytes) continue;
                 if (expert.vocabularySize !== amateur.vocabularySize && Math.abs((expert.vocabularySize ?? 0) - (amateur.vocabularySize ?? 0)) > 128)
                     continue;
                 const pair = {expertPath: expert.path, amateurPath: amateur.path};

@@ -9,6 +9,7 @@ import {nodeEngineLauncher, type EngineLauncher} from "../engineHost/engineLaunc
 import {EngineSupervisor} from "../engineHost/engineSupervisor.ts";
 import {DATABASE_FILE_NAME} from "../store/dataDir.ts";
 import {openStore} from "../store/sqliteStore.ts";
+import {Library, type CacheEnvironment} from "../library/index.ts";
 import {Service, type TandemService} from "./tandemService.ts";
 
 export type {TandemService, LocalServerControl} from "./tandemService.ts";
@@ -17,6 +18,7 @@ export {GenerationQueue, QueueFullError, type QueueCaller, type QueueState} from
 export type {EngineLauncher, EngineProcess, EngineExit} from "../engineHost/engineLauncher.ts";
 export {engineEntryPath, nodeEngineLauncher} from "../engineHost/engineLauncher.ts";
 export {dataDir} from "../store/dataDir.ts";
+export type {CacheEnvironment} from "../library/index.ts";
 
 export type ServiceOptions = {
     /** Folder of the chat database (tandem.sqlite). */
@@ -41,6 +43,13 @@ export type ServiceOptions = {
      * app does; tests that check the idle start-up do not), so the first answer does not wait for a load.
      */
     readonly warmStart?: boolean;
+    /**
+     * Where the library looks for other apps' model caches (default: this process's environment, home folder and
+     * OS); tests point it at a temp home so the machine's own caches stay out of them.
+     */
+    readonly cacheEnvironment?: CacheEnvironment;
+    /** Watch the model folders and rescan when they change (default true). */
+    readonly watchModelFolders?: boolean;
 };
 
 export async function createService(options: ServiceOptions): Promise<TandemService> {
@@ -53,13 +62,25 @@ export async function createService(options: ServiceOptions): Promise<TandemServ
     }
     let service: Service | null = null;
     const supervisor = new EngineSupervisor(options.engineLauncher ?? nodeEngineLauncher(), (message) => service?.engineCrashed(message));
+    const demoModelsDir = path.resolve(options.demoModelsDir);
+    const library = new Library({
+        rows: store.library,
+        demoModelsDir,
+        envModelsDirs: options.modelsDirs.map((dir) => path.resolve(dir)),
+        defaultDownloadDir: path.join(path.resolve(options.dataDir), "models"),
+        emit: (event) => service?.publish(event),
+        ...(options.cacheEnvironment != null ? {cacheEnvironment: options.cacheEnvironment} : {}),
+        ...(options.watchModelFolders != null ? {watch: options.watchModelFolders} : {})
+    });
     service = new Service({
         store,
         supervisor,
-        demoModelsDir: path.resolve(options.demoModelsDir),
-        modelsDirs: options.modelsDirs.map((dir) => path.resolve(dir)),
+        demoModelsDir,
+        library,
         loadDefaults: {...(options.threads != null ? {threads: options.threads} : {}), ...(options.cpu != null ? {cpu: options.cpu} : {})}
     });
+    // The first scan runs in the background: start-up stays instant; listModels waits for it, listLibrary does not.
+    void library.scan();
     if (options.warmStart === true) service.warmUp();
     return service;
 }

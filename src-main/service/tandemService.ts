@@ -12,8 +12,16 @@ import {
     ServiceError,
     type AppStatus,
     type Comparison,
+    type CatalogueEntry,
     type LocalServerStatus,
     type CompatibilityCheck,
+    type Download,
+    type FitEstimate,
+    type LibraryModel,
+    type LibrarySettings,
+    type LibrarySnapshot,
+    type LibrarySource,
+    type PairVerdicts,
     type Conversation,
     type ConversationWithMessages,
     type ExportFormat,
@@ -29,13 +37,14 @@ import {
     type SpeedBaseline
 } from "../../src-shared/index.ts";
 import type {EngineSupervisor} from "../engineHost/engineSupervisor.ts";
+import {type Library, LibraryError} from "../library/index.ts";
 import {type ChatStore, StoreError} from "../store/chatStore.ts";
 import {AnswerRun} from "./answerRun.ts";
 import {CompareRun} from "./compareRun.ts";
 import {runCompletion, type CompletionRequest, type CompletionResult} from "./completionRun.ts";
 import {GenerationQueue} from "./generationQueue.ts";
-import {demoPair, listModels} from "./modelListing.ts";
-import {PairHost} from "./pairHost.ts";
+import {demoPair} from "./modelListing.ts";
+import {describePair, PairHost} from "./pairHost.ts";
 import {type LoadDefaults, loadOptionsOf, resolveSettings, sameLoadOptions} from "./settingsResolver.ts";
 
 export interface TandemService extends ServiceApi {
@@ -67,7 +76,8 @@ export type ServiceParts = {
     readonly store: ChatStore;
     readonly supervisor: EngineSupervisor;
     readonly demoModelsDir: string;
-    readonly modelsDirs: readonly string[];
+    /** Models folders, caches, downloads: every model the user can pick (TANDEM_MODELS_DIR is one of its sources). */
+    readonly library: Library;
     readonly loadDefaults: LoadDefaults;
 };
 
@@ -88,6 +98,17 @@ function stored<T>(action: () => T): T {
     try {
         return action();
     } catch (error) {
+        if (error instanceof StoreError) throw new ServiceError(error.kind === "notFound" ? "notFound" : "storage", error.message);
+        throw error;
+    }
+}
+
+/** Library refusals (a path that is not a folder, an unknown source, a bad URI) are the request's fault: "invalidRequest". */
+async function library<T>(action: () => Promise<T>): Promise<T> {
+    try {
+        return await action();
+    } catch (error) {
+        if (error instanceof LibraryError) throw new ServiceError("invalidRequest", error.message);
         if (error instanceof StoreError) throw new ServiceError(error.kind === "notFound" ? "notFound" : "storage", error.message);
         throw error;
     }
@@ -147,6 +168,8 @@ export class Service implements TandemService {
         await this.localServer?.close();
         this.answer?.stop();
         await this.answerDone;
+        // Downloads pause (their partial files kept for resume) before the store closes.
+        await this.parts.library.close();
         await this.parts.supervisor.close();
         this.parts.store.close();
         this.listeners.clear();
@@ -158,12 +181,15 @@ export class Service implements TandemService {
         return this.status();
     }
 
+    /** The library's models in the first app's shape (waits for the first scan, if one runs). */
     async listModels(): Promise<ModelEntry[]> {
-        return listModels(this.parts.demoModelsDir, this.parts.modelsDirs);
+        await this.parts.library.settled();
+        return this.parts.library.modelEntries();
     }
 
+    /** Header checks in a user's words (the rules the engine applies), with warnings such as an amateur that is not smaller. */
     async checkPair(pair: PairRef): Promise<CompatibilityCheck> {
-        return this.pairs.check(pair);
+        return this.parts.library.checkPair(pair);
     }
 
     async loadPair(pair: PairRef): Promise<AppStatus> {
@@ -281,17 +307,17 @@ export class Service implements TandemService {
 
     // ---------- answers ----------
 
-    async sendMessage(request: {conversationId: string; text: string}): Promise<{userMessage: Message; assistantMessageId: string}> {
+    async sendMessage(request: {conversationId: string; text: string; pair?: PairRef}): Promise<{userMessage: Message; assistantMessageId: string}> {
         this.refuseWhileAnswering("send a message");
         const conversation = stored(() => this.parts.store.getConversation(request.conversationId));
         const userMessage = stored(() =>
             this.parts.store.addMessage({conversationId: conversation.id, role: "user", content: request.text, status: "done"})
         );
         this.titleFromFirstMessage(conversation, request.text);
-        return {userMessage, assistantMessageId: this.startAnswer(conversation)};
+        return {userMessage, assistantMessageId: this.startAnswer(conversation, request.pair)};
     }
 
-    async regenerate(request: {conversationId: string; messageId?: string}): Promise<{assistantMessageId: string}> {
+    async regenerate(request: {conversationId: string; messageId?: string; pair?: PairRef}): Promise<{assistantMessageId: string}> {
         this.refuseWhileAnswering("write another answer");
         const {store} = this.parts;
         const conversation = stored(() => store.getConversation(request.conversationId));
@@ -308,13 +334,14 @@ export class Service implements TandemService {
         else stored(() => store.deleteMessagesFrom(conversation.id, target.id, false));
         const last = stored(() => store.listMessages(conversation.id)).at(-1);
         if (last == null || last.role !== "user") throw new ServiceError("notFound", "there is no user message before this answer to answer again");
-        return {assistantMessageId: this.startAnswer(conversation)};
+        return {assistantMessageId: this.startAnswer(conversation, request.pair)};
     }
 
     async editAndResend(request: {
         conversationId: string;
         messageId: string;
         text: string;
+        pair?: PairRef;
     }): Promise<{userMessage: Message; assistantMessageId: string}> {
         this.refuseWhileAnswering("resend a message");
         const {store} = this.parts;
@@ -325,7 +352,7 @@ export class Service implements TandemService {
         if (original.role !== "user") throw new ServiceError("invalidRequest", "only your own messages can be edited and sent again");
         stored(() => store.deleteMessagesFrom(conversation.id, original.id, false));
         const userMessage = stored(() => store.updateMessage(original.id, {content: request.text}));
-        return {userMessage, assistantMessageId: this.startAnswer(conversation)};
+        return {userMessage, assistantMessageId: this.startAnswer(conversation, request.pair)};
     }
 
     async stopGeneration(): Promise<void> {
@@ -400,9 +427,109 @@ export class Service implements TandemService {
         this.emitStatus();
     }
 
+    // ---------- the model library ----------
+
+    async listLibrary(): Promise<LibrarySnapshot> {
+        return this.parts.library.snapshot();
+    }
+
+    async addModelFolder(request: {path: string}): Promise<LibrarySource> {
+        return library(() => this.parts.library.addFolder(request.path));
+    }
+
+    async removeModelFolder(request: {path: string}): Promise<void> {
+        await library(() => this.parts.library.removeFolder(request.path));
+    }
+
+    async addModelFile(request: {path: string}): Promise<LibraryModel> {
+        return library(() => this.parts.library.addFile(request.path));
+    }
+
+    async removeModelFile(request: {path: string}): Promise<void> {
+        await library(() => this.parts.library.removeFile(request.path));
+    }
+
+    async setSourceEnabled(request: {id: string; enabled: boolean}): Promise<LibrarySource> {
+        return library(() => this.parts.library.setSourceEnabled(request.id, request.enabled));
+    }
+
+    async rescanLibrary(): Promise<LibrarySnapshot> {
+        return library(() => this.parts.library.scan());
+    }
+
+    async pairVerdicts(request: {expertPath: string}): Promise<PairVerdicts> {
+        return library(() => this.parts.library.pairVerdicts(request.expertPath));
+    }
+
+    /**
+     * The fit by node-llama-cpp's resolvers, run in the engine process (they need llama.cpp; it starts the process if
+     * it is not running, and loads nothing); the header estimate when that fails.
+     */
+    async estimateFit(request: {pair: PairRef; contextSize?: number}): Promise<FitEstimate> {
+        const settings = this.globalSettings();
+        const contextSize = request.contextSize ?? settings.contextSize;
+        const {threads, cpu} = this.loadOptions(settings);
+        const resolve = () =>
+            this.parts.supervisor.request(
+                {
+                    type: "estimateFit",
+                    expertPath: request.pair.expertPath,
+                    amateurPath: request.pair.amateurPath,
+                    contextSize,
+                    options: {threads, cpu}
+                },
+                "estimating the pair's memory"
+            ).result;
+        return library(() => this.parts.library.estimateFit(request.pair, contextSize, resolve));
+    }
+
+    async catalogue(): Promise<CatalogueEntry[]> {
+        return library(() => this.parts.library.catalogue());
+    }
+
+    async startDownload(request: {uri: string}): Promise<Download> {
+        return library(() => this.parts.library.startDownload(request.uri));
+    }
+
+    async cancelDownload(request: {id: string}): Promise<Download> {
+        return library(() => this.parts.library.downloads.cancel(this.downloadId(request.id)));
+    }
+
+    async resumeDownload(request: {id: string}): Promise<Download> {
+        return library(() => this.parts.library.downloads.resume(this.downloadId(request.id)));
+    }
+
+    async listDownloads(): Promise<Download[]> {
+        return this.parts.library.downloads.list();
+    }
+
+    async dismissDownload(request: {id: string}): Promise<void> {
+        const id = this.downloadId(request.id);
+        if (this.parts.library.downloads.isRunning(id)) throw new ServiceError("busy", "this download is still running; cancel it first");
+        this.parts.library.downloads.dismiss(id);
+    }
+
+    async getLibrarySettings(): Promise<LibrarySettings> {
+        return this.parts.library.settings();
+    }
+
+    async updateLibrarySettings(changes: Partial<LibrarySettings>): Promise<LibrarySettings> {
+        return library(() => this.parts.library.updateSettings(changes));
+    }
+
+    private downloadId(id: string): string {
+        if (this.parts.library.downloads.get(id) == null) throw new ServiceError("notFound", `there is no download ${JSON.stringify(id)}`);
+        return id;
+    }
+
     // ---------- internals ----------
 
-    private startAnswer(conversation: Conversation): string {
+    /**
+     * Starts an answer with `chosen` (the pair the picker shows) when given, else the pair chosen last, the loaded
+     * one, the conversation's, or the demo pair. A pair other than the loaded one is loaded first, and a notice says so.
+     */
+    private startAnswer(conversation: Conversation, chosen?: PairRef): string {
+        if (chosen != null) this.chosenPair = chosen;
         const settings = resolveSettings(
             stored(() => this.parts.store.getSettings()),
             conversation.overrides
@@ -418,7 +545,11 @@ export class Service implements TandemService {
         );
         const engine = this.pairs.engine;
         const loading = engine.state === "loading" ? engine.pair : null;
-        const pair = this.pairs.loaded?.pair ?? loading ?? this.chosenPair ?? conversation.pair ?? demoPair(this.parts.demoModelsDir);
+        const pair = this.chosenPair ?? this.pairs.loaded?.pair ?? loading ?? conversation.pair ?? demoPair(this.parts.demoModelsDir);
+        const loaded = this.pairs.loaded?.pair ?? loading;
+        if (loaded == null || loaded.expertPath !== pair.expertPath || loaded.amateurPath !== pair.amateurPath) {
+            this.emit({type: "notice", conversationId: conversation.id, text: `Loading ${describePair(pair)} before answering…`});
+        }
         const run = new AnswerRun(
             {store: this.parts.store, supervisor: this.parts.supervisor, pairs: this.pairs, emit: (event) => this.emit(event)},
             {assistant, pair, loadOptions: this.loadOptions(settings), settings}
@@ -484,6 +615,11 @@ export class Service implements TandemService {
 
     private emitStatus(): void {
         this.emit({type: "status", status: this.status()});
+    }
+
+    /** The library's events (scan progress, changes, downloads) go to every listener like the service's own. */
+    publish(event: ServiceEvent): void {
+        this.emit(event);
     }
 
     private emit(event: ServiceEvent): void {

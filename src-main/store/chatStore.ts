@@ -18,6 +18,7 @@ import type {
     SpeedBaseline,
     TokenRun
 } from "../../src-shared/index.ts";
+import type {LibraryStore} from "./libraryStore.ts";
 
 /**
  * What went wrong, for the caller to act on: notFound (no such id), diskFull (SQLITE_FULL), readOnly (the file
@@ -108,6 +109,8 @@ export interface ChatStore {
     listComparisons(conversationId: string): Comparison[];
     /** Inserts or updates (status, columns) a comparison; deleted with its message or conversation. */
     saveComparison(comparison: Comparison): void;
+    /** What the model library remembers (folders, files, switched-off sources, its settings, downloads). */
+    readonly library: LibraryStore;
 
     close(): void;
 }

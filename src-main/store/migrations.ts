@@ -83,6 +83,37 @@ export const migrations: readonly Migration[] = [
     },
     {
         version: 2,
+        description: "the model library: model folders and files, switched-off sources, library settings, downloads",
+        sql: `
+            -- Folders and single .gguf files the user added (rowid keeps the order they were added in).
+            CREATE TABLE model_folders (
+                path TEXT NOT NULL UNIQUE,
+                added_at TEXT NOT NULL
+            );
+            CREATE TABLE model_files (
+                path TEXT NOT NULL UNIQUE,
+                added_at TEXT NOT NULL
+            );
+            -- Sources the user switched off (a cache, a folder, TANDEM_MODELS_DIR, downloads), by source id.
+            CREATE TABLE disabled_sources (
+                id TEXT PRIMARY KEY
+            ) WITHOUT ROWID;
+            -- hfEndpoint, downloadDir.
+            CREATE TABLE library_settings (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            ) WITHOUT ROWID;
+            -- Each download's last known state (the contract's Download as JSON), so one interrupted by a restart resumes.
+            CREATE TABLE downloads (
+                id TEXT NOT NULL UNIQUE,
+                state TEXT NOT NULL CHECK (state IN ('resolving', 'downloading', 'paused', 'done', 'failed', 'cancelled')),
+                created_at TEXT NOT NULL,
+                data TEXT NOT NULL CHECK (json_valid(data))
+            );
+        `
+    },
+    {
+        version: 3,
         description: "the token stream each answer left in the models' caches; speed baselines with cost curves; comparisons of modes",
         sql: `
             -- The tokens the models held after an answer (its prompt, then the tokens it generated) as a JSON array,

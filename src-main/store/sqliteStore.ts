@@ -22,6 +22,7 @@ import {
 } from "../../src-shared/index.ts";
 import {type AnswerTokens, type ChatStore, type MessagePatch, type NewMessage, StoreError} from "./chatStore.ts";
 import {openDatabase} from "./database.ts";
+import {type LibraryStore, SqliteLibraryStore} from "./libraryStore.ts";
 import {exportConversationAs} from "./exportFormat.ts";
 import {type BaselineRow, type ConversationRow, knownSettings, type MessageRow, toBaseline, toConversation, toMessage} from "./rows.ts";
 import {ftsQuery} from "./searchQuery.ts";
@@ -76,6 +77,7 @@ function patchValue(field: PatchField, patch: MessagePatch): unknown {
 
 export class SqliteChatStore implements ChatStore {
     private readonly statements;
+    readonly library: LibraryStore;
     /** One prepared UPDATE per set of patched fields (a handful in practice). */
     private readonly patchStatements = new Map<string, Database.Statement>();
 
@@ -123,6 +125,7 @@ export class SqliteChatStore implements ChatStore {
             saveAnswerTokens: db.prepare(`INSERT INTO answer_tokens (message_id, pair_key, tokens) VALUES (?, ?, ?)
                 ON CONFLICT (message_id) DO UPDATE SET pair_key = excluded.pair_key, tokens = excluded.tokens`)
         }));
+        this.library = new SqliteLibraryStore(db, (work) => this.guard(work));
     }
 
     /** Runs `work`, turning any failure into a StoreError naming this database. */

@@ -6,13 +6,14 @@
  * the CLI and the engine use). No I/O: safe to import anywhere.
  */
 import * as v from "valibot";
-import {optionProblem, optionTable, ServiceError, type ServiceFunctionName} from "../../src-shared/index.ts";
+import {CONTEXT_SIZE_LIMIT, optionProblem, optionTable, ServiceError, type ServiceFunctionName} from "../../src-shared/index.ts";
 
 const MAX_ID = 100;
 const MAX_TEXT = 1_000_000;
 const MAX_PATH = 4096;
 const MAX_TITLE = 200;
 const MAX_QUERY = 500;
+const MAX_URI = 2048;
 
 // Every message below names its field, so validateRequest only prefixes the function name.
 
@@ -28,6 +29,8 @@ const pair = v.strictObject(
     {expertPath: textField("expertPath", {min: 1, max: MAX_PATH}), amateurPath: textField("amateurPath", {min: 1, max: MAX_PATH})},
     "the pair must be an object {expertPath, amateurPath}"
 );
+/** A file or folder path the service will check on disk (web mode's "Add folder" field). */
+const filePath = (field: string) => textField(field, {min: 1, max: MAX_PATH, trim: true});
 const title = textField("title", {min: 1, max: MAX_TITLE, trim: true});
 const messageText = textField("text", {min: 1, max: MAX_TEXT});
 
@@ -91,10 +94,42 @@ export const requestSchemas = {
     setConversationOverrides: request({id: id("id"), overrides: settingsChanges("overrides")}),
     searchMessages: request({query: textField("query", {max: MAX_QUERY})}),
     exportConversation: request({id: id("id"), format: v.picklist(["markdown", "json"], "format must be markdown or json")}),
-    sendMessage: request({conversationId: id("conversationId"), text: messageText}),
-    regenerate: request({conversationId: id("conversationId"), messageId: v.optional(id("messageId"))}),
-    editAndResend: request({conversationId: id("conversationId"), messageId: id("messageId"), text: messageText}),
+    sendMessage: request({conversationId: id("conversationId"), text: messageText, pair: v.optional(pair)}),
+    regenerate: request({conversationId: id("conversationId"), messageId: v.optional(id("messageId")), pair: v.optional(pair)}),
+    editAndResend: request({conversationId: id("conversationId"), messageId: id("messageId"), text: messageText, pair: v.optional(pair)}),
     stopGeneration: none,
+    listLibrary: none,
+    addModelFolder: request({path: filePath("path")}),
+    removeModelFolder: request({path: filePath("path")}),
+    addModelFile: request({path: filePath("path")}),
+    removeModelFile: request({path: filePath("path")}),
+    setSourceEnabled: request({id: textField("id", {min: 1, max: MAX_PATH + 40}), enabled: v.boolean("enabled must be true or false")}),
+    rescanLibrary: none,
+    pairVerdicts: request({expertPath: filePath("expertPath")}),
+    estimateFit: request({
+        pair,
+        contextSize: v.optional(
+            v.pipe(
+                v.number("contextSize must be a number"),
+                v.integer("contextSize must be a whole number"),
+                v.minValue(16, "contextSize must be at least 16"),
+                v.maxValue(CONTEXT_SIZE_LIMIT, `contextSize must be at most ${CONTEXT_SIZE_LIMIT}`)
+            )
+        )
+    }),
+    catalogue: none,
+    startDownload: request({uri: textField("uri", {min: 1, max: MAX_URI, trim: true})}),
+    cancelDownload: request({id: id("id")}),
+    resumeDownload: request({id: id("id")}),
+    listDownloads: none,
+    dismissDownload: request({id: id("id")}),
+    getLibrarySettings: none,
+    updateLibrarySettings: v.strictTuple([
+        v.strictObject(
+            {hfEndpoint: v.optional(textField("hfEndpoint", {min: 1, max: MAX_URI, trim: true})), downloadDir: v.optional(filePath("downloadDir"))},
+            "the library settings must be an object {hfEndpoint?, downloadDir?}"
+        )
+    ]),
     compareModes: request({conversationId: id("conversationId"), messageId: id("messageId")})
 } as const satisfies Record<ServiceFunctionName, v.GenericSchema>;
 

@@ -16,6 +16,7 @@ import {
     type MessageStats
 } from "../../src-shared/index.ts";
 import type {Connection} from "../transport/index.ts";
+import {cannedCheckPair, cannedLibrary} from "./cannedLibrary.ts";
 
 const now = Date.now();
 const iso = (minutesAgo: number): string => new Date(now - minutesAgo * 60_000).toISOString();
@@ -228,18 +229,10 @@ export function cannedConnection(scenario: string): Connection {
     };
 
     const api: ServiceApi = {
+        ...cannedLibrary(),
         getStatus: async () => statusFor(scenario),
         listModels: async () => models,
-        checkPair: async (p): Promise<CompatibilityCheck> =>
-            p.expertPath.includes("random") || p.amateurPath.includes("random")
-                ? {
-                      compatible: false,
-                      failures: [
-                          {rule: "vocabularySize", message: "the expert has 512 tokens and the amateur 32000 (more than 128 apart)"},
-                          {rule: "tokenTexts", message: 'token 3 is "<0x00>" in one model and "▁" in the other'}
-                      ]
-                  }
-                : {compatible: true, failures: []},
+        checkPair: async (p): Promise<CompatibilityCheck> => cannedCheckPair(p),
         loadPair: async () => statusFor(scenario),
         unloadPair: async () => statusFor("idle"),
         calibrate: async () => baseline,

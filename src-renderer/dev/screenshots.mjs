@@ -85,9 +85,12 @@ try {
         await page.waitForTimeout(400);
         await shot("search");
         await page.getByTestId("search-input").fill("");
-        await page.getByTestId("amateur-select").selectOption({label: "llama-2-tiny-random.gguf (4.2 MB, llama)"});
-        await page.waitForTimeout(200);
+        await page.getByTestId("open-library").click();
+        const qwen = page.getByTestId("amateur-select").locator("option", {hasText: "Qwen/Qwen2.5-0.5B"});
+        await page.getByTestId("amateur-select").selectOption(await qwen.getAttribute("value"));
+        await page.getByTestId("pair-verdict").filter({hasText: "cannot work as a pair"}).waitFor();
         await shot("incompatible");
+        await page.getByTestId("close-library").click();
 
         await page.goto(`${base}?scenario=error`);
         await page.getByTestId("composer").fill("Hello?");

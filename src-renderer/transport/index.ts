@@ -13,10 +13,26 @@ import {
     type TandemBridge
 } from "../../src-shared/index.ts";
 import {apiSocketUrl, lookUpToken, TOKEN_STORAGE_KEY} from "./accessToken.ts";
-import type {Connection} from "./connection.ts";
+import type {Connection, Dialogs} from "./connection.ts";
 import {webConnection} from "./webConnection.ts";
 
-export type {Connection} from "./connection.ts";
+export type {Connection, Dialogs} from "./connection.ts";
+
+/** The preload's dialog functions, where it offers them (feature-detected: older preloads have none). */
+function bridgeDialogs(bridge: TandemBridge): Dialogs | undefined {
+    const found = bridge as unknown as Record<string, unknown>;
+    const pick = (name: string): (() => Promise<string | null>) | undefined => {
+        const call = found[name];
+        if (typeof call !== "function") return undefined;
+        return async () => {
+            const result = (await (call as () => Promise<unknown>)()) as BridgeResult<string | null> | string | null;
+            // A bridge function may answer plainly or as a BridgeResult like the service's functions.
+            return result != null && typeof result === "object" ? unsettle(result) : result;
+        };
+    };
+    const dialogs = {chooseModelFolder: pick("chooseModelFolder"), chooseModelFile: pick("chooseModelFile")};
+    return dialogs.chooseModelFolder == null && dialogs.chooseModelFile == null ? undefined : dialogs;
+}
 
 function electronConnection(bridge: TandemBridge): Connection {
     const api = Object.create(null) as Record<string, (...args: unknown[]) => Promise<unknown>>;
@@ -24,7 +40,7 @@ function electronConnection(bridge: TandemBridge): Connection {
         const call = bridge[name] as (...args: unknown[]) => Promise<BridgeResult<unknown>>;
         api[name] = async (...args: unknown[]) => unsettle(await call(...args));
     }
-    return {kind: "electron", api: api as unknown as ServiceApi, subscribe: (listener) => bridge.onEvent(listener)};
+    return {kind: "electron", api: api as unknown as ServiceApi, subscribe: (listener) => bridge.onEvent(listener), dialogs: bridgeDialogs(bridge)};
 }
 
 /** Takes the token from the address (then hides it there) or from this tab's storage after a reload. */

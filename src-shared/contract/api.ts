@@ -72,6 +72,8 @@ export type CompatibilityCheck = {
     readonly failures: readonly {readonly rule: string; readonly message: string}[];
     /** Set when a file could not be read at all (not a GGUF, truncated, missing). */
     readonly fileProblem?: string;
+    /** Allowed but worth saying: "the amateur (1.5B) is not smaller than the expert (0.5B): it will not make answers faster". */
+    readonly warnings?: readonly string[];
 };
 
 export type Backend = "CPU" | "Metal" | "CUDA" | "Vulkan";
@@ -94,6 +96,224 @@ export type CostCurves = {
     readonly expertSampled: readonly CostPoint[];
     readonly cdGreedy: readonly CostPoint[];
     readonly cdSampled: readonly CostPoint[];
+};
+
+// ---------- the model library ----------
+
+/** Where a model was found. */
+export type LibrarySourceKind =
+    | "demo" // resources/models (the built-in demo pair)
+    | "env" // TANDEM_MODELS_DIR
+    | "folder" // a folder the user added ("Add folder…")
+    | "files" // single files the user added ("Open a file…", drag-and-drop): one source for all of them
+    | "downloads" // where Tandem's downloads land (<dataDir>/models)
+    | "nodeLlamaCpp" // ~/.node-llama-cpp/models
+    | "huggingFace" // $HF_HUB_CACHE, $HF_HOME/hub, ~/.cache/huggingface/hub
+    | "lmStudio" // ~/.lmstudio/models, ~/.cache/lm-studio/models
+    | "ollama"; // $OLLAMA_MODELS or ~/.ollama/models
+
+export type LibrarySource = {
+    /** Stable id: "demo", "env", "files", "downloads", "folder:<abs path>", "<kind>:<abs path>" for caches. */
+    readonly id: string;
+    readonly kind: LibrarySourceKind;
+    /** Words for the UI: "Hugging Face cache", "LM Studio", "Models folder", "Demo pair"… */
+    readonly label: string;
+    /** The folder scanned (null for "files"). */
+    readonly path: string | null;
+    /** Switched off by the user (setSourceEnabled): not scanned, its models not listed. Demo can't be switched off. */
+    readonly enabled: boolean;
+    /** A folder the user added (removeModelFolder works on it). */
+    readonly removable: boolean;
+    /** "missing": the folder is not there (caches of apps not installed are simply not listed at all). */
+    readonly state: "scanning" | "ready" | "missing" | "error" | "off";
+    readonly modelCount: number;
+    /** Why the folder could not be read (state "error"), in words. */
+    readonly problem?: string;
+    /** Things the scan met, in words: "symlink loop: /a/b → /a (skipped)", "depth limit 6 reached under /x". */
+    readonly notes: readonly string[];
+};
+
+/** What a model is, from its GGUF header (node-llama-cpp's readGgufFileInfo + our reader; see "where facts come from"). */
+export type ModelFacts = {
+    /** general.name, when set. */
+    readonly name?: string;
+    readonly architecture: string;
+    /** Parameters counted from the tensor shapes (all parts of a split model). */
+    readonly parameterCount: number;
+    /** general.size_label ("0.5B") or one made from parameterCount ("292.8K"). */
+    readonly sizeLabel: string;
+    /** "Q4_K_M", "Q8_0", "F16", "F32"… from general.file_type, else the most common tensor type. */
+    readonly quantization: string;
+    /** tokenizer.ggml.model ("llama" = SentencePiece, "gpt2" = BPE…). */
+    readonly vocabularyType: string;
+    readonly vocabularySize: number;
+    /** <arch>.context_length. */
+    readonly trainingContext: number | null;
+    readonly chatTemplate: boolean;
+    readonly layers: number | null;
+};
+
+export type LibraryModel = {
+    /** Absolute path to load (for a split model: its first part). The model's identity, as in PairRef. */
+    readonly path: string;
+    /** What the UI shows first: "qwen2.5:0.5b" (Ollama tag), "Qwen/Qwen2.5-0.5B-Instruct-GGUF" (HF/LM Studio repo), or the file name. */
+    readonly displayName: string;
+    /** The file name (for a split model the first part's; for Ollama the blob name). */
+    readonly fileName: string;
+    /** Second line: "qwen2.5-0.5b-instruct-q8_0.gguf" under an HF repo name; absent when it would repeat displayName. */
+    readonly detail?: string;
+    /** The source it is shown under (first found), and every source that has it (deduped by real path). */
+    readonly sourceId: string;
+    readonly sourceIds: readonly string[];
+    /** Bytes on disk, all parts together. */
+    readonly sizeBytes: number;
+    /** 1, or the number of split parts (-00001-of-0000N). */
+    readonly parts: number;
+    /** Present when the header was read and llama.cpp could load it. */
+    readonly facts?: ModelFacts;
+    /** Why it cannot be used, in words, shown as text in its row. Absent when usable. */
+    readonly problem?: string;
+};
+
+export type ScanProgress = {
+    readonly scanning: boolean;
+    /** Files and folders looked at so far in this scan, GGUF files found, headers read. */
+    readonly entriesSeen: number;
+    readonly filesFound: number;
+    readonly headersRead: number;
+};
+
+export type LibrarySnapshot = {
+    readonly sources: readonly LibrarySource[];
+    /** Usable models first (by display name), then the unusable ones. */
+    readonly models: readonly LibraryModel[];
+    readonly scan: ScanProgress;
+};
+
+// ---------- pairing ----------
+
+export type PairRuleFailure = {
+    /** "vocabularyType" | "vocabularySize" | "tokenTexts" | "bosEos" | "addBos" | "file" */
+    readonly rule: string;
+    /** In user words: "different tokenizer family (llama vs gpt2)", "vocabularies differ by 31,488 ids (at most 128)",
+     *  "token 259 differs: \"▁▁\" in the expert, \"▁t\" in the amateur", "BOS/EOS differ: …", "add-BOS differs: …". */
+    readonly message: string;
+};
+
+export type AmateurVerdict = {
+    readonly amateurPath: string;
+    readonly compatible: boolean;
+    /** Every failed rule (empty when compatible). */
+    readonly failures: readonly PairRuleFailure[];
+    /** Same architecture and same vocabulary (the best amateurs). */
+    readonly sameFamily: boolean;
+    /** The amateur has at least as many parameters as the expert (still allowed; flagged). */
+    readonly notSmaller: boolean;
+    /** Short user words for the row: "compatible · same family · 4× smaller", or the first failure. */
+    readonly summary: string;
+};
+
+export type PairVerdicts = {
+    readonly expertPath: string;
+    /** Set when the expert itself cannot be used (then both lists are empty). */
+    readonly expertProblem?: string;
+    /** Best first: same family, then smallest. */
+    readonly compatible: readonly AmateurVerdict[];
+    readonly incompatible: readonly AmateurVerdict[];
+};
+
+// ---------- fit ----------
+
+export type FitEstimate = {
+    readonly pair: PairRef;
+    readonly contextSize: number;
+    /** How the numbers were made: "header" = weights from the GGUF tensor sizes + KV cache from the header (an estimate, said so in the UI);
+     *  "llama.cpp" = node-llama-cpp's GgufInsights resolvers run in the engine process. */
+    readonly method: "header" | "llama.cpp";
+    /** Both models: weights + KV cache + compute buffers, on the CPU side. */
+    readonly ramBytes: number;
+    /** On the GPU (0 with no GPU / CPU only). */
+    readonly vramBytes: number;
+    readonly perModel: {
+        readonly expert: {readonly ramBytes: number; readonly vramBytes: number};
+        readonly amateur: {readonly ramBytes: number; readonly vramBytes: number};
+    };
+    readonly machine: {
+        readonly totalRamBytes: number;
+        readonly freeRamBytes: number;
+        readonly totalVramBytes: number | null;
+        readonly freeVramBytes: number | null;
+    };
+    /** "fits": fits in free memory; "tight": fits total but not free memory; "no": more than total. */
+    readonly verdict: "fits" | "tight" | "no";
+    /** One sentence: "Needs about 1.4 GB of memory; 5.1 GB free of 7.8 GB (estimate from the model headers)." */
+    readonly summary: string;
+};
+
+// ---------- catalogue ----------
+
+export type CatalogueFile = {
+    /** What startDownload takes: "hf:bartowski/Llama-3.2-1B-Instruct-GGUF/Llama-3.2-1B-Instruct-Q4_K_M.gguf". */
+    readonly uri: string;
+    readonly repo: string;
+    readonly fileName: string;
+    /** As listed on the Hub (null when the listing gave no size); split models: all parts. */
+    readonly sizeBytes: number | null;
+    /** Path when this file is already in the library (then no download is needed). */
+    readonly installedPath: string | null;
+};
+
+export type CatalogueEntry = {
+    readonly id: string;
+    /** "Llama 3.2 3B Instruct + 1B Instruct". */
+    readonly title: string;
+    readonly description: string;
+    readonly expert: CatalogueFile;
+    readonly amateur: CatalogueFile;
+    /** Download size of both (null if a size is unknown); memory need from the listed sizes + context, labelled an estimate. */
+    readonly downloadBytes: number | null;
+    readonly memoryBytes: number | null;
+    /** "fits" | "tight" | "no" | "unknown" for this machine's RAM. */
+    readonly fit: "fits" | "tight" | "no" | "unknown";
+    /** Always "seen on the Hub listing, not downloaded here": these machines cannot reach the Hub. */
+    readonly provenance: string;
+};
+
+// ---------- downloads ----------
+
+export type DownloadState = "resolving" | "downloading" | "paused" | "done" | "failed" | "cancelled";
+
+export type DownloadErrorKind = "network" | "notFound" | "diskFull" | "other";
+
+export type Download = {
+    readonly id: string;
+    /** What the user gave: "hf:org/repo:Q4_K_M", "hf:org/repo/file.gguf" or an https URL. */
+    readonly uri: string;
+    /** The file name once known (the first part for split models). */
+    readonly fileName: string | null;
+    /** Where it lands (the downloads folder). */
+    readonly dir: string;
+    readonly state: DownloadState;
+    readonly downloadedBytes: number;
+    readonly totalBytes: number | null;
+    /** Bytes per second averaged by the downloader; 0 when not running. */
+    readonly bytesPerSecond: number;
+    /** Seconds left, null when unknown. */
+    readonly etaSeconds: number | null;
+    /** "failed": one sentence ("No network: …", "Not found: …", "The disk is full: …"). */
+    readonly error?: string;
+    readonly errorKind?: DownloadErrorKind;
+    /** "done": the model's path (it is in the library from then on). */
+    readonly modelPath?: string;
+    readonly createdAt: string;
+    readonly updatedAt: string;
+};
+
+export type LibrarySettings = {
+    /** Hugging Face endpoint for hf: URIs (mirrors); default from HF_ENDPOINT, else https://huggingface.co. */
+    readonly hfEndpoint: string;
+    /** Where downloads land. */
+    readonly downloadDir: string;
 };
 
 /** The expert-alone speed for a pair on this machine, measured by a calibration run. */
@@ -272,7 +492,13 @@ export type ServiceEvent =
     /** The context no longer holds the whole history: the oldest turns were left out of what the models see. */
     | {readonly type: "notice"; readonly conversationId: string | null; readonly text: string}
     /** A comparison started, grew or ended (the whole comparison each time). */
-    | {readonly type: "comparison"; readonly comparison: Comparison};
+    | {readonly type: "comparison"; readonly comparison: Comparison}
+    /** The library changed (a source added, removed or switched, a scan ended, a download finished): call listLibrary(). */
+    | {readonly type: "library"}
+    /** A library scan is running or just ended: counts so far (a few per second at most). */
+    | {readonly type: "libraryScan"; readonly progress: ScanProgress}
+    /** A download's state or progress (about 4 a second while it runs). */
+    | {readonly type: "download"; readonly download: Download};
 
 // ---------- the functions ----------
 
@@ -299,12 +525,20 @@ export interface ServiceApi {
     searchMessages(request: {query: string}): Promise<SearchHit[]>;
     exportConversation(request: {id: string; format: ExportFormat}): Promise<ExportedConversation>;
 
-    /** Adds a user message and starts the answer (streamed as events); "busy" while another answer runs. */
-    sendMessage(request: {conversationId: string; text: string}): Promise<{userMessage: Message; assistantMessageId: string}>;
-    /** Replaces the last assistant answer (or the answer after `messageId`) with a new one. */
-    regenerate(request: {conversationId: string; messageId?: string}): Promise<{assistantMessageId: string}>;
-    /** Replaces a user message's text, drops everything after it, and answers again. */
-    editAndResend(request: {conversationId: string; messageId: string; text: string}): Promise<{userMessage: Message; assistantMessageId: string}>;
+    /**
+     * Adds a user message and starts the answer (streamed as events); "busy" while another answer runs. `pair`: the
+     * pair the picker shows; the answer uses it, loading it first when another pair is loaded (a notice says so).
+     */
+    sendMessage(request: {conversationId: string; text: string; pair?: PairRef}): Promise<{userMessage: Message; assistantMessageId: string}>;
+    /** Replaces the last assistant answer (or the answer after `messageId`) with a new one (with `pair` as in sendMessage). */
+    regenerate(request: {conversationId: string; messageId?: string; pair?: PairRef}): Promise<{assistantMessageId: string}>;
+    /** Replaces a user message's text, drops everything after it, and answers again (with `pair` as in sendMessage). */
+    editAndResend(request: {
+        conversationId: string;
+        messageId: string;
+        text: string;
+        pair?: PairRef;
+    }): Promise<{userMessage: Message; assistantMessageId: string}>;
     /** Stops the running answer (no-op when idle). */
     stopGeneration(): Promise<void>;
     /**
@@ -313,6 +547,39 @@ export interface ServiceApi {
      * stops it.
      */
     compareModes(request: {conversationId: string; messageId: string}): Promise<Comparison>;
+
+    // ---------- the model library ----------
+
+    /** Every source and model now (a running scan shows in `scan.scanning`; a "library" event follows when it ends). */
+    listLibrary(): Promise<LibrarySnapshot>;
+    /** Checks the path (it must exist, be a folder and be readable: else "invalidRequest" with the reason), remembers it, scans it. */
+    addModelFolder(request: {path: string}): Promise<LibrarySource>;
+    removeModelFolder(request: {path: string}): Promise<void>;
+    /** One .gguf file ("Open a file…", drag-and-drop), checked and remembered under the "files" source. */
+    addModelFile(request: {path: string}): Promise<LibraryModel>;
+    removeModelFile(request: {path: string}): Promise<void>;
+    /** Switches a source (a cache, a folder, TANDEM_MODELS_DIR, downloads) off or on; the demo pair cannot be switched off. */
+    setSourceEnabled(request: {id: string; enabled: boolean}): Promise<LibrarySource>;
+    /** Rescans every enabled source now (also done at start and when a watched folder changes); resolves when it ends. */
+    rescanLibrary(): Promise<LibrarySnapshot>;
+    /** Every other model against this expert, from headers (nothing loads). */
+    pairVerdicts(request: {expertPath: string}): Promise<PairVerdicts>;
+    /** Memory this pair needs at this context size (default: the settings' contextSize) against this machine. */
+    estimateFit(request: {pair: PairRef; contextSize?: number}): Promise<FitEstimate>;
+    /** The built-in recommended pairs, with what is already here. */
+    catalogue(): Promise<CatalogueEntry[]>;
+    /** Starts a download (an hf: URI or an http(s) URL; else "invalidRequest"); progress comes as "download" events. */
+    startDownload(request: {uri: string}): Promise<Download>;
+    /** Stops a download and deletes its partial file. */
+    cancelDownload(request: {id: string}): Promise<Download>;
+    /** Continues a paused (interrupted by a restart) or failed download from where it stopped. */
+    resumeDownload(request: {id: string}): Promise<Download>;
+    /** Every download, newest first. */
+    listDownloads(): Promise<Download[]>;
+    /** Removes a finished, failed or cancelled download from the list (never the model file). */
+    dismissDownload(request: {id: string}): Promise<void>;
+    getLibrarySettings(): Promise<LibrarySettings>;
+    updateLibrarySettings(changes: Partial<LibrarySettings>): Promise<LibrarySettings>;
 }
 
 /** What the service calls on the UI side. */

@@ -26,7 +26,24 @@ export const serviceFunctionNames = [
     "regenerate",
     "editAndResend",
     "stopGeneration",
-    "compareModes"
+    "compareModes",
+    "listLibrary",
+    "addModelFolder",
+    "removeModelFolder",
+    "addModelFile",
+    "removeModelFile",
+    "setSourceEnabled",
+    "rescanLibrary",
+    "pairVerdicts",
+    "estimateFit",
+    "catalogue",
+    "startDownload",
+    "cancelDownload",
+    "resumeDownload",
+    "listDownloads",
+    "dismissDownload",
+    "getLibrarySettings",
+    "updateLibrarySettings"
 ] as const satisfies readonly ServiceFunctionName[];
 
 type Listed = (typeof serviceFunctionNames)[number];

@@ -307,7 +307,8 @@ test("export downloads the chat as Markdown and JSON, the service's own files", 
     assert.deepEqual(pageErrors, []);
 });
 
-test("an incompatible pair is refused with the engine's reasons; the demo pair loads", {timeout: 120_000}, async () => {
+test("an incompatible pair is refused with every failed rule in words; the demo pair loads", {timeout: 120_000}, async () => {
+    await page.getByTestId("open-library").click();
     const expert = page.getByTestId("expert-select");
     await expert.locator("option", {hasText: "stories260K.gguf"}).first().waitFor({state: "attached"});
     const amateurOptions = await page.getByTestId("amateur-select").locator("option").allInnerTexts();
@@ -321,8 +322,9 @@ test("an incompatible pair is refused with the engine's reasons; the demo pair l
         .first()
         .getAttribute("value");
     await page.getByTestId("amateur-select").selectOption(randomPath!);
-    await page.getByText("These models cannot work as a pair:").waitFor();
-    assert.match(await page.locator(".verdict").innerText(), /vocabularySize/);
+    const verdict = page.getByTestId("pair-verdict");
+    await verdict.filter({hasText: "cannot work as a pair"}).waitFor();
+    assert.match(await verdict.innerText(), /vocabular/i);
     assert.equal(await page.getByRole("button", {name: "Load pair"}).isDisabled(), true);
 
     const l4Path = await page
@@ -336,7 +338,7 @@ test("an incompatible pair is refused with the engine's reasons; the demo pair l
         .getAttribute("value");
     await expert.selectOption(expertPath!);
     await page.getByTestId("amateur-select").selectOption(l4Path!);
-    await page.getByText("The two models share a tokenizer.").waitFor();
+    await verdict.filter({hasText: "work as a pair"}).waitFor();
     // The demo pair may already be the loaded one (the flow above loaded it): then the button says so.
     const load = page.getByRole("button", {name: /^(Load pair|Loaded)$/});
     if ((await load.innerText()) === "Load pair") await load.click();
@@ -346,6 +348,7 @@ test("an incompatible pair is refused with the engine's reasons; the demo pair l
         .filter({hasText: "stories260K-L4-earlyexit.gguf"})
         .filter({hasText: /CPU|Metal|CUDA|Vulkan/})
         .waitFor({timeout: 90_000});
+    await page.getByTestId("close-library").click();
 });
 
 test("a setting from the form applies to the next answer, whose footer shows its stats beside the baseline", {timeout: 120_000}, async () => {

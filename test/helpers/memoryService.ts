@@ -25,6 +25,53 @@ export type MemoryService = ServiceApi & {
     releaseHeldCalls(): void;
 };
 
+type LibraryFunctions = Pick<
+    ServiceApi,
+    | "listLibrary"
+    | "addModelFolder"
+    | "removeModelFolder"
+    | "addModelFile"
+    | "removeModelFile"
+    | "setSourceEnabled"
+    | "rescanLibrary"
+    | "pairVerdicts"
+    | "estimateFit"
+    | "catalogue"
+    | "startDownload"
+    | "cancelDownload"
+    | "resumeDownload"
+    | "listDownloads"
+    | "dismissDownload"
+    | "getLibrarySettings"
+    | "updateLibrarySettings"
+>;
+
+function emptyLibrary(): LibraryFunctions {
+    const snapshot = {sources: [], models: [], scan: {scanning: false, entriesSeen: 0, filesFound: 0, headersRead: 0}};
+    const refuse = async (): Promise<never> => {
+        throw new ServiceError("notFound", "this test service has no model library");
+    };
+    return {
+        listLibrary: async () => snapshot,
+        addModelFolder: refuse,
+        removeModelFolder: refuse,
+        addModelFile: refuse,
+        removeModelFile: refuse,
+        setSourceEnabled: refuse,
+        rescanLibrary: async () => snapshot,
+        pairVerdicts: refuse,
+        estimateFit: refuse,
+        catalogue: async () => [],
+        startDownload: refuse,
+        cancelDownload: refuse,
+        resumeDownload: refuse,
+        listDownloads: async () => [],
+        dismissDownload: refuse,
+        getLibrarySettings: async () => ({hfEndpoint: "https://huggingface.co", downloadDir: "/nowhere"}),
+        updateLibrarySettings: refuse
+    };
+}
+
 export function createMemoryService(): MemoryService {
     const listeners = new Set<(event: ServiceEvent) => void>();
     const emit = (event: ServiceEvent) => listeners.forEach((listener) => listener(event));
@@ -174,7 +221,9 @@ export function createMemoryService(): MemoryService {
         },
         async compareModes({messageId}) {
             throw new ServiceError("notFound", `there is no message ${messageId}`);
-        }
+        },
+        // The model library: an empty one that refuses what needs a disk (its real tests are test/models/library/).
+        ...emptyLibrary()
     };
 
     // Record every call that reached the service (after the transport's validation).

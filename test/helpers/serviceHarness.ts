@@ -32,6 +32,8 @@ export type HarnessOptions = {
     readonly dataDir?: string;
     /** Default: the Node launcher, its stderr kept quiet. */
     readonly engineLauncher?: EngineLauncher;
+    /** Default true (the service's default). */
+    readonly watchModelFolders?: boolean;
 };
 
 export async function startService(options: HarnessOptions = {}): Promise<Harness> {
@@ -42,7 +44,10 @@ export async function startService(options: HarnessOptions = {}): Promise<Harnes
         demoModelsDir,
         engineLauncher: options.engineLauncher ?? nodeEngineLauncher({echoStderr: false}),
         threads: 1,
-        cpu: true
+        cpu: true,
+        // The machine's own model caches stay out of the tests: other apps' caches are looked for in the data folder.
+        cacheEnvironment: {env: {}, home: dir, platform: process.platform},
+        ...(options.watchModelFolders != null ? {watchModelFolders: options.watchModelFolders} : {})
     });
     const events: ServiceEvent[] = [];
     const waiters = new Set<() => void>();

@@ -53,6 +53,8 @@ export type ServeOptions = {
     readonly token?: string;
     /** TANDEM_PORT; default 0 (a free port). A restart on the same port and token lets an open page reload. */
     readonly port?: number;
+    /** More environment for the server (HOME of an empty folder so no other app's model cache is found, HF_ENDPOINT…). */
+    readonly env?: Readonly<Record<string, string>>;
 };
 
 /** Starts scripts/serve.mjs on a free port and resolves once it printed its address. */
@@ -66,7 +68,8 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeProce
             TANDEM_PORT: String(options.port ?? 0),
             TANDEM_TOKEN: token,
             TANDEM_DATA_DIR: dataDir,
-            TANDEM_MODELS_DIR: options.modelsDir ?? ""
+            TANDEM_MODELS_DIR: options.modelsDir ?? "",
+            ...options.env
         },
         stdio: ["ignore", "pipe", "pipe"]
     });
@@ -123,10 +126,12 @@ export function answersOn(page: Page): Locator {
 }
 
 /**
- * Picks the demo pair in the sidebar's selects (by file name), loads it and waits until the status line says
- * it is ready and the expert-alone baseline (the speedup's denominator) has been measured.
+ * Opens the model library, picks the demo pair in its selects (by file name), loads it and waits until the status
+ * line says it is ready and the expert-alone baseline (the speedup's denominator) has been measured; then goes
+ * back to the chat.
  */
 export async function loadDemoPairInUi(page: Page, timeoutMs = 120_000): Promise<void> {
+    await page.getByTestId("open-library").click();
     for (const [testId, file] of [
         ["expert-select", demoExpertFile],
         ["amateur-select", demoAmateurFile]
@@ -136,7 +141,7 @@ export async function loadDemoPairInUi(page: Page, timeoutMs = 120_000): Promise
         await option.waitFor({state: "attached", timeout: 30_000});
         await select.selectOption((await option.getAttribute("value"))!);
     }
-    await page.getByText("The two models share a tokenizer.").waitFor({timeout: 30_000});
+    await page.getByTestId("pair-verdict").filter({hasText: "work as a pair"}).waitFor({timeout: 30_000});
     // The app warms up with the pair used last (the demo pair on a fresh start): once that load is over, the button
     // says "Loaded" when it is this pair, else "Load pair".
     const load = page.getByRole("button", {name: /^(Load pair|Loaded)$/});
@@ -151,6 +156,7 @@ export async function loadDemoPairInUi(page: Page, timeoutMs = 120_000): Promise
     if ((await load.innerText()).trim() === "Load pair") await load.click();
     const status = page.getByRole("status").filter({hasText: demoAmateurFile});
     await status.filter({hasText: "expert alone:"}).waitFor({timeout: timeoutMs});
+    await page.getByTestId("close-library").click();
 }
 
 /** Sets global settings through the settings drawer (label → text typed into the field), then closes it. */

@@ -7,3 +7,4 @@
 export {loadModelPair, modelTokenText, ModelPair, type LoadedModel, type LoadPairOptions} from "./modelPair.ts";
 export {chatPrompt, hasChatTemplate, MAX_CHAT_TEMPLATE_LENGTH, rawPrompt, type ChatMessage, type FormattedPrompt} from "./promptFormat.ts";
 export {defaultThreadsPerModel, getRuntime, loadLlamaModel, type GpuChoice} from "./llamaRuntime.ts";
+export {resolvePairFit, type ResolvedModelFit, type ResolvedPairFit} from "./pairFit.ts";

@@ -194,3 +194,13 @@ test("malformed JSON is a 400 and an oversized body a 413, both in OpenAI's shap
     const wrongMethod = await fetch(`${serve.baseUrl}/chat/completions`, {headers: {Authorization: `Bearer ${serve.apiKey}`}});
     assert.equal(wrongMethod.status, 405);
 });
+
+test("a prompt longer than the context is a 400 context_length_exceeded naming the prompt", async () => {
+    await assert.rejects(client.completions.create({model: DEMO_PAIR_ID, prompt: "the dog ran ".repeat(1000), max_tokens: 8}), (error: unknown) => {
+        assert.ok(error instanceof OpenAI.BadRequestError, String(error));
+        assert.equal(error.code, "context_length_exceeded");
+        assert.equal(error.param, "prompt");
+        assert.match(error.message, /too long for the context/);
+        return true;
+    });
+});

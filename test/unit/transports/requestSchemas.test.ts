@@ -109,14 +109,15 @@ const table: Record<ServiceFunctionName, {valid: unknown[]; bad: Case[]}> = {
         ]
     },
     sendMessage: {
-        valid: [{conversationId: "c1", text: "Once upon a time"}],
+        valid: [{conversationId: "c1", text: "Once upon a time", pair}],
         bad: [
             {args: [{conversationId: "c1"}], message: "sendMessage: text is missing"},
             {args: [{text: "hi"}], message: "sendMessage: conversationId is missing"},
             {args: [{conversationId: "c1", text: ""}], message: "sendMessage: text must not be empty"},
             {args: [{conversationId: "c1", text: ["hi"]}], message: "sendMessage: text must be text"},
             {args: [{conversationId: "c1", text: long(1_000_001)}], message: "sendMessage: text is longer than 1000000 characters"},
-            {args: [null], message: "sendMessage: the request must be an object {conversationId, text}"},
+            {args: [null], message: "sendMessage: the request must be an object {conversationId, text, pair}"},
+            {args: [{conversationId: "c1", text: "hi", pair: {expertPath: "/a"}}], message: "sendMessage: pair.amateurPath is missing"},
             {args: "hello", message: "sendMessage: the arguments must be a list"}
         ]
     },
@@ -138,6 +139,55 @@ const table: Record<ServiceFunctionName, {valid: unknown[]; bad: Case[]}> = {
     compareModes: {
         valid: [{conversationId: "c1", messageId: "m1"}],
         bad: [{args: [{conversationId: "c1"}], message: "compareModes: messageId is missing"}]
+    },
+    listLibrary: {valid: [], bad: [{args: [{}], message: "listLibrary takes no arguments, not 1"}]},
+    addModelFolder: {
+        valid: [{path: "/home/me/models"}],
+        bad: [
+            {args: [{}], message: "addModelFolder: path is missing"},
+            {args: [{path: "   "}], message: "addModelFolder: path must not be empty"},
+            {args: [{path: long(4097)}], message: "addModelFolder: path is longer than 4096 characters"}
+        ]
+    },
+    removeModelFolder: {valid: [{path: "/m"}], bad: [{args: [{path: 3}], message: "removeModelFolder: path must be text"}]},
+    addModelFile: {
+        valid: [{path: "/m/a.gguf"}],
+        bad: [{args: [{path: "/m/a.gguf", file: "/m/a.gguf"}], message: 'addModelFile: unknown field "file"'}]
+    },
+    removeModelFile: {valid: [{path: "/m/a.gguf"}], bad: [{args: [], message: "removeModelFile: the request must be an object {path}"}]},
+    setSourceEnabled: {
+        valid: [{id: "ollama:/home/me/.ollama/models", enabled: false}],
+        bad: [{args: [{id: "ollama", enabled: "no"}], message: "setSourceEnabled: enabled must be true or false"}]
+    },
+    rescanLibrary: {valid: [], bad: [{args: [true], message: "rescanLibrary takes no arguments, not 1"}]},
+    pairVerdicts: {valid: [{expertPath: "/m/a.gguf"}], bad: [{args: [{}], message: "pairVerdicts: expertPath is missing"}]},
+    estimateFit: {
+        valid: [{pair, contextSize: 4096}],
+        bad: [
+            {args: [{pair, contextSize: 8}], message: "estimateFit: contextSize must be at least 16"},
+            {args: [{pair, contextSize: 1.5}], message: "estimateFit: contextSize must be a whole number"},
+            {args: [{contextSize: 512}], message: "estimateFit: pair is missing"}
+        ]
+    },
+    catalogue: {valid: [], bad: [{args: [1], message: "catalogue takes no arguments, not 1"}]},
+    startDownload: {
+        valid: [{uri: "hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q8_0"}],
+        bad: [
+            {args: [{uri: ""}], message: "startDownload: uri must not be empty"},
+            {args: [{uri: long(2049)}], message: "startDownload: uri is longer than 2048 characters"}
+        ]
+    },
+    cancelDownload: {valid: [{id: "d1"}], bad: [{args: [{id: ""}], message: "cancelDownload: id must not be empty"}]},
+    resumeDownload: {valid: [{id: "d1"}], bad: [{args: [{}], message: "resumeDownload: id is missing"}]},
+    listDownloads: {valid: [], bad: [{args: [0], message: "listDownloads takes no arguments, not 1"}]},
+    dismissDownload: {valid: [{id: "d1"}], bad: [{args: [{id: 1}], message: "dismissDownload: id must be text"}]},
+    getLibrarySettings: {valid: [], bad: [{args: [{}], message: "getLibrarySettings takes no arguments, not 1"}]},
+    updateLibrarySettings: {
+        valid: [{hfEndpoint: "http://127.0.0.1:8080"}],
+        bad: [
+            {args: [{mirror: "x"}], message: 'updateLibrarySettings: unknown field "mirror"'},
+            {args: [{hfEndpoint: 5}], message: "updateLibrarySettings: hfEndpoint must be text"}
+        ]
     }
 };
 

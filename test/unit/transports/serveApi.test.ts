@@ -106,7 +106,24 @@ const malformed: Record<ServiceFunctionName, unknown[]> = {
     regenerate: [{conversationId: 1}],
     editAndResend: [{conversationId: "c1", messageId: "m1"}],
     stopGeneration: ["now"],
-    compareModes: [{conversationId: "c1"}]
+    compareModes: [{conversationId: "c1"}],
+    listLibrary: [1],
+    addModelFolder: [{}],
+    removeModelFolder: [{path: 1}],
+    addModelFile: [{path: ""}],
+    removeModelFile: [[]],
+    setSourceEnabled: [{id: "x"}],
+    rescanLibrary: ["now"],
+    pairVerdicts: [{expert: "/a"}],
+    estimateFit: [{pair: {expertPath: "/a"}}],
+    catalogue: [{}],
+    startDownload: [{uri: 7}],
+    cancelDownload: [{}],
+    resumeDownload: [{id: null}],
+    listDownloads: [true],
+    dismissDownload: [{id: ""}],
+    getLibrarySettings: [1],
+    updateLibrarySettings: [{downloadDir: 1}]
 };
 
 test("every function's malformed payload is refused with a clear sentence, and the server keeps serving", async () => {
