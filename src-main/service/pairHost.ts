@@ -25,6 +25,8 @@ import {calibrationPositions, costAt} from "./speedCurve.ts";
 
 /** Tokens decoded per calibration run at each position, and runs per position (every run is a point of the fit). */
 export const CALIBRATION_TOKENS = 24;
+/** Positions across the context where calibration measures (every run is a point of the fitted line). */
+export const CALIBRATION_POSITIONS = 8;
 export const CALIBRATION_RUNS = 2;
 
 export type LoadedPair = {readonly pair: PairRef; readonly options: EngineLoadOptions; readonly result: LoadResult};
@@ -242,7 +244,7 @@ export class PairHost {
             const {id, result} = this.supervisor.request(
                 {
                     type: "calibrate",
-                    positions: calibrationPositions(loaded.result.contextSize, CALIBRATION_TOKENS),
+                    positions: calibrationPositions(loaded.result.contextSize, CALIBRATION_TOKENS, CALIBRATION_POSITIONS),
                     tokens: CALIBRATION_TOKENS,
                     runs: CALIBRATION_RUNS
                 },
