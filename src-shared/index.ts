@@ -13,6 +13,7 @@ export {appendRuns, appendRunsInPlace, pushRun, runsLength} from "./contract/tok
 export {
     CONTEXT_SIZE_LIMIT,
     decodeModeChoices,
+    drawSeed,
     MAX_TOKENS_LIMIT,
     optionDefaults,
     optionProblem,

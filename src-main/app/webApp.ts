@@ -19,7 +19,12 @@ export const defaultStaticDir = path.join(repoRoot, "dist", "renderer");
 /** The demo pair shipped with the app. */
 export const defaultDemoModelsDir = path.join(repoRoot, "resources", "models");
 
-export type ServiceFactory = (options: {dataDir: string; modelsDirs: readonly string[]; demoModelsDir: string}) => Promise<TandemService>;
+export type ServiceFactory = (options: {
+    dataDir: string;
+    modelsDirs: readonly string[];
+    demoModelsDir: string;
+    warmStart?: boolean;
+}) => Promise<TandemService>;
 
 export type WebApp = {
     readonly server: WebServer;
@@ -40,7 +45,9 @@ export async function startWebApp(
     const service = await createService({
         dataDir: config.dataDir,
         modelsDirs: config.modelsDirs,
-        demoModelsDir: options.demoModelsDir ?? defaultDemoModelsDir
+        demoModelsDir: options.demoModelsDir ?? defaultDemoModelsDir,
+        // The engine starts and loads the last pair now, so the first answer does not wait for it.
+        warmStart: true
     });
     const missing = missingServiceFunctions(service);
     if (missing.length > 0) throw new Error(`the service lacks ${missing.join(", ")}`);

@@ -114,7 +114,9 @@ async function start(): Promise<void> {
         dataDir,
         modelsDirs: modelsDir != null && modelsDir !== "" ? [path.resolve(modelsDir)] : [],
         demoModelsDir,
-        engineLauncher: utilityEngineLauncher(electron, path.join(buildDir, "engine.mjs"))
+        engineLauncher: utilityEngineLauncher(electron, path.join(buildDir, "engine.mjs")),
+        // The engine starts and loads the last pair now, so the first answer does not wait for it.
+        warmStart: true
     });
     // The local server (OpenAI-compatible API) follows the settings; a port in use shows in the status, the app runs on.
     await startLocalServerSwitch(service, log);

@@ -52,6 +52,7 @@ const bridge: TandemBridge = {
     regenerate: (request) => settle(api.regenerate(request)),
     editAndResend: (request) => settle(api.editAndResend(request)),
     stopGeneration: () => settle(api.stopGeneration()),
+    compareModes: (request) => settle(api.compareModes(request)),
     listLibrary: () => settle(api.listLibrary()),
     addModelFolder: (request) => settle(api.addModelFolder(request)),
     removeModelFolder: (request) => settle(api.removeModelFolder(request)),

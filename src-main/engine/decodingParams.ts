@@ -5,7 +5,7 @@
  * the stats, so any answer can be reproduced (every random number is keyed by the position of the token it
  * decides; docs/engine.md says what that fixes under γ auto). γ takes "auto" (the table's default) or a number.
  */
-import {optionDefaults, optionProblem, optionSpec} from "../../src-shared/index.ts";
+import {drawSeed, optionDefaults, optionProblem, optionSpec} from "../../src-shared/index.ts";
 import type {DecodeMode, DecodingParams, GenerateOptions} from "./types.ts";
 
 export class InvalidParamsError extends Error {}
@@ -33,9 +33,4 @@ export function resolveDecodingParams(options: GenerateOptions): DecodingParams 
     };
     // sd is scd against the expert alone.
     return params.mode === "sd" ? {...params, alpha: 0, beta: 0} : params;
-}
-
-/** A fresh seed in the table's range (0 to 2^32 − 1). */
-function drawSeed(): number {
-    return Math.floor(Math.random() * 2 ** 32);
 }

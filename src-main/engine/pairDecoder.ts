@@ -44,13 +44,14 @@
  * rounds, so every token is distributed exactly as with a fixed γ (greedy, and scd sampled: the same tokens,
  * up to the batched-head noise above).
  */
+import {AdaptivePairState, type AdaptiveGenerationOptions} from "./adaptive/controller.ts";
 import {
-    AdaptivePairState,
-    type AdaptiveDecision,
-    type AdaptiveGenerationOptions,
-    type AdaptiveStats,
-    type RoundReport
-} from "./adaptive/controller.ts";
+    runPlannedRound,
+    type ContrastiveStepTimes,
+    type PlannedRoundSteps,
+    type RoundPlanner,
+    type SpeculativeRoundReport
+} from "./adaptive/plannedRound.ts";
 import {contrastiveTarget, type ContrastParams} from "./math/contrast.ts";
 import {headDistribution, sample, type SparseDistribution} from "./math/distribution.ts";
 import type {Head} from "./math/head.ts";
@@ -58,12 +59,14 @@ import {couplingRngs, positionRng} from "./math/rng.ts";
 import {coupledToken, expectedAcceptance} from "./math/speculative.ts";
 import {CacheLock} from "./cacheLock.ts";
 import {DraftStream} from "./draftStream.ts";
+import {GenerationCounters} from "./generationCounters.ts";
 import {resolveDecodingParams} from "./decodingParams.ts";
 import {restrictedTo, reusePrefix, type DecoderSequence} from "./sequence.ts";
 import {TextAssembler, type TokenText} from "./textAssembler.ts";
 import type {DecodeEvent, DecodingParams, GenerateOptions, GenerationResult, GenerationStats, StopReason, Token, TokenSource} from "./types.ts";
 
 export {DecoderBusyError} from "./cacheLock.ts";
+export type {RoundPlanner} from "./adaptive/plannedRound.ts";
 
 /** Most new prompt tokens evaluated in one call before the abort signal is looked at again. */
 export const PREFILL_CHUNK = 256;
@@ -90,13 +93,6 @@ export type PairDecoderOptions = {
     readonly prefillChunk?: number;
     /** The lock over both caches; pass the sequences' lock when they check one (ModelPair does). */
     readonly lock?: CacheLock;
-};
-
-/** What picks each round under γ auto: the pair's AdaptiveGeneration, or a scripted stand-in in tests. */
-export type RoundPlanner = {
-    decide(): AdaptiveDecision;
-    observe(report: RoundReport): void;
-    stats?(): AdaptiveStats;
 };
 
 /** γ auto considers drafts of 1 to this many tokens (the CPU sweeps never favoured more). */
@@ -194,11 +190,11 @@ async function settleBoth<A, B>(first: Promise<A>, second: Promise<B>): Promise<
     return [a.value, b.value];
 }
 
-class GenerationRun {
+class GenerationRun implements PlannedRoundSteps {
     private readonly expert: DecoderSequence;
     private readonly amateur: DecoderSequence;
     /** Whether the pair allows side-by-side calls (a fixed-γ run uses them wherever it can). */
-    private readonly sideBySide: boolean;
+    readonly sideBySide: boolean;
     private readonly prefillChunk: number;
     private readonly vocabularySize: number;
     private readonly contrast: ContrastParams;
@@ -220,23 +216,8 @@ class GenerationRun {
     private readonly fullyAccepted = new MovingAverage();
 
     // Statistics.
-    private readonly startedAt = performance.now();
-    private firstTokenAt: number | null = null;
-    /** Wall time this run spent awaiting llama.cpp (evaluations, cache edits), for overhead accounting. */
-    private modelWaitMs = 0;
+    private readonly counters = new GenerationCounters();
     private readonly callsAtStart: {expert: number; amateur: number};
-    private readonly reused = {expert: 0, amateur: 0};
-    private rounds = 0;
-    private drafted = 0;
-    private accepted = 0;
-    private corrections = 0;
-    private bonuses = 0;
-    private lookaheadRounds = 0;
-    private amateurFloorHits = 0;
-    private headTruncations = 0;
-    private residualFallbacks = 0;
-    private readonly gammaHistogram: Record<string, number> = {};
-    private fallbackTokens = 0;
 
     constructor(
         decoder: PairDecoder,
@@ -262,8 +243,9 @@ class GenerationRun {
     }
 
     async execute(usesExpert: boolean, usesAmateur: boolean): Promise<GenerationResult> {
-        if (usesExpert) ({reused: this.reused.expert, pending: this.pendingExpert} = await this.wait(reusePrefix(this.expert, this.prompt)));
-        if (usesAmateur) ({reused: this.reused.amateur, pending: this.pendingAmateur} = await this.wait(reusePrefix(this.amateur, this.prompt)));
+        const {reused} = this.counters;
+        if (usesExpert) ({reused: reused.expert, pending: this.pendingExpert} = await this.wait(reusePrefix(this.expert, this.prompt)));
+        if (usesAmateur) ({reused: reused.amateur, pending: this.pendingAmateur} = await this.wait(reusePrefix(this.amateur, this.prompt)));
         await this.prefill();
 
         while (this.stopReason == null) {
@@ -283,7 +265,7 @@ class GenerationRun {
                     break;
                 case "scd":
                 case "sd":
-                    if (this.planner != null) await this.plannedRound(this.planner);
+                    if (this.planner != null) await runPlannedRound(this.planner, this, AUTO_GAMMA_MAX);
                     else await this.speculativeRound(this.params.gamma as number, this.sideBySide);
                     break;
             }
@@ -346,13 +328,8 @@ class GenerationRun {
         return [a, await second()];
     }
 
-    private async wait<T>(work: Promise<T>): Promise<T> {
-        const started = performance.now();
-        try {
-            return await work;
-        } finally {
-            this.modelWaitMs += performance.now() - started;
-        }
+    private wait<T>(work: Promise<T>): Promise<T> {
+        return this.counters.wait(work);
     }
 
     /** Free cache slots left in a model once its pending tokens are evaluated. */
@@ -372,6 +349,8 @@ class GenerationRun {
             return null;
         }
         const started = performance.now();
+        // One token in (not the prompt, not a catch-up): a plain step of this model alone, timed for the stats.
+        const plainStep = which === "expert" && pending.length === 1;
         // Greedy needs no head: a token-only step where the sequence offers one (llama.cpp's argmax). Sampled, no
         // proposal is there to couple with: a direct draw with the position's own generator.
         const token =
@@ -386,6 +365,7 @@ class GenerationRun {
         else this.pendingAmateur = [token];
         if (amateurFollows) this.pendingAmateur.push(token);
         this.commit(token, "direct");
+        if (plainStep) this.counters.step("expert", performance.now() - started);
         return callMs;
     }
 
@@ -395,14 +375,13 @@ class GenerationRun {
      * Returns each call's wall time and, when `measureAcceptance`, Σ_x min(p_n(x), q(x)) (how likely a draft
      * here would be accepted; γ auto's evidence); null when nothing ran.
      */
-    private async contrastiveStep(
-        sideBySide = this.sideBySide,
-        measureAcceptance = false
-    ): Promise<{expertMs: number; amateurMs: number; acceptance: number | null} | null> {
+    async contrastiveStep(sideBySide = this.sideBySide, measureAcceptance = false): Promise<ContrastiveStepTimes | null> {
         if (this.room(this.expert, this.pendingExpert) < 0 || this.room(this.amateur, this.pendingAmateur) < 0) {
             this.stop("contextFull");
             return null;
         }
+        const started = performance.now();
+        const plainStep = this.pendingExpert.length === 1 && this.pendingAmateur.length === 1;
         const timed = async <T>(work: Promise<T>): Promise<[T, number]> => {
             const started = performance.now();
             const value = await work;
@@ -425,66 +404,44 @@ class GenerationRun {
         this.pendingExpert = [token];
         this.pendingAmateur = [token];
         this.commit(token, "direct");
+        if (plainStep) this.counters.step("cd", performance.now() - started);
         return {expertMs, amateurMs, acceptance};
     }
 
-    /**
-     * γ auto: one round as the planner decides it — a speculative round, or a run of fallback steps back to
-     * back (Stop checked between them) — then its report (wall time from before the decision).
-     */
-    private async plannedRound(planner: RoundPlanner): Promise<void> {
-        const started = performance.now();
-        const decision = planner.decide();
-        const tokensBefore = this.tokens.length;
-        let report: RoundReport;
-        if (decision.kind === "fallback") {
-            // Leaving speculation costs a cache edit and one re-evaluated amateur token: not a fallback step's
-            // cost, so after a switch the clock starts from the second step (one step alone goes untimed).
-            const switched = this.stream != null;
-            if (switched) await this.dropStream();
-            // A call carrying several pending tokens (the prompt, the amateur catching up) is not a step's cost.
-            const untimed = this.pendingExpert.length > 1 || (this.params.mode === "scd" && this.pendingAmateur.length > 1);
-            let clockFrom = started;
-            const sideBySide = this.params.mode === "scd" && decision.sideBySide && this.sideBySide;
-            let steps = 0,
-                expertMs = 0,
-                amateurMs = 0;
-            let acceptance: number | undefined;
-            while (steps < (decision.steps ?? 1) && this.stopReason == null && !(steps > 0 && this.options.signal?.aborted)) {
-                if (this.params.mode === "scd") {
-                    // cd's Σ min(p_n, q), the controller's acceptance evidence, at the run's first step only.
-                    const times = await this.contrastiveStep(sideBySide, steps === 0);
-                    if (times == null) break;
-                    expertMs += times.expertMs;
-                    amateurMs += times.amateurMs;
-                    acceptance ??= times.acceptance ?? undefined;
-                } else {
-                    const callMs = await this.singleModelStep(this.expert, "expert", true);
-                    if (callMs == null) break;
-                    expertMs += callMs;
-                }
-                steps++;
-                if (switched && steps === 1) clockFrom = performance.now();
-            }
-            if (steps === 0) return; // nothing ran: the generation ends here
-            const tokens = this.tokens.length - tokensBefore;
-            this.fallbackTokens += tokens;
-            const times =
-                this.params.mode === "scd"
-                    ? {expertMs: expertMs / steps, amateurMs: amateurMs / steps, ...(acceptance != null ? {acceptance} : {})}
-                    : {expertMs: expertMs / steps};
-            const timedSteps = switched ? steps - 1 : steps;
-            report =
-                untimed || timedSteps === 0
-                    ? {kind: "fallback", sideBySide, steps, tokens, wallMs: null}
-                    : {kind: "fallback", sideBySide, steps, timedSteps, tokens, wallMs: performance.now() - clockFrom, ...times};
-        } else {
-            const round = await this.speculativeRound(Math.min(decision.gamma, AUTO_GAMMA_MAX), decision.sideBySide && this.sideBySide);
-            if (round == null) return;
-            const {untimed, ...fields} = round;
-            report = {...fields, tokens: this.tokens.length - tokensBefore, wallMs: untimed ? null : performance.now() - started};
-        }
-        planner.observe(report);
+    // The planned round's view of this run (adaptive/plannedRound.ts schedules and times γ auto's rounds).
+
+    get mode(): "scd" | "sd" {
+        return this.params.mode as "scd" | "sd";
+    }
+
+    get tokenCount(): number {
+        return this.tokens.length;
+    }
+
+    get stopped(): boolean {
+        return this.stopReason != null;
+    }
+
+    get aborted(): boolean {
+        return this.options.signal?.aborted === true;
+    }
+
+    get catchingUp(): boolean {
+        return this.pendingExpert.length > 1 || (this.params.mode === "scd" && this.pendingAmateur.length > 1);
+    }
+
+    async leaveSpeculation(): Promise<boolean> {
+        if (this.stream == null) return false;
+        await this.dropStream();
+        return true;
+    }
+
+    expertStep(): Promise<number | null> {
+        return this.singleModelStep(this.expert, "expert", true);
+    }
+
+    countFallback(tokens: number): void {
+        this.counters.fallback(tokens);
     }
 
     /**
@@ -512,14 +469,13 @@ class GenerationRun {
      */
     private coupled(target: SparseDistribution, draft: CouplingDraft, position: number): {token: Token; accepted: boolean} {
         const {token, accepted, residualFellBack} = coupledToken(target, draft.proposal, couplingRngs(this.params.seed, position), draft.token);
-        if (residualFellBack) this.residualFallbacks++;
+        if (residualFellBack) this.counters.residualFallback();
         return {token, accepted};
     }
 
     private target(expertHead: Head, amateurHead: Head | null): SparseDistribution {
         const target = contrastiveTarget(expertHead, amateurHead, this.contrast);
-        this.amateurFloorHits += target.amateurFloorHits;
-        if (target.headTruncated) this.headTruncations++;
+        this.counters.target(target.amateurFloorHits, target.headTruncated);
         return target.distribution;
     }
 
@@ -527,7 +483,7 @@ class GenerationRun {
      * One speculative round of up to `roundGamma` drafts, the amateur drafting ahead during verification when
      * `sideBySide`. Returns what the round measured for the planner (null when it could not run).
      */
-    private async speculativeRound(roundGamma: number, sideBySide: boolean): Promise<SpeculativeRoundReport | null> {
+    async speculativeRound(roundGamma: number, sideBySide: boolean): Promise<SpeculativeRoundReport | null> {
         const needsAmateurHeads = this.params.beta !== 0;
         // The amateur's first call carries several tokens when it catches up (the prompt, sd's expert-only steps).
         const untimed = this.pendingExpert.length > 1 || (this.stream == null && this.pendingAmateur.length > 1);
@@ -545,8 +501,7 @@ class GenerationRun {
             this.stop("contextFull");
             return null;
         }
-        this.rounds++;
-        this.gammaHistogram[gamma] = (this.gammaHistogram[gamma] ?? 0) + 1;
+        this.counters.round(gamma);
         let accepted = 0;
         let verifyMs = NaN;
         const report = (rejected: number): SpeculativeRoundReport => {
@@ -567,7 +522,7 @@ class GenerationRun {
         };
 
         // 1. Draft (steps drawn ahead last round are reused).
-        if (stream.steps.length > 0) this.lookaheadRounds++;
+        if (stream.steps.length > 0) this.counters.lookaheadRound();
         await this.wait(stream.extendTo(gamma));
         const drafts = stream.steps.slice(0, gamma);
         const n = drafts.length;
@@ -575,7 +530,7 @@ class GenerationRun {
             this.stop("contextFull");
             return null;
         }
-        this.drafted += n;
+        this.counters.draftsVerified(n);
 
         // 2. Verify every draft in one expert batch while the amateur, on the other core, reads its head after
         //    the last draft (the bonus position) and drafts on as if everything will be accepted.
@@ -595,7 +550,7 @@ class GenerationRun {
             const target = this.target(expertHeads[i]!, needsAmateurHeads ? drafts[i]!.head : null);
             const verdict = this.coupled(target, drafts[i]!, stream.prefixLength + i);
             if (verdict.accepted) {
-                this.accepted++;
+                this.counters.draftAccepted(i);
                 accepted++;
                 this.commit(verdict.token, "draft");
                 if (this.stopReason != null) {
@@ -613,7 +568,7 @@ class GenerationRun {
             this.stream = null;
             this.pendingExpert = [verdict.token];
             this.pendingAmateur = [verdict.token];
-            this.corrections++;
+            this.counters.correction();
             this.commit(verdict.token, "correction");
             return report(1);
         }
@@ -639,7 +594,7 @@ class GenerationRun {
             this.stream = null;
             this.pendingAmateur = [bonus];
         }
-        this.bonuses++;
+        this.counters.bonus();
         this.commit(bonus, "bonus");
         return report(0);
     }
@@ -669,7 +624,7 @@ class GenerationRun {
     }
 
     private commit(token: Token, source: TokenSource): void {
-        this.firstTokenAt ??= performance.now();
+        this.counters.committed();
         if (this.isEndOfGeneration(token)) return this.stop("eogToken");
         this.tokens.push(token);
         const {text, stopped} = this.text.push(token);
@@ -683,45 +638,19 @@ class GenerationRun {
     }
 
     private stats(): GenerationStats {
-        const totalMs = performance.now() - this.startedAt;
-        const speculative = this.params.mode === "scd" || this.params.mode === "sd";
-        return {
+        return this.counters.stats({
             mode: this.params.mode,
             generatedTokens: this.tokens.length,
             expertCalls: this.expert.calls - this.callsAtStart.expert,
             amateurCalls: this.amateur.calls - this.callsAtStart.amateur,
-            rounds: this.rounds,
-            draftedTokens: this.drafted,
-            acceptedTokens: this.accepted,
-            correctionTokens: this.corrections,
-            bonusTokens: this.bonuses,
-            lookaheadRounds: this.lookaheadRounds,
-            acceptanceRate: this.drafted > 0 ? this.accepted / this.drafted : null,
-            meanAcceptedLength: speculative && this.rounds > 0 ? this.accepted / this.rounds : null,
-            timeToFirstTokenMs: this.firstTokenAt == null ? null : this.firstTokenAt - this.startedAt,
-            totalMs,
-            modelWaitMs: this.modelWaitMs,
-            tokensPerSecond: totalMs > 0 ? (this.tokens.length * 1000) / totalMs : 0,
             promptTokens: this.prompt.length,
-            reusedPromptTokens: {...this.reused},
-            amateurFloorHits: this.amateurFloorHits,
-            headTruncations: this.headTruncations,
-            residualFallbacks: this.residualFallbacks,
-            gammaHistogram: {...this.gammaHistogram},
-            fallbackTokens: this.fallbackTokens,
             adaptivePick: this.planner?.stats?.().pick ?? null,
             sharedVocabularySize: this.vocabularySize,
             stopReason: this.stopReason ?? "abort",
             seed: this.params.seed
-        };
+        });
     }
 }
-
-/** A speculative round's report to the planner, before its token count and wall time are added. */
-type SpeculativeRoundReport = Omit<Extract<RoundReport, {kind: "speculate"}>, "tokens" | "wallMs"> & {
-    /** A call in the round carried several pending tokens, so its wall time says nothing about the arm. */
-    readonly untimed: boolean;
-};
 
 /** What a position's coupling verifies: a draft stream's step (proposal and drawn token), or a bare proposal (a cd step). */
 type CouplingDraft = {readonly proposal: SparseDistribution; readonly token?: Token};

@@ -2,7 +2,7 @@
 
 export type Token = number;
 
-import {decodeModeChoices} from "../../src-shared/index.ts";
+import {decodeModeChoices, type EngineStats, type StopReasonName} from "../../src-shared/index.ts";
 import type {Arm} from "./adaptive/controller.ts";
 
 export const decodeModes = decodeModeChoices;
@@ -59,7 +59,7 @@ export type DecodeEvent =
     /** Text that was held back (an incomplete character or a possible stop-string start) and is now final. */
     | {readonly kind: "text"; readonly text: string};
 
-export type StopReason = "eogToken" | "stopString" | "maxTokens" | "abort" | "contextFull";
+export type StopReason = StopReasonName;
 
 export type GenerationStats = {
     readonly mode: DecodeMode;
@@ -79,6 +79,13 @@ export type GenerationStats = {
     readonly acceptanceRate: number | null;
     /** Accepted draft tokens per speculative round; null outside scd/sd. */
     readonly meanAcceptedLength: number | null;
+    /**
+     * Mean acceptance length as llama.cpp's server and vLLM report it: tokens a verification round commits,
+     * 1 + accepted drafts / verification rounds; null outside scd/sd or before a round.
+     */
+    readonly meanAcceptanceLength: number | null;
+    /** Accepted / drafted at each draft position of a round (index 0: the first draft), over all rounds. */
+    readonly acceptanceByPosition: readonly number[];
     readonly timeToFirstTokenMs: number | null;
     readonly totalMs: number;
     /** Of totalMs, the time the decoder spent waiting on llama.cpp; the rest is the engine's own work. */
@@ -88,6 +95,12 @@ export type GenerationStats = {
     readonly promptTokens: number;
     /** Prompt tokens found already in each model's KV cache. */
     readonly reusedPromptTokens: {readonly expert: number; readonly amateur: number};
+    /**
+     * Plain steps of the expert alone (mode expert, sd's fallback) and of cd (mode cd, scd's fallback) this
+     * generation ran, and their wall time (call to committed token): the modes' own costs measured during the
+     * answer, under the machine's load of that moment.
+     */
+    readonly measuredSteps: {readonly expert: StepTime; readonly cd: StepTime};
     /** See contrast.ts: top-K approximations that were hit. */
     readonly amateurFloorHits: number;
     readonly headTruncations: number;
@@ -108,8 +121,21 @@ export type GenerationStats = {
     readonly seed: number;
 };
 
+export type StepTime = {readonly steps: number; readonly ms: number};
+
 export type GenerationResult = {
     readonly tokens: Token[];
     readonly text: string;
     readonly stats: GenerationStats;
 };
+
+// Keeps the engine's statistics and the contract's EngineStats in step: a key or type in one and not the other
+// fails to compile (the app stores, shows and exports these, so they are typed end to end).
+type _Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+type _StatsMatchContract = [Exclude<keyof GenerationStats, keyof EngineStats>, Exclude<keyof EngineStats, keyof GenerationStats>] extends [
+    never,
+    never
+]
+    ? _Same<GenerationStats, EngineStats>
+    : never;
+export const generationStatsMatchContract: _StatsMatchContract = true;

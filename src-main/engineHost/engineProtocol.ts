@@ -6,6 +6,7 @@
  */
 import type {Backend, TokenRun} from "../../src-shared/index.ts";
 import type {DecodingParams, GenerationStats} from "../engine/index.ts";
+import type {MeasuredCurves} from "./calibration.ts";
 import type {ResolvedPairFit} from "../models/runtime/index.ts";
 
 /** One message of the conversation as the models will see it (the service's store shape, reduced). */
@@ -31,6 +32,12 @@ export type EngineRequest =
           /** System prompt first (if any), then the turns, ending with the user's message. */
           readonly messages: readonly EngineChatMessage[];
           readonly params: DecodingParams;
+          /**
+           * The token stream the previous answer of this chat left in the caches (its prompt, then its generated
+           * tokens; see GenerateResult.stream): the prompt starts with it where it spells the same text, so the
+           * models evaluate only the new turn (promptReuse.ts).
+           */
+          readonly previous?: readonly number[];
           /** Plain completion of the messages' text (the local server's /v1/completions), whatever chat template the model has. */
           readonly raw?: boolean;
           /** More stop strings (the local server's `stop`), besides the chat template's own. */
@@ -38,8 +45,11 @@ export type EngineRequest =
       }
     /** Stops the generation or calibration with id `target` at its next round boundary (no reply of its own). */
     | {readonly type: "abort"; readonly id: number; readonly target: number}
-    /** Measures the expert alone: `runs` generations of `maxTokens` on a fixed prompt; the fastest counts. */
-    | {readonly type: "calibrate"; readonly id: number; readonly maxTokens: number; readonly runs: number}
+    /**
+     * Measures what a decoded token costs the expert alone and cd across the context (calibration.ts): at each
+     * of `positions`, `runs` runs of `tokens` tokens per curve; then puts the caches back as they were.
+     */
+    | {readonly type: "calibrate"; readonly id: number; readonly positions: readonly number[]; readonly tokens: number; readonly runs: number}
     /** Tokens the formatted prompt of `messages` takes (for context meters and the future local server). */
     | {readonly type: "countTokens"; readonly id: number; readonly messages: readonly EngineChatMessage[]}
     /** What a pair would need at `contextSize` by node-llama-cpp's resolvers (answered at any time; loads nothing). */
@@ -69,9 +79,13 @@ export type GenerateResult = {
     readonly stats: GenerationStats;
     readonly promptTokens: number;
     readonly droppedTurns: number;
+    /** The prompt's tokens, then the generated ones: what the caches hold now, to store with the answer. */
+    readonly stream: readonly number[];
+    /** Tokens of `previous` the prompt started with (0: the prompt was formatted afresh). */
+    readonly reusedStored: number;
 };
 
-export type CalibrateResult = {readonly expertTokensPerSecond: number; readonly runs: readonly number[]};
+export type CalibrateResult = {readonly curves: MeasuredCurves};
 
 /** What each request's `done` reply carries. */
 export type EngineResults = {

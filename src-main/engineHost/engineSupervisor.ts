@@ -151,6 +151,8 @@ function engineError(kind: EngineReply & {type: "error"} extends {kind: infer K}
             return new ServiceError("noPair", message);
         case "busy":
             return new ServiceError("busy", message);
+        case "promptTooLong":
+            return new ServiceError("promptTooLong", message);
         default:
             return new ServiceError("internal", message);
     }

@@ -5,7 +5,7 @@
  * and `countTokens` are answered at any time.
  */
 import type {Backend} from "../../src-shared/index.ts";
-import {InvalidPromptError, PromptTooLongError, type Token} from "../engine/index.ts";
+import {InvalidPromptError, PREFILL_CHUNK, PromptTooLongError, reusePrefix, type Token} from "../engine/index.ts";
 import {
     chatPrompt,
     defaultThreadsPerModel,
@@ -19,7 +19,9 @@ import {
 } from "../models/runtime/index.ts";
 import {GgufError, IncompatiblePairError} from "../models/header/index.ts";
 import type {EngineChatMessage, EngineErrorKind, EngineReply, EngineRequest, EngineRequestType, EngineResults, LoadResult} from "./engineProtocol.ts";
+import {CalibrationStopped, fillerTokens, measureCurves, type CalibrationDecoder} from "./calibration.ts";
 import {fitHistory, rawTranscript} from "./promptPlan.ts";
+import {spliceStoredPrefix} from "./promptReuse.ts";
 import {TokenBatcher} from "./tokenBatcher.ts";
 
 export class EngineFailure extends Error {
@@ -31,9 +33,10 @@ export class EngineFailure extends Error {
     }
 }
 
-/** The fixed calibration prompt: a story start for completion models, a short request for chat models. */
-const CALIBRATION_RAW = "Once upon a time";
-const CALIBRATION_CHAT = "Tell me a short story.";
+/** Calibration's filler: plain text repeated up to the context's end (what a token costs hardly depends on what it says). */
+const CALIBRATION_FILLER =
+    "Once upon a time, there was a little girl named Lily. She loved to play outside in the sun with her friends. " +
+    "One day, she found a big red ball in the garden and ran to show it to her mom. ";
 
 export class EngineWorker {
     private pair: ModelPair | null = null;
@@ -41,6 +44,8 @@ export class EngineWorker {
     /** The request now using the pair (load, unload, generate or calibrate). */
     private exclusive: number | null = null;
     private readonly aborts = new Map<number, AbortController>();
+    /** What the last generation left in the caches (its prompt, then its tokens): calibration puts it back. */
+    private lastStream: readonly Token[] = [];
 
     constructor(private readonly send: (reply: EngineReply) => void) {}
 
@@ -127,6 +132,7 @@ export class EngineWorker {
         const pair = this.pair;
         this.pair = null;
         this.loaded = null;
+        this.lastStream = [];
         await pair?.dispose();
     }
 
@@ -156,7 +162,12 @@ export class EngineWorker {
                 `the message is too long for the context: the prompt takes ${plan.tokens} tokens, but the context holds ${capacity} with ${reserve} kept for the answer; shorten it or raise the context size`
             );
         }
-        const prompt = this.format(pair, plan.messages, raw);
+        const formatted = this.format(pair, plan.messages, raw);
+        // The previous answer's own tokens where they spell the same text: the caches hold them, so only the new
+        // turn is evaluated (a re-tokenised answer can differ from what the models generated).
+        const model = pair.tokenizerModel;
+        const reused = spliceStoredPrefix(request.previous ?? [], formatted.tokens, (tokens) => model.detokenize(tokens as never, false));
+        const prompt = {...formatted, tokens: reused.tokens};
         const stopStrings = [...prompt.stopStrings, ...(request.stopStrings ?? [])];
         this.send({type: "prompt", id: request.id, promptTokens: prompt.tokens.length, droppedTurns: plan.droppedTurns});
         const controller = new AbortController();
@@ -168,36 +179,63 @@ export class EngineWorker {
                 {...request.params, stopStrings, stopTokens: prompt.stopTokens, signal: controller.signal},
                 (event) => batcher.add(event)
             );
-            return {stats: result.stats, promptTokens: prompt.tokens.length, droppedTurns: plan.droppedTurns};
+            const stream = [...prompt.tokens, ...result.tokens];
+            this.lastStream = stream;
+            return {
+                stats: result.stats,
+                promptTokens: prompt.tokens.length,
+                droppedTurns: plan.droppedTurns,
+                stream,
+                reusedStored: reused.keptStored
+            };
         } finally {
             batcher.flush();
         }
     }
 
-    /** The expert alone on a fixed prompt, caches cleared before each run (as a fresh chat would be). */
+    /**
+     * What a decoded token costs the expert alone and cd across the context (calibration.ts), then the chat the
+     * caches held before, evaluated back into them (in chunks, Stop looked at between them), so the next turn
+     * still reuses them. Stopped: ends with an `internal` error saying so (the caches keep what they hold).
+     */
     private async calibrate(request: Extract<EngineRequest, {type: "calibrate"}>): Promise<EngineResults["calibrate"]> {
         const pair = this.requirePair();
         const model = pair.tokenizerModel;
-        const prompt: Token[] = hasChatTemplate(model)
-            ? chatPrompt(model, [{role: "user", text: CALIBRATION_CHAT}]).tokens
-            : rawPrompt(model, CALIBRATION_RAW).tokens;
         const controller = new AbortController();
         this.aborts.set(request.id, controller);
-        const runs: number[] = [];
-        for (let i = 0; i < request.runs; i++) {
-            await pair.clearCaches();
-            const result = await pair.decoder.generate(prompt, {
-                mode: "expert",
-                temperature: 0,
-                maxTokens: request.maxTokens,
-                seed: 0,
-                signal: controller.signal
-            });
-            if (result.stats.stopReason === "abort") throw new EngineFailure("internal", "the calibration was stopped");
-            runs.push(result.stats.tokensPerSecond);
+        const capacity = Math.min(pair.expert.sequence.capacity, pair.amateur.sequence.capacity);
+        const unit = rawPrompt(model, CALIBRATION_FILLER).tokens;
+        const bos = model.tokens.bos;
+        const head = bos != null && model.tokens.shouldPrependBosToken && unit[0] === bos ? [bos as number] : [];
+        const filler = fillerTokens(head, unit.slice(head.length), capacity);
+        const decoder: CalibrationDecoder = {
+            generate: (prompt, options) => pair.decoder.generate(prompt, options),
+            prefill: (tokens, signal) => prefillBoth(pair, tokens, signal)
+        };
+        const positions = request.positions.filter((position) => position + request.tokens + 1 < capacity);
+        try {
+            const curves = await measureCurves(decoder, filler, positions, request.tokens, request.runs, controller.signal);
+            await decoder.prefill(this.lastStream, controller.signal);
+            return {curves};
+        } catch (error) {
+            if (error instanceof CalibrationStopped) throw new EngineFailure("internal", error.message);
+            throw error;
         }
-        return {expertTokensPerSecond: Math.max(...runs), runs};
     }
+}
+
+/** Evaluates `tokens` into both caches (all but the last, which a generation evaluates itself), keeping what is cached. */
+async function prefillBoth(pair: ModelPair, tokens: readonly Token[], signal: AbortSignal): Promise<void> {
+    if (tokens.length < 2) return;
+    await pair.decoder.exclusive(async (expert, amateur) => {
+        for (const sequence of [expert, amateur]) {
+            const {pending} = await reusePrefix(sequence, tokens);
+            const todo = pending.slice(0, -1);
+            for (let at = 0; at < todo.length && !signal.aborted; at += PREFILL_CHUNK) {
+                await sequence.evaluate(todo.slice(at, at + PREFILL_CHUNK), 0);
+            }
+        }
+    });
 }
 
 export function backendName(gpu: false | string): Backend {

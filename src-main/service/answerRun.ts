@@ -1,7 +1,8 @@
 /**
  * One answer, from the empty assistant message to its final status: makes sure the right pair is loaded
- * (waiting for a running calibration rather than refusing), builds what the models see from the
- * conversation, streams the engine's text into delta events and into the store (AnswerWriter: at least
+ * (stopping a running calibration: it never delays an answer, and runs again afterwards), builds what the models
+ * see from the conversation (starting from the token stream the previous answer left in the caches, so only the
+ * new turn is evaluated), streams the engine's text into delta events and into the store (AnswerWriter: at least
  * every 500 ms, so a killed process loses at most that), and ends the message as done, stopped or error
  * with its stats and token runs. An engine crash ends it as error with the crash's reason; the text so far
  * is kept.
@@ -12,7 +13,8 @@ import type {EngineSupervisor} from "../engineHost/engineSupervisor.ts";
 import type {ChatStore} from "../store/chatStore.ts";
 import {AnswerWriter} from "../store/answerWriter.ts";
 import {messageStats} from "./messageStats.ts";
-import type {PairHost} from "./pairHost.ts";
+import {pairKey, samePair, type PairHost} from "./pairHost.ts";
+import {sameLoadOptions} from "./settingsResolver.ts";
 import {decodingParamsOf} from "./settingsResolver.ts";
 
 export type AnswerPlan = {
@@ -41,7 +43,40 @@ export function conversationForModels(messages: readonly Message[], answerId: st
     return seen;
 }
 
+/**
+ * The token stream the latest earlier answer of the conversation left in the caches (its prompt and its tokens),
+ * when that answer was written by `pair`; empty when there is none (the prompt is then formatted afresh).
+ */
+export function previousTokens(store: ChatStore, messages: readonly Message[], before: string, pair: PairRef): readonly number[] {
+    const end = messages.findIndex((message) => message.id === before);
+    const earlier = end < 0 ? messages : messages.slice(0, end);
+    const key = pairKey(pair);
+    for (let i = earlier.length - 1; i >= 0; i--) {
+        const message = earlier[i]!;
+        if (message.role !== "assistant" || message.content.length === 0) continue;
+        const stored = store.getAnswerTokens(message.id);
+        return stored != null && stored.pairKey === key ? stored.tokens : [];
+    }
+    return [];
+}
+
+/**
+ * Makes sure `pair` is loaded with `options` (a running calibration is stopped first: beginAnswer); returns how
+ * long the answer waited for a load, or null when the pair was ready. Pair with `pairs.endAnswer()`.
+ */
+export async function readyPair(pairs: PairHost, pair: PairRef, options: EngineLoadOptions): Promise<number | null> {
+    await pairs.beginAnswer();
+    const loaded = pairs.loaded;
+    const ready = !pairs.isLoading && loaded != null && samePair(loaded.pair, pair) && sameLoadOptions(loaded.options, options);
+    const started = performance.now();
+    await pairs.ensure(pair, options);
+    return ready ? null : performance.now() - started;
+}
+
 export class AnswerRun {
+    /** When Send was pressed (the answer is made at once): first-token time is from here. */
+    private readonly sentAt = performance.now();
+    private firstTokenAt: number | null = null;
     private stopRequested = false;
     private engineRequest: number | null = null;
     /** A write of the growing answer that failed (the answer is then stopped and ends as error). */
@@ -92,19 +127,21 @@ export class AnswerRun {
         try {
             // Stopped while it waited for its turn: nothing ran, nothing to load.
             if (this.stopRequested) return finish({status: "stopped"});
-            await pairs.ensure(this.plan.pair, this.plan.loadOptions);
+            const pairLoadMs = await readyPair(pairs, this.plan.pair, this.plan.loadOptions);
             store.setConversationPair(this.conversationId, this.plan.pair);
-            await pairs.calibrationSettled();
             if (this.stopRequested) return finish({status: "stopped"});
 
-            const messages = conversationForModels(store.listMessages(this.conversationId), assistant.id, settings.systemPrompt);
+            const stored = store.listMessages(this.conversationId);
+            const messages = conversationForModels(stored, assistant.id, settings.systemPrompt);
+            const previous = previousTokens(store, stored, assistant.id, this.plan.pair);
             const request = supervisor.request(
-                {type: "generate", messages, params: decodingParamsOf(settings, assistant.seed ?? 0)},
+                {type: "generate", messages, params: decodingParamsOf(settings, assistant.seed ?? 0), previous},
                 "writing an answer",
                 (event) => {
                     if (event.type === "prompt" && event.droppedTurns > 0) {
                         emit({type: "notice", conversationId: this.conversationId, topic: "context", text: droppedTurnsNotice(event.droppedTurns)});
                     } else if (event.type === "tokens" && this.storageFailure == null) {
+                        if (event.text.length > 0) this.firstTokenAt ??= performance.now();
                         try {
                             writer.append(event.text, event.runs);
                         } catch (error) {
@@ -125,12 +162,26 @@ export class AnswerRun {
             this.engineRequest = null;
             if (this.storageFailure != null)
                 return finish({status: "error", error: `the answer could not be saved: ${errorText(this.storageFailure)}`});
+            try {
+                store.saveAnswerTokens(assistant.id, {pairKey: pairKey(this.plan.pair), tokens: result.stream});
+            } catch {
+                // Only the next turn's cache reuse is lost: it formats its prompt afresh.
+            }
             return finish({
                 status: result.stats.stopReason === "abort" ? "stopped" : "done",
-                stats: messageStats(result.stats, result.promptTokens, result.droppedTurns, pairs.baseline())
+                stats: messageStats(result.stats, {
+                    promptTokens: result.promptTokens,
+                    droppedTurns: result.droppedTurns,
+                    baseline: pairs.baseline(),
+                    temperature: settings.temperature,
+                    sendToFirstTokenMs: this.firstTokenAt == null ? null : this.firstTokenAt - this.sentAt,
+                    pairLoadMs
+                })
             });
         } catch (error) {
             return finish({status: "error", error: errorText(error)});
+        } finally {
+            pairs.endAnswer();
         }
     }
 }

@@ -10,6 +10,7 @@ import type {MessageStats, PairRef, Settings, SettingsOverrides} from "../../src
 import type {GenerationStats} from "../engine/index.ts";
 import type {EngineChatMessage, EngineLoadOptions} from "../engineHost/engineProtocol.ts";
 import type {EngineSupervisor} from "../engineHost/engineSupervisor.ts";
+import {readyPair} from "./answerRun.ts";
 import {messageStats} from "./messageStats.ts";
 import type {PairHost} from "./pairHost.ts";
 import {decodingParamsOf} from "./settingsResolver.ts";
@@ -66,11 +67,30 @@ export async function runCompletion(
 ): Promise<CompletionResult> {
     const queueMs = performance.now() - plan.enqueuedAt;
     request.onStart?.();
-    const {supervisor, pairs} = parts;
+    const {pairs} = parts;
     const signal = request.signal;
     signal?.throwIfAborted();
-    await pairs.ensure(plan.pair, plan.loadOptions);
-    await pairs.calibrationSettled();
+    // A running calibration is stopped for the request (never delays it) and runs again afterwards.
+    const pairLoadMs = await readyPair(pairs, plan.pair, plan.loadOptions).catch((error: unknown) => {
+        pairs.endAnswer();
+        throw error;
+    });
+    try {
+        return await generate(parts, plan, request, queueMs, pairLoadMs);
+    } finally {
+        pairs.endAnswer();
+    }
+}
+
+async function generate(
+    parts: {supervisor: EngineSupervisor; pairs: PairHost},
+    plan: CompletionPlan,
+    request: CompletionRequest,
+    queueMs: number,
+    pairLoadMs: number | null
+): Promise<CompletionResult> {
+    const {supervisor, pairs} = parts;
+    const signal = request.signal;
     signal?.throwIfAborted();
     let text = "";
     const {id, result} = supervisor.request(
@@ -99,7 +119,13 @@ export async function runCompletion(
             seed: plan.seed,
             promptTokens: generated.promptTokens,
             droppedTurns: generated.droppedTurns,
-            stats: messageStats(generated.stats, generated.promptTokens, generated.droppedTurns, pairs.baseline()),
+            stats: messageStats(generated.stats, {
+                promptTokens: generated.promptTokens,
+                droppedTurns: generated.droppedTurns,
+                baseline: pairs.baseline(),
+                temperature: plan.settings.temperature,
+                pairLoadMs
+            }),
             engine: generated.stats,
             queueMs
         };

@@ -39,6 +39,11 @@ export type ServiceOptions = {
      */
     readonly keepInterruptedAnswers?: boolean;
     /**
+     * Start the engine process and load the pair used last in the background as soon as the service is up (the
+     * app does; tests that check the idle start-up do not), so the first answer does not wait for a load.
+     */
+    readonly warmStart?: boolean;
+    /**
      * Where the library looks for other apps' model caches (default: this process's environment, home folder and
      * OS); tests point it at a temp home so the machine's own caches stay out of them.
      */
@@ -76,5 +81,6 @@ export async function createService(options: ServiceOptions): Promise<TandemServ
     });
     // The first scan runs in the background: start-up stays instant; listModels waits for it, listLibrary does not.
     void library.scan();
+    if (options.warmStart === true) service.warmUp();
     return service;
 }

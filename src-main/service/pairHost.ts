@@ -1,19 +1,32 @@
 /**
  * The one loaded pair, seen from the service process: checks a pair here (GGUF headers only, no llama.cpp)
  * before the engine process sees it, loads and unloads it there, keeps the engine state for status events,
- * and measures the expert-alone speed (calibration) once per pair and device, storing it with its date.
+ * and measures what a decoded token costs the expert alone and cd across the context (calibration) once per
+ * pair and device, storing it with its date. Calibration runs in the background only while no answer runs: an
+ * answer stops it at once (beginAnswer) and it starts again when the answers are done (endAnswer).
  */
 import path from "node:path";
-import {ServiceError, type AppStatus, type CompatibilityCheck, type EngineState, type PairRef, type SpeedBaseline} from "../../src-shared/index.ts";
+import {
+    ServiceError,
+    type AppStatus,
+    type CompatibilityCheck,
+    type CostCurves,
+    type EngineState,
+    type PairRef,
+    type SpeedBaseline
+} from "../../src-shared/index.ts";
 import type {EngineLoadOptions, LoadResult} from "../engineHost/engineProtocol.ts";
 import type {EngineSupervisor} from "../engineHost/engineSupervisor.ts";
 import {GgufError, inspectPair} from "../models/header/index.ts";
 // Header-only: the service process never loads node-llama-cpp.
 import type {ChatStore} from "../store/chatStore.ts";
 import {sameLoadOptions} from "./settingsResolver.ts";
+import {calibrationPositions, costAt} from "./speedCurve.ts";
 
-/** Tokens of each calibration run, and how many runs (the fastest counts: the least disturbed). */
-export const CALIBRATION_TOKENS = 64;
+/** Tokens decoded per calibration run at each position, and runs per position (every run is a point of the fit). */
+export const CALIBRATION_TOKENS = 24;
+/** Positions across the context where calibration measures (every run is a point of the fitted line). */
+export const CALIBRATION_POSITIONS = 8;
 export const CALIBRATION_RUNS = 2;
 
 export type LoadedPair = {readonly pair: PairRef; readonly options: EngineLoadOptions; readonly result: LoadResult};
@@ -42,6 +55,10 @@ export class PairHost {
     private calibrating: Promise<SpeedBaseline> | null = null;
     /** The engine request id of the running calibration, for cutting it short. */
     private calibrationRequest: number | null = null;
+    /** Answers running or waiting (calibration waits for none). */
+    private answers = 0;
+    /** The running calibration was stopped for an answer (it is not an error; it runs again afterwards). */
+    private calibrationPaused = false;
 
     /**
      * @param changed called after every state change (the service sends a status event).
@@ -95,12 +112,18 @@ export class PairHost {
     }
 
     async load(pair: PairRef, options: EngineLoadOptions): Promise<LoadedPair> {
-        if (this.loading != null) throw new ServiceError("busy", "a model pair is loading already; wait for it to finish");
+        if (this.loading != null) {
+            // A load in progress (the warm start's, say): wait for it; if it loaded exactly this, that is the answer.
+            while (this.loading != null) await this.loading.catch(() => undefined);
+            const loaded = this.loadedPair;
+            if (loaded != null && samePair(loaded.pair, pair) && sameLoadOptions(loaded.options, options)) return loaded;
+        }
         this.loading = this.loadNow(pair, options);
         try {
             return await this.loading;
         } finally {
             this.loading = null;
+            this.calibrateWhenIdle();
         }
     }
 
@@ -137,8 +160,8 @@ export class PairHost {
                 memoryBytes: loadResult.memoryBytes
             });
             const baseline = this.baseline();
-            if (baseline != null) this.setCalibration({state: "done", baseline});
-            else void this.calibrate().catch(() => undefined);
+            // Without curves, calibration runs in the background once the load is over and no answer runs.
+            if (baseline?.curves != null) this.setCalibration({state: "done", baseline});
             return loaded;
         } catch (error) {
             this.setEngine({state: "error", pair, message: error instanceof Error ? error.message : String(error)});
@@ -165,9 +188,39 @@ export class PairHost {
         return this.calibrating;
     }
 
-    /** Resolves when no calibration is running (answers wait for it rather than be refused). */
+    /**
+     * An answer is about to use the engine: a running calibration is stopped at once (it never delays an
+     * answer) and none starts until endAnswer.
+     */
+    async beginAnswer(): Promise<void> {
+        this.answers++;
+        if (this.calibrating != null) {
+            this.calibrationPaused = true;
+            await this.stopCalibration();
+        }
+    }
+
+    /**
+     * Resolves when no calibration is running. Answers never wait for one (beginAnswer stops it); the headless
+     * local server waits at start-up, so that every answer it gives carries a measured speedup.
+     */
     async calibrationSettled(): Promise<void> {
         await this.calibrating?.catch(() => undefined);
+    }
+
+    /** The answer is done: a calibration still owed runs now, in the background. */
+    endAnswer(): void {
+        this.answers = Math.max(0, this.answers - 1);
+        this.calibrateWhenIdle();
+    }
+
+    /** Starts a calibration in the background when the loaded pair has no curves yet and no answer runs. */
+    private calibrateWhenIdle(): void {
+        const loaded = this.loadedPair;
+        if (loaded == null || this.answers > 0 || this.calibrating != null || this.loading != null) return;
+        if (this.baseline()?.curves != null) return;
+        if (this.calibrationState.state === "error") return; // a failed calibration is not retried by itself
+        void this.calibrate().catch(() => undefined);
     }
 
     /** The engine process died: nothing is loaded any more; the next load starts a fresh process. */
@@ -185,26 +238,40 @@ export class PairHost {
     }
 
     private async measure(loaded: LoadedPair): Promise<SpeedBaseline> {
+        this.calibrationPaused = false;
         this.setCalibration({state: "running"});
         try {
             const {id, result} = this.supervisor.request(
-                {type: "calibrate", maxTokens: CALIBRATION_TOKENS, runs: CALIBRATION_RUNS},
-                `measuring the expert alone on ${describePair(loaded.pair)}`
+                {
+                    type: "calibrate",
+                    positions: calibrationPositions(loaded.result.contextSize, CALIBRATION_TOKENS, CALIBRATION_POSITIONS),
+                    tokens: CALIBRATION_TOKENS,
+                    runs: CALIBRATION_RUNS
+                },
+                `measuring the expert alone and cd on ${describePair(loaded.pair)}`
             );
             this.calibrationRequest = id;
             const measured = await result.finally(() => {
                 this.calibrationRequest = null;
             });
+            const curves: CostCurves = measured.curves;
+            if (curves.expertGreedy.length === 0) throw new Error("the calibration measured nothing (every run ended before a few tokens)");
             const baseline: SpeedBaseline = {
                 pairKey: pairKey(loaded.pair),
                 device: deviceLabel(loaded),
-                expertTokensPerSecond: measured.expertTokensPerSecond,
-                measuredAt: new Date().toISOString()
+                expertTokensPerSecond: 1000 / costAt(curves.expertGreedy, 0),
+                measuredAt: new Date().toISOString(),
+                curves
             };
             this.store.saveBaseline(baseline);
             this.setCalibration({state: "done", baseline});
             return baseline;
         } catch (error) {
+            if (this.calibrationPaused) {
+                // Stopped for an answer: not a failure; it runs again when the answers are done.
+                this.setCalibration({state: "none"});
+                throw new ServiceError("busy", "the calibration was stopped for an answer; it runs again afterwards");
+            }
             this.setCalibration({state: "error", message: error instanceof Error ? error.message : String(error)});
             throw error;
         }

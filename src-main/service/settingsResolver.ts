@@ -43,8 +43,3 @@ export function decodingParamsOf(settings: Settings, seed: number): DecodingPara
         seed
     };
 }
-
-/** A fresh seed in the option table's range (0 to 2^32 − 1). */
-export function drawSeed(): number {
-    return Math.floor(Math.random() * 2 ** 32);
-}

@@ -8,8 +8,10 @@
  */
 import {readFileSync} from "node:fs";
 import {
+    drawSeed,
     ServiceError,
     type AppStatus,
+    type Comparison,
     type CatalogueEntry,
     type LocalServerStatus,
     type CompatibilityCheck,
@@ -38,11 +40,12 @@ import type {EngineSupervisor} from "../engineHost/engineSupervisor.ts";
 import {type Library, LibraryError} from "../library/index.ts";
 import {type ChatStore, StoreError} from "../store/chatStore.ts";
 import {AnswerRun} from "./answerRun.ts";
+import {CompareRun} from "./compareRun.ts";
 import {runCompletion, type CompletionRequest, type CompletionResult} from "./completionRun.ts";
 import {GenerationQueue} from "./generationQueue.ts";
 import {demoPair} from "./modelListing.ts";
 import {describePair, PairHost} from "./pairHost.ts";
-import {drawSeed, type LoadDefaults, loadOptionsOf, resolveSettings, sameLoadOptions} from "./settingsResolver.ts";
+import {type LoadDefaults, loadOptionsOf, resolveSettings, sameLoadOptions} from "./settingsResolver.ts";
 
 export interface TandemService extends ServiceApi {
     /** Calls `listener` with every event; returns the unsubscribe function. */
@@ -115,7 +118,8 @@ export class Service implements TandemService {
     private readonly listeners = new Set<(event: ServiceEvent) => void>();
     private readonly pairs: PairHost;
     private readonly version = appVersion();
-    private answer: AnswerRun | null = null;
+    /** The one answer (or comparison of modes) being written. */
+    private answer: {readonly conversationId: string; stop(): void} | null = null;
     private answerDone: Promise<unknown> = Promise.resolve();
     /** The pair the user chose last (loaded or not); an answer with nothing loaded loads it, else the demo pair. */
     private chosenPair: PairRef | null = null;
@@ -125,6 +129,24 @@ export class Service implements TandemService {
 
     constructor(private readonly parts: ServiceParts) {
         this.pairs = new PairHost(parts.supervisor, parts.store, () => this.emitStatus());
+    }
+
+    /**
+     * Starts the engine process and loads the pair used last (the most recent conversation's, else the demo pair)
+     * in the background, so the first answer does not wait for it; calibration follows when idle. A failure is
+     * reported through the engine status, like any load.
+     */
+    warmUp(): void {
+        if (this.pairs.loaded != null || this.pairs.isLoading || this.answer != null) return;
+        let recent: PairRef | null = null;
+        try {
+            recent = this.parts.store.listConversations().find((conversation) => conversation.pair != null)?.pair ?? null;
+        } catch {
+            // The store says so itself on the first request; the demo pair warms up meanwhile.
+        }
+        const pair = this.chosenPair ?? recent ?? demoPair(this.parts.demoModelsDir);
+        this.chosenPair = pair;
+        void this.pairs.load(pair, this.loadOptions(this.globalSettings())).catch(() => undefined);
     }
 
     /** The supervisor's crash callback lands here (see createService). */
@@ -262,7 +284,11 @@ export class Service implements TandemService {
     }
 
     async getConversation(request: {id: string}): Promise<ConversationWithMessages> {
-        return stored(() => ({conversation: this.parts.store.getConversation(request.id), messages: this.parts.store.listMessages(request.id)}));
+        return stored(() => ({
+            conversation: this.parts.store.getConversation(request.id),
+            messages: this.parts.store.listMessages(request.id),
+            comparisons: this.parts.store.listComparisons(request.id)
+        }));
     }
 
     async setConversationOverrides(request: {id: string; overrides: SettingsOverrides}): Promise<Conversation> {
@@ -333,6 +359,39 @@ export class Service implements TandemService {
         this.answer?.stop();
     }
 
+    async compareModes(request: {conversationId: string; messageId: string}): Promise<Comparison> {
+        this.refuseWhileAnswering("compare modes");
+        const {store} = this.parts;
+        const conversation = stored(() => store.getConversation(request.conversationId));
+        const message = stored(() => store.getMessage(request.messageId));
+        if (message.conversationId !== conversation.id)
+            throw new ServiceError("notFound", `message ${request.messageId} is not in this conversation`);
+        if (message.role !== "user") throw new ServiceError("invalidRequest", "only your own messages can be compared across modes");
+        const settings = resolveSettings(
+            stored(() => store.getSettings()),
+            conversation.overrides
+        );
+        const engine = this.pairs.engine;
+        const loading = engine.state === "loading" ? engine.pair : null;
+        const pair = this.pairs.loaded?.pair ?? loading ?? this.chosenPair ?? conversation.pair ?? demoPair(this.parts.demoModelsDir);
+        const run = new CompareRun(
+            {store, supervisor: this.parts.supervisor, pairs: this.pairs, emit: (event) => this.emit(event)},
+            {conversationId: conversation.id, message, pair, loadOptions: this.loadOptions(settings), settings, seed: settings.seed ?? drawSeed()}
+        );
+        const started = stored(() => run.start());
+        this.answer = run;
+        this.emit({type: "comparison", comparison: started});
+        this.emitStatus();
+        // Its turn in the queue, like an answer's (the local server's requests take turns with it).
+        const compare = () =>
+            run.run().finally(() => {
+                this.answer = null;
+                this.emitStatus();
+            });
+        this.answerDone = this.queue.run("app", compare, run.stopSignal).catch(compare);
+        return started;
+    }
+
     // ---------- the local server ----------
 
     currentPair(): PairRef {
@@ -357,6 +416,7 @@ export class Service implements TandemService {
         await this.queue.run("server", async () => {
             await this.pairs.ensure(request.pair, this.loadOptions(settings));
             this.chosenPair = request.pair;
+            // At the server's start: its answers then all carry a measured speedup (an answer never waits for one).
             await this.pairs.calibrationSettled();
         });
     }
@@ -483,8 +543,10 @@ export class Service implements TandemService {
                 seed: settings.seed ?? drawSeed()
             })
         );
-        const pair = this.chosenPair ?? this.pairs.loaded?.pair ?? conversation.pair ?? demoPair(this.parts.demoModelsDir);
-        const loaded = this.pairs.loaded?.pair;
+        const engine = this.pairs.engine;
+        const loading = engine.state === "loading" ? engine.pair : null;
+        const pair = this.chosenPair ?? this.pairs.loaded?.pair ?? loading ?? conversation.pair ?? demoPair(this.parts.demoModelsDir);
+        const loaded = this.pairs.loaded?.pair ?? loading;
         if (loaded == null || loaded.expertPath !== pair.expertPath || loaded.amateurPath !== pair.amateurPath) {
             this.emit({type: "notice", conversationId: conversation.id, text: `Loading ${describePair(pair)} before answering…`});
         }

@@ -4,6 +4,7 @@
  * synchronous (better-sqlite3); every failure is a StoreError whose message a user can read.
  */
 import type {
+    Comparison,
     Conversation,
     ExportFormat,
     ExportedConversation,
@@ -55,6 +56,9 @@ export type MessagePatch = {
     readonly seed?: number | null;
 };
 
+/** The tokens the models held after an answer (its prompt, then its generated tokens), and the pair that made them. */
+export type AnswerTokens = {readonly pairKey: string; readonly tokens: readonly number[]};
+
 export interface ChatStore {
     /** Most recently updated first. */
     listConversations(): Conversation[];
@@ -96,6 +100,15 @@ export interface ChatStore {
     getBaseline(pairKey: string, device: string): SpeedBaseline | null;
     saveBaseline(baseline: SpeedBaseline): void;
 
+    /** The token stream an answer left in the models' caches (null when none was stored: an older or failed answer). */
+    getAnswerTokens(messageId: string): AnswerTokens | null;
+    /** Stores it with the answer (deleted with the message). */
+    saveAnswerTokens(messageId: string, answer: AnswerTokens): void;
+
+    /** The conversation's comparisons of modes, oldest first. */
+    listComparisons(conversationId: string): Comparison[];
+    /** Inserts or updates (status, columns) a comparison; deleted with its message or conversation. */
+    saveComparison(comparison: Comparison): void;
     /** What the model library remembers (folders, files, switched-off sources, its settings, downloads). */
     readonly library: LibraryStore;
 

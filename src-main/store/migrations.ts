@@ -111,6 +111,35 @@ export const migrations: readonly Migration[] = [
                 data TEXT NOT NULL CHECK (json_valid(data))
             );
         `
+    },
+    {
+        version: 3,
+        description: "the token stream each answer left in the models' caches; speed baselines with cost curves; comparisons of modes",
+        sql: `
+            -- The tokens the models held after an answer (its prompt, then the tokens it generated) as a JSON array,
+            -- and the pair that made them: the next turn's prompt starts with them, so the caches are reused whole.
+            CREATE TABLE answer_tokens (
+                message_id TEXT PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+                pair_key TEXT NOT NULL,
+                tokens TEXT NOT NULL CHECK (json_valid(tokens))
+            ) WITHOUT ROWID;
+
+            -- CostCurves as JSON: the expert alone and cd, time per token by context position.
+            ALTER TABLE speed_baselines ADD COLUMN curves TEXT CHECK (curves IS NULL OR json_valid(curves));
+
+            -- A user message run through every mode with one seed (Comparison; its columns as JSON).
+            CREATE TABLE comparisons (
+                id TEXT PRIMARY KEY,
+                conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+                message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+                seed INTEGER NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('running', 'done', 'stopped', 'error')),
+                columns TEXT NOT NULL CHECK (json_valid(columns)),
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX comparisons_by_conversation ON comparisons (conversation_id, created_at);
+        `
     }
 ];
 

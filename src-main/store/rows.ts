@@ -7,6 +7,7 @@ import {
     optionProblem,
     optionTable,
     type Conversation,
+    type CostCurves,
     type Message,
     type MessageRole,
     type MessageStats,
@@ -46,6 +47,8 @@ export type BaselineRow = {
     readonly device: string;
     readonly expert_tokens_per_second: number;
     readonly measured_at: string;
+    /** Absent before schema 2's step ran; NULL in baselines measured before curves existed. */
+    readonly curves?: string | null;
 };
 
 /** The entries of `values` the option table knows and accepts. */
@@ -91,5 +94,6 @@ export function toMessage(row: MessageRow): Message {
 }
 
 export function toBaseline(row: BaselineRow): SpeedBaseline {
-    return {pairKey: row.pair_key, device: row.device, expertTokensPerSecond: row.expert_tokens_per_second, measuredAt: row.measured_at};
+    const baseline = {pairKey: row.pair_key, device: row.device, expertTokensPerSecond: row.expert_tokens_per_second, measuredAt: row.measured_at};
+    return row.curves == null ? baseline : {...baseline, curves: JSON.parse(row.curves) as CostCurves};
 }

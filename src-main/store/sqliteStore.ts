@@ -8,6 +8,8 @@ import {randomUUID} from "node:crypto";
 import path from "node:path";
 import type Database from "better-sqlite3";
 import {
+    type Comparison,
+    type ComparisonColumn,
     optionProblems,
     type Conversation,
     type ExportFormat,
@@ -18,13 +20,24 @@ import {
     type SettingsOverrides,
     type SpeedBaseline
 } from "../../src-shared/index.ts";
-import {type ChatStore, type MessagePatch, type NewMessage, StoreError} from "./chatStore.ts";
+import {type AnswerTokens, type ChatStore, type MessagePatch, type NewMessage, StoreError} from "./chatStore.ts";
 import {openDatabase} from "./database.ts";
 import {type LibraryStore, SqliteLibraryStore} from "./libraryStore.ts";
 import {exportConversationAs} from "./exportFormat.ts";
 import {type BaselineRow, type ConversationRow, knownSettings, type MessageRow, toBaseline, toConversation, toMessage} from "./rows.ts";
 import {ftsQuery} from "./searchQuery.ts";
 import {toStoreError} from "./storeErrors.ts";
+
+type ComparisonRow = {
+    readonly id: string;
+    readonly conversation_id: string;
+    readonly message_id: string;
+    readonly seed: number;
+    readonly status: Comparison["status"];
+    readonly columns: string;
+    readonly created_at: string;
+    readonly updated_at: string;
+};
 
 const DEFAULT_SEARCH_LIMIT = 50;
 const MAX_SEARCH_LIMIT = 500;
@@ -89,6 +102,11 @@ export class SqliteChatStore implements ChatStore {
                 VALUES (@id, @conversationId, @role, @content, @status, @seed, @now, @now) RETURNING *`),
             deleteMessagesFrom: db.prepare("DELETE FROM messages WHERE conversation_id = ? AND seq >= ?"),
             markInterrupted: db.prepare("UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'streaming'"),
+            stopRunningComparisons: db.prepare("UPDATE comparisons SET status = 'stopped', updated_at = ? WHERE status = 'running'"),
+            listComparisons: db.prepare("SELECT * FROM comparisons WHERE conversation_id = ? ORDER BY created_at, rowid"),
+            saveComparison: db.prepare(`INSERT INTO comparisons (id, conversation_id, message_id, seed, status, columns, created_at, updated_at)
+                VALUES (@id, @conversationId, @messageId, @seed, @status, @columns, @createdAt, @updatedAt)
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, columns = excluded.columns, updated_at = excluded.updated_at`),
             search: db.prepare(`SELECT m.conversation_id AS conversationId, c.title AS conversationTitle, m.id AS messageId,
                     snippet(messages_fts, 0, '«', '»', '…', ${SNIPPET_TOKENS}) AS snippet
                 FROM messages_fts
@@ -99,10 +117,13 @@ export class SqliteChatStore implements ChatStore {
             clearSettings: db.prepare("DELETE FROM settings"),
             insertSetting: db.prepare("INSERT INTO settings (key, value) VALUES (?, ?)"),
             getBaseline: db.prepare("SELECT * FROM speed_baselines WHERE pair_key = ? AND device = ?"),
-            saveBaseline: db.prepare(`INSERT INTO speed_baselines (pair_key, device, expert_tokens_per_second, measured_at)
-                VALUES (@pairKey, @device, @expertTokensPerSecond, @measuredAt)
+            saveBaseline: db.prepare(`INSERT INTO speed_baselines (pair_key, device, expert_tokens_per_second, measured_at, curves)
+                VALUES (@pairKey, @device, @expertTokensPerSecond, @measuredAt, @curves)
                 ON CONFLICT (pair_key, device) DO UPDATE SET expert_tokens_per_second = excluded.expert_tokens_per_second,
-                    measured_at = excluded.measured_at`)
+                    measured_at = excluded.measured_at, curves = excluded.curves`),
+            getAnswerTokens: db.prepare("SELECT pair_key AS pairKey, tokens FROM answer_tokens WHERE message_id = ?"),
+            saveAnswerTokens: db.prepare(`INSERT INTO answer_tokens (message_id, pair_key, tokens) VALUES (?, ?, ?)
+                ON CONFLICT (message_id) DO UPDATE SET pair_key = excluded.pair_key, tokens = excluded.tokens`)
         }));
         this.library = new SqliteLibraryStore(db, (work) => this.guard(work));
     }
@@ -250,7 +271,33 @@ export class SqliteChatStore implements ChatStore {
     }
 
     markInterrupted(): number {
-        return this.write(() => this.statements.markInterrupted.run(now()).changes);
+        return this.write(() => {
+            const time = now();
+            // A comparison a previous run left running stopped there too (its columns keep what they had).
+            this.statements.stopRunningComparisons.run(time);
+            return this.statements.markInterrupted.run(time).changes;
+        });
+    }
+
+    listComparisons(conversationId: string): Comparison[] {
+        return this.guard(() =>
+            (this.statements.listComparisons.all(conversationId) as ComparisonRow[]).map((row) => ({
+                id: row.id,
+                conversationId: row.conversation_id,
+                messageId: row.message_id,
+                seed: row.seed,
+                status: row.status,
+                columns: JSON.parse(row.columns) as ComparisonColumn[],
+                createdAt: row.created_at,
+                updatedAt: row.updated_at
+            }))
+        );
+    }
+
+    saveComparison(comparison: Comparison): void {
+        this.write(() => {
+            this.statements.saveComparison.run({...comparison, columns: JSON.stringify(comparison.columns)});
+        });
     }
 
     search(query: string, limit = DEFAULT_SEARCH_LIMIT): SearchHit[] {
@@ -297,7 +344,29 @@ export class SqliteChatStore implements ChatStore {
             throw new StoreError("invalid", `a speed baseline must be a positive number of tokens per second, not ${baseline.expertTokensPerSecond}`);
         }
         this.write(() => {
-            this.statements.saveBaseline.run({...baseline});
+            this.statements.saveBaseline.run({
+                pairKey: baseline.pairKey,
+                device: baseline.device,
+                expertTokensPerSecond: baseline.expertTokensPerSecond,
+                measuredAt: baseline.measuredAt,
+                curves: baseline.curves == null ? null : JSON.stringify(baseline.curves)
+            });
+        });
+    }
+
+    getAnswerTokens(messageId: string): AnswerTokens | null {
+        return this.guard(() => {
+            const row = this.statements.getAnswerTokens.get(messageId) as {pairKey: string; tokens: string} | undefined;
+            return row == null ? null : {pairKey: row.pairKey, tokens: JSON.parse(row.tokens) as number[]};
+        });
+    }
+
+    saveAnswerTokens(messageId: string, answer: AnswerTokens): void {
+        if (!answer.tokens.every((token) => Number.isInteger(token) && token >= 0)) {
+            throw new StoreError("invalid", "an answer's tokens must be non-negative integers");
+        }
+        this.write(() => {
+            this.statements.saveAnswerTokens.run(messageId, answer.pairKey, JSON.stringify(answer.tokens));
         });
     }
 

@@ -129,7 +129,8 @@ export const requestSchemas = {
             {hfEndpoint: v.optional(textField("hfEndpoint", {min: 1, max: MAX_URI, trim: true})), downloadDir: v.optional(filePath("downloadDir"))},
             "the library settings must be an object {hfEndpoint?, downloadDir?}"
         )
-    ])
+    ]),
+    compareModes: request({conversationId: id("conversationId"), messageId: id("messageId")})
 } as const satisfies Record<ServiceFunctionName, v.GenericSchema>;
 
 export function isServiceFunction(name: unknown): name is ServiceFunctionName {

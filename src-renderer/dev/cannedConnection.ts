@@ -109,7 +109,38 @@ function stats(mode: MessageStats["mode"], tokens: number, extra: Partial<Messag
         promptTokens: 214,
         droppedTurns: 0,
         speedup: {ratio: 559.3 / 2113, baseline},
-        engine: {},
+        engine: {
+            mode,
+            generatedTokens: tokens,
+            expertCalls: Math.ceil(tokens / 2.47),
+            amateurCalls: tokens,
+            rounds: Math.ceil(tokens / 2.47),
+            draftedTokens: Math.round(tokens * 1.2),
+            acceptedTokens: Math.round(tokens * 0.74),
+            correctionTokens: 0,
+            bonusTokens: 0,
+            lookaheadRounds: 0,
+            acceptanceRate: mode === "scd" || mode === "sd" ? 0.62 : null,
+            meanAcceptedLength: mode === "scd" || mode === "sd" ? 2.47 : null,
+            meanAcceptanceLength: mode === "scd" || mode === "sd" ? 3.47 : null,
+            acceptanceByPosition: [],
+            timeToFirstTokenMs: 3.1,
+            totalMs: tokens / 0.5593,
+            modelWaitMs: tokens / 0.6,
+            tokensPerSecond: 559.3,
+            promptTokens: 214,
+            reusedPromptTokens: {expert: 0, amateur: 0},
+            measuredSteps: {expert: {steps: 0, ms: 0}, cd: {steps: 0, ms: 0}},
+            amateurFloorHits: 0,
+            headTruncations: 0,
+            residualFallbacks: 0,
+            gammaHistogram: {},
+            fallbackTokens: 0,
+            adaptivePick: null,
+            sharedVocabularySize: 512,
+            stopReason: "eogToken",
+            seed: 1
+        },
         ...extra
     };
 }
@@ -283,7 +314,8 @@ export function cannedConnection(scenario: string): Connection {
         },
         regenerate: async () => fail("busy", "another answer is being written"),
         editAndResend: async () => fail("internal", "editing is not part of the harness"),
-        stopGeneration: async () => void (stop = true)
+        stopGeneration: async () => void (stop = true),
+        compareModes: async () => fail("internal", "comparing modes is not part of the harness")
     };
 
     function stream(answer: Message): void {

@@ -11,6 +11,7 @@ const knownCodes = {
     notFound: true,
     incompatiblePair: true,
     noPair: true,
+    promptTooLong: true,
     engineCrashed: true,
     storage: true,
     internal: true,

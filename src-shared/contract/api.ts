@@ -4,11 +4,15 @@
  * calls (`ServiceApi`) and the events the service pushes (`ClientApi`). Pure types: no I/O, no Node imports,
  * safe to import from the renderer. Requests are validated at the boundary with the schemas in schemas.ts.
  */
-import type {OptionKey} from "../options/optionTable.ts";
+import type {decodeModeChoices, OptionKey} from "../options/optionTable.ts";
+import type {EngineStats, StopReasonName} from "./engineStats.ts";
+
+export type {EngineArm, EngineStats, StopReasonName} from "./engineStats.ts";
 
 // ---------- settings ----------
 
-export type DecodeModeName = "scd" | "sd" | "cd" | "expert" | "amateur";
+/** The decoding modes, from the option table's list (the engine's DecodeMode is the same list). */
+export type DecodeModeName = (typeof decodeModeChoices)[number];
 
 /** Every user setting (see the option table for ranges, defaults and help). */
 export type Settings = {
@@ -79,6 +83,20 @@ export type EngineState =
     | {readonly state: "loading"; readonly pair: PairRef; readonly progress: number}
     | {readonly state: "ready"; readonly pair: PairRef; readonly backend: Backend; readonly contextSize: number; readonly memoryBytes: number | null}
     | {readonly state: "error"; readonly pair: PairRef | null; readonly message: string};
+
+/** Measured decode cost at one place in the context: the mean time per token of a short run around `position`. */
+export type CostPoint = {readonly position: number; readonly msPerToken: number};
+
+/**
+ * What a decoded token costs the expert alone and cd across the context (sorted by position), greedy and
+ * sampled: the calibration's measurement, against which an answer is compared over the span it decoded.
+ */
+export type CostCurves = {
+    readonly expertGreedy: readonly CostPoint[];
+    readonly expertSampled: readonly CostPoint[];
+    readonly cdGreedy: readonly CostPoint[];
+    readonly cdSampled: readonly CostPoint[];
+};
 
 // ---------- the model library ----------
 
@@ -302,9 +320,12 @@ export type LibrarySettings = {
 export type SpeedBaseline = {
     readonly pairKey: string;
     readonly device: string;
+    /** The expert alone at the start of an empty context (the curve's first point). */
     readonly expertTokensPerSecond: number;
     /** ISO date-time of the measurement. */
     readonly measuredAt: string;
+    /** Cost by context position; absent in baselines measured before curves existed (they are measured again). */
+    readonly curves?: CostCurves;
 };
 
 export type AppStatus = {
@@ -342,15 +363,51 @@ export type MessageStats = {
     readonly timeToFirstTokenMs: number | null;
     readonly acceptanceRate: number | null;
     readonly meanAcceptedLength: number | null;
-    readonly stopReason: string;
+    /** 1 + accepted drafts / verification rounds (as llama.cpp's server and vLLM report it); null outside scd/sd. */
+    readonly meanAcceptanceLength?: number | null;
+    /** Accepted / drafted at each draft position of a round (first draft first). */
+    readonly acceptanceByPosition?: readonly number[];
+    readonly stopReason: StopReasonName;
     readonly totalMs: number;
     readonly promptTokens: number;
+    /** Prompt tokens each model evaluated for this answer (the rest were in its cache); null for a model the mode does not use. */
+    readonly reevaluatedTokens?: {readonly expert: number | null; readonly amateur: number | null};
     /** Turns left out of what the models saw because the history outgrew the context. */
     readonly droppedTurns: number;
+    /** From Send to the first token on screen: loads and waits included. */
+    readonly sendToFirstTokenMs?: number | null;
+    /** Set when the answer waited for the pair to load: how long that took. */
+    readonly pairLoadMs?: number | null;
     /** Measured speedup against the expert alone on this machine; null until a baseline exists. */
-    readonly speedup: {readonly ratio: number; readonly baseline: SpeedBaseline} | null;
+    readonly speedup: Speedup | null;
     /** The engine's full statistics, kept for export and debugging. */
-    readonly engine: Readonly<Record<string, unknown>>;
+    readonly engine: EngineStats;
+};
+
+/**
+ * Like for like: the answer's decoding (the tokens after its first) against what the expert alone (and cd)
+ * measured over the same span of context positions on this machine (the calibration's curves). Answers stored
+ * before curves existed carry only `ratio` (against one expert-alone speed) and `baseline`.
+ */
+export type Speedup = {
+    /** Expert-alone time over the span / the answer's time over it. */
+    readonly ratio: number;
+    readonly baseline: SpeedBaseline;
+    /** The expert alone over the same span, tokens per second (measured, interpolated between positions). */
+    readonly expertTokensPerSecond?: number;
+    /** The answer's own decoding speed over the span. */
+    readonly spanTokensPerSecond?: number;
+    /** cd time over the span / the answer's (scd and sd): what speculation saved against the same output distribution. */
+    readonly versusCd?: number | null;
+    /** The context positions compared: the first decode step's and how many tokens. */
+    readonly span?: {readonly from: number; readonly tokens: number};
+    /**
+     * True when the references were matched to the machine's load during this answer: scaled by the answer's own
+     * plain steps of the expert alone (`matchedBy` "expert": mode expert, sd's fallback) or of cd ("cd": mode cd,
+     * scd's fallback) against the calibration's curve. False: the calibration's curves over the span as measured.
+     */
+    readonly measuredDuringAnswer?: boolean;
+    readonly matchedBy?: "expert" | "cd";
 };
 
 export type Message = {
@@ -377,7 +434,37 @@ export type Conversation = {
     readonly overrides: SettingsOverrides;
 };
 
-export type ConversationWithMessages = {readonly conversation: Conversation; readonly messages: readonly Message[]};
+export type ConversationWithMessages = {
+    readonly conversation: Conversation;
+    readonly messages: readonly Message[];
+    /** The conversation's comparisons of modes, oldest first (absent from services that have none). */
+    readonly comparisons?: readonly Comparison[];
+};
+
+/** The modes a comparison runs, in its columns' order. */
+export type ComparedMode = "expert" | "sd" | "cd" | "scd";
+
+export type ComparisonColumn = {
+    readonly mode: ComparedMode;
+    readonly status: "waiting" | "streaming" | "done" | "stopped" | "error";
+    readonly content: string;
+    readonly runs: readonly TokenRun[];
+    readonly stats: MessageStats | null;
+    readonly error: string | null;
+};
+
+/** A user message run through expert, sd, cd and scd with one seed, side by side; saved with the conversation. */
+export type Comparison = {
+    readonly id: string;
+    readonly conversationId: string;
+    /** The user message compared (the history before it is what the models see, as for its answer). */
+    readonly messageId: string;
+    readonly seed: number;
+    readonly status: "running" | "done" | "stopped" | "error";
+    readonly columns: readonly ComparisonColumn[];
+    readonly createdAt: string;
+    readonly updatedAt: string;
+};
 
 export type SearchHit = {
     readonly conversationId: string;
@@ -410,6 +497,8 @@ export type ServiceEvent =
      * a `topic` replaces the one shown on the same topic (and chat) rather than stacking beside it.
      */
     | {readonly type: "notice"; readonly conversationId: string | null; readonly text: string; readonly topic?: NoticeTopic}
+    /** A comparison started, grew or ended (the whole comparison each time). */
+    | {readonly type: "comparison"; readonly comparison: Comparison}
     /** The library changed (a source added, removed or switched, a scan ended, a download finished): call listLibrary(). */
     | {readonly type: "library"}
     /** A library scan is running or just ended: counts so far (a few per second at most). */
@@ -458,6 +547,12 @@ export interface ServiceApi {
     }): Promise<{userMessage: Message; assistantMessageId: string}>;
     /** Stops the running answer (no-op when idle). */
     stopGeneration(): Promise<void>;
+    /**
+     * Runs a user message through expert, sd, cd and scd with one seed (one after another, streamed as
+     * `comparison` events) and saves the comparison with the conversation; "busy" while an answer runs, and Stop
+     * stops it.
+     */
+    compareModes(request: {conversationId: string; messageId: string}): Promise<Comparison>;
 
     // ---------- the model library ----------
 
@@ -503,4 +598,13 @@ export type ServiceFunctionName = keyof ServiceApi;
 /** Error codes a request can fail with; the message is always a sentence a user can read. */
 /** "disconnected": raised on the UI side only, when the transport to the service closed mid-call. */
 export type ServiceErrorCode =
-    "invalidRequest" | "busy" | "notFound" | "incompatiblePair" | "noPair" | "engineCrashed" | "storage" | "internal" | "disconnected";
+    | "invalidRequest"
+    | "busy"
+    | "notFound"
+    | "incompatiblePair"
+    | "noPair"
+    | "promptTooLong"
+    | "engineCrashed"
+    | "storage"
+    | "internal"
+    | "disconnected";

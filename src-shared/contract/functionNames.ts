@@ -26,6 +26,7 @@ export const serviceFunctionNames = [
     "regenerate",
     "editAndResend",
     "stopGeneration",
+    "compareModes",
     "listLibrary",
     "addModelFolder",
     "removeModelFolder",

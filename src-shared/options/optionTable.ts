@@ -56,6 +56,11 @@ export type OptionSpec = IntegerOption | NumberOption | EnumOption | BooleanOpti
 
 export const decodeModeChoices = ["scd", "sd", "cd", "expert", "amateur"] as const;
 
+/** A fresh seed in the table's range (0 to 2^32 − 1): the one place a missing seed is drawn (engine and service). */
+export function drawSeed(): number {
+    return Math.floor(Math.random() * 2 ** 32);
+}
+
 /** Most tokens one answer may have (a runaway generation is stopped by Stop or the context anyway). */
 export const MAX_TOKENS_LIMIT = 32768;
 /** Largest context the app asks llama.cpp for; the model's training context caps it further. */

@@ -16,6 +16,7 @@ const errorCodes: ReadonlySet<string> = new Set<ServiceErrorCode>([
     "notFound",
     "incompatiblePair",
     "noPair",
+    "promptTooLong",
     "engineCrashed",
     "storage",
     "internal",

@@ -219,6 +219,9 @@ export function createMemoryService(): MemoryService {
         async stopGeneration() {
             throw new ServiceError("busy", "another answer is running");
         },
+        async compareModes({messageId}) {
+            throw new ServiceError("notFound", `there is no message ${messageId}`);
+        },
         // The model library: an empty one that refuses what needs a disk (its real tests are test/models/library/).
         ...emptyLibrary()
     };

@@ -142,7 +142,18 @@ export async function loadDemoPairInUi(page: Page, timeoutMs = 120_000): Promise
         await select.selectOption((await option.getAttribute("value"))!);
     }
     await page.getByTestId("pair-verdict").filter({hasText: "work as a pair"}).waitFor({timeout: 30_000});
-    await page.getByRole("button", {name: "Load pair"}).click();
+    // The app warms up with the pair used last (the demo pair on a fresh start): once that load is over, the button
+    // says "Loaded" when it is this pair, else "Load pair".
+    const load = page.getByRole("button", {name: /^(Load pair|Loaded)$/});
+    await page.waitForFunction(
+        () =>
+            Array.from(document.querySelectorAll("button")).some(
+                (b) => (b.textContent?.trim() === "Load pair" && !b.disabled) || b.textContent?.trim() === "Loaded"
+            ),
+        undefined,
+        {timeout: timeoutMs}
+    );
+    if ((await load.innerText()).trim() === "Load pair") await load.click();
     const status = page.getByRole("status").filter({hasText: demoAmateurFile});
     await status.filter({hasText: "expert alone:"}).waitFor({timeout: timeoutMs});
     await page.getByTestId("close-library").click();

@@ -106,16 +106,20 @@ describe("engine process", () => {
             {type: "generate", messages: [{role: "user", text: "A cat"}], params: {...defaultDecodingParams, maxTokens: 100}},
             "answering"
         );
-        const second = supervisor.request({type: "calibrate", maxTokens: 8, runs: 1}, "calibrating");
+        const second = supervisor.request({type: "calibrate", positions: [1], tokens: 8, runs: 1}, "calibrating");
         await assert.rejects(second.result, (error: unknown) => error instanceof ServiceError && error.code === "busy");
         await first.result;
     });
 
-    test("calibration measures the expert alone", async () => {
-        const result = await supervisor.request({type: "calibrate", maxTokens: 32, runs: 2}, "calibrating").result;
-        assert.equal(result.runs.length, 2);
-        assert.equal(result.expertTokensPerSecond, Math.max(...result.runs));
-        assert.ok(result.expertTokensPerSecond > 0);
+    test("calibration measures the expert alone and cd at each position asked, greedy and sampled", async () => {
+        const {curves} = await supervisor.request({type: "calibrate", positions: [1, 150], tokens: 16, runs: 1}, "calibrating").result;
+        for (const curve of [curves.expertGreedy, curves.expertSampled, curves.cdGreedy, curves.cdSampled]) {
+            assert.deepEqual(
+                curve.map((point) => point.position),
+                [1 + 1 + 7, 150 + 1 + 7] // a run's steps centred half a run past its prompt
+            );
+            assert.ok(curve.every((point) => point.msPerToken > 0 && Number.isFinite(point.msPerToken)));
+        }
     });
 
     test("a model file that makes llama.cpp abort kills only the child; the next request starts a fresh engine", async () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {test} from "node:test";
 import type {MessageStats} from "../../../src-shared/index.ts";
+import {sampleEngineStats} from "../../helpers/engineStats.ts";
 import {
     droppedTurnsText,
     formatBytes,
@@ -30,39 +31,68 @@ function stats(overrides: Partial<MessageStats>): MessageStats {
         promptTokens: 311,
         droppedTurns: 0,
         speedup: {ratio: 2.113, baseline},
-        engine: {},
+        engine: sampleEngineStats(),
         ...overrides
     };
 }
 
-test("the speedup always stands beside its baseline: rate and date of the expert-alone measurement", () => {
+test("the speedup always stands beside what it was measured against", () => {
     assert.equal(formatSpeedup({ratio: 2.113, baseline}), "2.1× vs expert alone, 62 tok/s measured 28 Nov");
-    assert.equal(
-        formatSpeedup({ratio: 0.84, baseline: {...baseline, expertTokensPerSecond: 2113}}),
-        "0.8× vs expert alone, 2113 tok/s measured 28 Nov"
-    );
-    const item = statItems(stats({}), 2048).find((i) => i.key === "speedup")!;
-    assert.match(item.value, /^2\.1× vs expert alone, 62 tok\/s measured 28 Nov$/);
+    const likeForLike = {
+        ratio: 1.92,
+        baseline,
+        expertTokensPerSecond: 61.7,
+        spanTokensPerSecond: 118.5,
+        versusCd: 1.4,
+        span: {from: 311, tokens: 127}
+    };
+    assert.equal(formatSpeedup(likeForLike), "1.9× vs expert alone (62 tok/s over the same span, measured 28 Nov)");
+    const items = statItems(stats({speedup: likeForLike}), 2048);
+    const item = items.find((i) => i.key === "speedup")!;
+    assert.match(item.title!, /positions 311–438/);
+    assert.equal(items.find((i) => i.key === "versusCd")!.value, "1.4×");
     const missing = statItems(stats({speedup: null}), 2048).find((i) => i.key === "speedup")!;
     assert.equal(missing.value, "not measured yet");
     assert.doesNotMatch(missing.value, /×/);
 });
 
-test("the footer lists mode, tokens, speed, first token, acceptance, tokens per round, stop reason and prompt size", () => {
-    const items = statItems(stats({}), 2048);
+test("the footer lists each figure with its definition on hover", () => {
+    const items = statItems(
+        stats({
+            meanAcceptanceLength: 3.47,
+            acceptanceByPosition: [0.8, 0.61, 0.45],
+            reevaluatedTokens: {expert: 21, amateur: 21},
+            sendToFirstTokenMs: 4300,
+            pairLoadMs: 3900
+        }),
+        2048
+    );
     assert.deepEqual(
         items.map((i) => i.key),
-        ["mode", "tokens", "speed", "ttft", "acceptance", "meanAccepted", "stop", "context", "speedup"]
+        ["mode", "tokens", "speed", "ttft", "acceptance", "meanAccepted", "stop", "context", "reevaluated", "speedup"]
     );
     const value = (key: string): string => items.find((i) => i.key === key)!.value;
+    const title = (key: string): string => items.find((i) => i.key === key)!.title ?? "";
+    assert.ok(
+        items.every((i) => (i.title ?? "").length > 0),
+        "every figure explains itself"
+    );
     assert.equal(value("mode"), "scd");
     assert.equal(value("tokens"), "128");
     assert.equal(value("speed"), "130 tok/s");
-    assert.equal(value("ttft"), "42 ms");
+    assert.equal(value("ttft"), "4.3 s (pair loaded in 3.9 s)");
+    assert.match(title("ttft"), /^from Send/);
     assert.equal(value("acceptance"), "62%");
-    assert.equal(value("meanAccepted"), "2.47");
+    assert.match(title("acceptance"), /accepted drafts \/ drafted tokens.*1st 80%, 2nd 61%, 3rd 45%/);
+    assert.equal(value("meanAccepted"), "3.47");
+    assert.match(title("meanAccepted"), /1 \+ accepted drafts \/ verification rounds/);
     assert.equal(value("stop"), "max tokens reached");
     assert.equal(value("context"), "311 of 2048 tokens");
+    assert.equal(value("reevaluated"), "expert 21, amateur 21");
+    // Stats stored before these fields: mean acceptance length from the old per-round figure, the engine's first-token time.
+    const old = statItems(stats({}), 2048);
+    assert.equal(old.find((i) => i.key === "meanAccepted")!.value, "3.47");
+    assert.equal(old.find((i) => i.key === "ttft")!.value, "42 ms");
     // Modes without drafts have no acceptance figures; they are left out rather than shown as zero.
     const expert = statItems(stats({mode: "expert", acceptanceRate: null, meanAcceptedLength: null, timeToFirstTokenMs: null}), null);
     assert.deepEqual(
@@ -95,21 +125,19 @@ test("stop reasons and dropped turns are sentences", () => {
     assert.match(droppedTurnsText(3)!, /^The 3 oldest turns were left out .*system prompt is kept/);
 });
 
-test("γ auto says which draft lengths it used and how much it decoded without drafts; a fixed γ says nothing", () => {
+test("γ auto says in a sentence what it drafted and how much it decoded without drafts; a fixed γ says nothing", () => {
     const auto = gammaAutoText({
         gammaHistogram: {1: 3, 2: 9, 4: 0},
         fallbackTokens: 30,
         generatedTokens: 120,
         adaptivePick: {kind: "speculate", gamma: 2, sideBySide: true}
     });
-    assert.deepEqual(auto, {
-        value: "γ2, γ1, 25% without drafts",
-        title: "rounds per draft length: γ2 ×9, γ1 ×3; 30 tokens decoded without speculating (faster here)"
-    });
+    assert.equal(auto?.value, "drafted 1–2 tokens a round; 25% of tokens without drafts, where drafting was slower");
+    assert.match(auto!.title, /Rounds per draft length: γ1 ×3, γ2 ×9; 30 tokens without drafts/);
     assert.equal(gammaAutoText({gammaHistogram: {4: 12}, fallbackTokens: 0, generatedTokens: 40, adaptivePick: null}), null);
     assert.equal(gammaAutoText({}), null, "stats from before γ auto existed");
-    assert.deepEqual(
+    assert.equal(
         gammaAutoText({gammaHistogram: {}, fallbackTokens: 50, generatedTokens: 50, adaptivePick: {kind: "fallback", sideBySide: false}})?.value,
-        "100% without drafts"
+        "100% of tokens without drafts, where drafting was slower"
     );
 });

@@ -10,6 +10,7 @@ import type {MessageStats} from "../../../src-shared/index.ts";
 import {exportFileName, JSON_EXPORT_FORMAT, JSON_EXPORT_VERSION, statsLine} from "../../../src-main/store/exportFormat.ts";
 import {openStore} from "../../../src-main/store/sqliteStore.ts";
 import {tempDir} from "../../helpers/tempFiles.ts";
+import {sampleEngineStats} from "../../helpers/engineStats.ts";
 
 const stats: MessageStats = {
     mode: "scd",
@@ -23,7 +24,7 @@ const stats: MessageStats = {
     promptTokens: 9,
     droppedTurns: 2,
     speedup: {ratio: 1.8, baseline: {pairKey: "k", device: "CPU", expertTokensPerSecond: 284.6, measuredAt: "2026-11-28T10:00:00.000Z"}},
-    engine: {rounds: 20}
+    engine: sampleEngineStats({rounds: 20})
 };
 
 test("file names keep letters and digits of any script, turn other runs into one dash, and are never empty or reserved", () => {

@@ -11,6 +11,7 @@ import type {MessageStats} from "../../../src-shared/index.ts";
 import {type ChatStore, StoreError} from "../../../src-main/store/chatStore.ts";
 import {openStore} from "../../../src-main/store/sqliteStore.ts";
 import {tempDir} from "../../helpers/tempFiles.ts";
+import {sampleEngineStats} from "../../helpers/engineStats.ts";
 
 const pair = {expertPath: "/models/big.gguf", amateurPath: "/models/small.gguf"};
 
@@ -21,12 +22,12 @@ const stats: MessageStats = {
     timeToFirstTokenMs: 4.5,
     acceptanceRate: 0.625,
     meanAcceptedLength: 2.5,
-    stopReason: "eos",
+    stopReason: "eogToken",
     totalMs: 34.7,
     promptTokens: 9,
     droppedTurns: 0,
     speedup: {ratio: 1.4, baseline: {pairKey: "k", device: "CPU", expertTokensPerSecond: 246.9, measuredAt: "2026-11-28T10:00:00.000Z"}},
-    engine: {rounds: 5, lookaheadRounds: 2}
+    engine: sampleEngineStats({rounds: 5, lookaheadRounds: 2})
 };
 
 function freshStore(): {store: ChatStore; file: string} {

@@ -136,6 +136,10 @@ const table: Record<ServiceFunctionName, {valid: unknown[]; bad: Case[]}> = {
         ]
     },
     stopGeneration: {valid: [], bad: [{args: [true], message: "stopGeneration takes no arguments, not 1"}]},
+    compareModes: {
+        valid: [{conversationId: "c1", messageId: "m1"}],
+        bad: [{args: [{conversationId: "c1"}], message: "compareModes: messageId is missing"}]
+    },
     listLibrary: {valid: [], bad: [{args: [{}], message: "listLibrary takes no arguments, not 1"}]},
     addModelFolder: {
         valid: [{path: "/home/me/models"}],

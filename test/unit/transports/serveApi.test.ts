@@ -106,6 +106,7 @@ const malformed: Record<ServiceFunctionName, unknown[]> = {
     regenerate: [{conversationId: 1}],
     editAndResend: [{conversationId: "c1", messageId: "m1"}],
     stopGeneration: ["now"],
+    compareModes: [{conversationId: "c1"}],
     listLibrary: [1],
     addModelFolder: [{}],
     removeModelFolder: [{path: 1}],
