@@ -132,9 +132,10 @@ export class Service implements TandemService {
     }
 
     /**
-     * Starts the engine process and loads the pair used last (the most recent conversation's, else the demo pair)
-     * in the background, so the first answer does not wait for it; calibration follows when idle. A failure is
-     * reported through the engine status, like any load.
+     * Starts the engine process and loads the pair used last (the one chosen, else the most recent conversation's)
+     * in the background, so the first answer does not wait for it; calibration follows when idle. A fresh install
+     * has none: it stays idle, and the first-run welcome offers the demo pair (an answer loads it, saying how long
+     * it waited). A failure is reported through the engine status, like any load.
      */
     warmUp(): void {
         if (this.pairs.loaded != null || this.pairs.isLoading || this.answer != null) return;
@@ -142,9 +143,10 @@ export class Service implements TandemService {
         try {
             recent = this.parts.store.listConversations().find((conversation) => conversation.pair != null)?.pair ?? null;
         } catch {
-            // The store says so itself on the first request; the demo pair warms up meanwhile.
+            // The store says so itself on the first request.
         }
-        const pair = this.chosenPair ?? recent ?? demoPair(this.parts.demoModelsDir);
+        const pair = this.chosenPair ?? recent;
+        if (pair == null) return;
         this.chosenPair = pair;
         void this.pairs.load(pair, this.loadOptions(this.globalSettings())).catch(() => undefined);
     }

@@ -1,6 +1,6 @@
 /**
  * Issue 14 in Debian Chromium against scripts/serve.mjs with the demo pair, driven through the page:
- *  - a fresh start (the engine and the demo pair warm up in the background) answers its first message, and the
+ *  - a fresh start (nothing used yet, so nothing warms up: the answer loads the demo pair) answers its first message, and the
  *    footer's first-token time is from Send, with the wait for the load said when there was one;
  *  - "Compare modes" on a user message shows four columns (expert, sd, cd, scd) with their speed and speedup;
  *    with exact numerics, greedy scd's text equals cd's and sd's equals the expert's; the comparison is saved

@@ -142,7 +142,7 @@ export async function loadDemoPairInUi(page: Page, timeoutMs = 120_000): Promise
         await select.selectOption((await option.getAttribute("value"))!);
     }
     await page.getByTestId("pair-verdict").filter({hasText: "work as a pair"}).waitFor({timeout: 30_000});
-    // The app warms up with the pair used last (the demo pair on a fresh start): once that load is over, the button
+    // The app warms up with the pair used last (none on a fresh start): once any such load is over, the button
     // says "Loaded" when it is this pair, else "Load pair".
     const load = page.getByRole("button", {name: /^(Load pair|Loaded)$/});
     await page.waitForFunction(
