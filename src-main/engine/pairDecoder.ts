@@ -93,6 +93,11 @@ export type PairDecoderOptions = {
     readonly prefillChunk?: number;
     /** The lock over both caches; pass the sequences' lock when they check one (ModelPair does). */
     readonly lock?: CacheLock;
+    /**
+     * Makes each γ-auto generation's planner (default: the pair's adaptive controller, `adaptive`). A scripted
+     * planner forces every kind of switch (test/helpers/scriptedPlanner.ts).
+     */
+    readonly planner?: (options: AdaptiveGenerationOptions) => RoundPlanner;
 };
 
 /** γ auto considers drafts of 1 to this many tokens (the CPU sweeps never favoured more). */
@@ -108,11 +113,8 @@ export class PairDecoder {
     readonly lock: CacheLock;
     /** What γ auto learned on this pair (acceptance, call costs, round times), kept while the pair is loaded. */
     readonly adaptive = new AdaptivePairState();
-    /**
-     * Makes each γ-auto generation's planner; by default the pair's adaptive controller. Tests replace it with
-     * a scripted planner to force every kind of switch.
-     */
-    planner: (options: AdaptiveGenerationOptions) => RoundPlanner = (options) => this.adaptive.startGeneration(options);
+    /** Makes each γ-auto generation's planner (PairDecoderOptions.planner). */
+    private readonly planner: (options: AdaptiveGenerationOptions) => RoundPlanner;
 
     constructor(
         expert: DecoderSequence,
@@ -127,6 +129,7 @@ export class PairDecoder {
         this.prefillChunk = options.prefillChunk ?? PREFILL_CHUNK;
         if (!(Number.isInteger(this.prefillChunk) && this.prefillChunk >= 1)) throw new RangeError("prefillChunk must be an integer ≥ 1");
         this.lock = options.lock ?? new CacheLock();
+        this.planner = options.planner ?? ((generation) => this.adaptive.startGeneration(generation));
     }
 
     /** True while a generation (or another cache edit) holds the caches. */

@@ -9,11 +9,12 @@ import assert from "node:assert/strict";
 import {after, before, describe, test} from "node:test";
 import {createRng} from "../../src-main/engine/math/rng.ts";
 import type {DecodeMode} from "../../src-main/engine/types.ts";
-import type {ModelPair} from "../../src-main/models/runtime/modelPair.ts";
+import {PairDecoder} from "../../src-main/engine/pairDecoder.ts";
+import {modelTokenText, type ModelPair} from "../../src-main/models/runtime/modelPair.ts";
 import {rawPrompt} from "../../src-main/models/runtime/promptFormat.ts";
 import {loadTestPair, storyExpert} from "./models.ts";
 import {firstDifference, targetScoreGap} from "./nearTie.ts";
-import {everySwitch, useScript} from "./scriptedPlanner.ts";
+import {everySwitch, scriptedPlanners} from "./scriptedPlanner.ts";
 
 export const writtenPrompts = ["Once upon a time", "The little dog", "Lily and Ben went to the park. They", "One day, a big bear"];
 const NEAR_TIE = 1e-3;
@@ -38,8 +39,15 @@ export function greedyExactnessSuite(amateur: string, promptTexts: string[]): vo
             await pair.dispose();
         });
 
-        async function decode(prompt: number[], mode: DecodeMode, gamma: number | "auto", alpha: number, beta: number): Promise<number[]> {
-            const result = await pair.decoder.generate(prompt, {mode, temperature: 0, maxTokens: TOKENS, gamma, alpha, beta});
+        async function decode(
+            prompt: number[],
+            mode: DecodeMode,
+            gamma: number | "auto",
+            alpha: number,
+            beta: number,
+            decoder: PairDecoder = pair.decoder
+        ): Promise<number[]> {
+            const result = await decoder.generate(prompt, {mode, temperature: 0, maxTokens: TOKENS, gamma, alpha, beta});
             return result.tokens;
         }
 
@@ -79,14 +87,14 @@ export function greedyExactnessSuite(amateur: string, promptTexts: string[]): vo
                 const prompt = rawPrompt(pair.tokenizerModel, text).tokens;
                 const cd = await decode(prompt, "cd", 4, 0.1, 0.5);
                 const expert = await decode(prompt, "expert", 4, 0, 0);
-                const controller = pair.decoder.planner;
-                try {
-                    useScript(pair.decoder, everySwitch);
-                    await assertSame(prompt, cd, await decode(prompt, "scd", "auto", 0.1, 0.5), 0.1, 0.5, "scd auto, scripted");
-                    await assertSame(prompt, expert, await decode(prompt, "sd", "auto", 0, 0), 0, 0, "sd auto, scripted");
-                } finally {
-                    pair.decoder.planner = controller;
-                }
+                // The same caches and lock, with γ auto's rounds planned from the script instead of the controller.
+                const scripted = new PairDecoder(pair.expert.sequence, pair.amateur.sequence, modelTokenText(pair.tokenizerModel), {
+                    sideBySide: pair.decoder.sideBySide,
+                    lock: pair.decoder.lock,
+                    planner: scriptedPlanners(everySwitch).planner
+                });
+                await assertSame(prompt, cd, await decode(prompt, "scd", "auto", 0.1, 0.5, scripted), 0.1, 0.5, "scd auto, scripted");
+                await assertSame(prompt, expert, await decode(prompt, "sd", "auto", 0, 0, scripted), 0, 0, "sd auto, scripted");
                 await assertSame(prompt, cd, await decode(prompt, "scd", "auto", 0.1, 0.5), 0.1, 0.5, "scd auto");
                 await assertSame(prompt, expert, await decode(prompt, "sd", "auto", 0, 0), 0, 0, "sd auto");
             });

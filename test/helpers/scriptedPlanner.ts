@@ -10,7 +10,7 @@ import {
     type AdaptiveGenerationOptions,
     type RoundReport
 } from "../../src-main/engine/adaptive/controller.ts";
-import type {PairDecoder, RoundPlanner} from "../../src-main/engine/pairDecoder.ts";
+import type {RoundPlanner} from "../../src-main/engine/pairDecoder.ts";
 
 export type ScriptedStep =
     | {readonly kind: "fallback"; readonly sideBySide?: boolean; readonly steps?: number}
@@ -46,19 +46,23 @@ export class ScriptedPlanner implements RoundPlanner {
 }
 
 /**
- * Makes `decoder` plan its γ-auto rounds with `script`, the k-th generation starting at step k; returns the
- * planners made, one per generation.
+ * A PairDecoderOptions.planner that plans γ-auto rounds with `script`, the k-th generation starting at step k
+ * (push placeholders to `made` to start later); `made` holds the planners made, one per generation.
  */
-export function useScript(decoder: PairDecoder, script: readonly ScriptedStep[]): ScriptedPlanner[] {
+export function scriptedPlanners(script: readonly ScriptedStep[]): {
+    readonly planner: (options: AdaptiveGenerationOptions) => ScriptedPlanner;
+    readonly made: ScriptedPlanner[];
+} {
     const made: ScriptedPlanner[] = [];
-    decoder.planner = (options) => {
-        const planner = new ScriptedPlanner(script, options, made.length);
-        made.push(planner);
-        return planner;
+    return {
+        made,
+        planner: (options) => {
+            const planner = new ScriptedPlanner(script, options, made.length);
+            made.push(planner);
+            return planner;
+        }
     };
-    return made;
 }
-
 /**
  * A cycle through every switch: fallback steps alone and in runs of several, γ 1–5, both schedules,
  * speculation ↔ fallback both ways.

@@ -12,7 +12,7 @@ import {PairDecoder, type GenerationResult} from "../../../src-main/engine/index
 import {contrastiveTarget, type ContrastParams} from "../../../src-main/engine/math/contrast.ts";
 import {AUTO_GAMMA_MAX} from "../../../src-main/engine/pairDecoder.ts";
 import {chiSquareGoodnessOfFit} from "../../helpers/chiSquare.ts";
-import {everySwitch, useScript} from "../../helpers/scriptedPlanner.ts";
+import {everySwitch, scriptedPlanners, type ScriptedStep} from "../../helpers/scriptedPlanner.ts";
 import {hashedModel, ScriptedSequence, scriptedTokenText, type ScriptedModel, type ScriptedOptions} from "../../helpers/scriptedSequence.ts";
 
 const VOCABULARY = 12;
@@ -20,10 +20,16 @@ const expertModel = hashedModel(VOCABULARY, 1);
 const amateurModel = hashedModel(VOCABULARY, 2, 2);
 const prompt = [1, 5, 3, 7];
 
-function pairOf(sideBySide: boolean, amateur: ScriptedModel = amateurModel, options: ScriptedOptions = {}) {
+/** A scripted pair; with a script, γ auto plans its rounds from it (`planners`: one per generation). */
+function pairOf(sideBySide: boolean, amateur: ScriptedModel = amateurModel, options: ScriptedOptions = {}, script?: readonly ScriptedStep[]) {
     const expertSequence = new ScriptedSequence(expertModel, options);
     const amateurSequence = new ScriptedSequence(amateur, options);
-    return {expertSequence, amateurSequence, decoder: new PairDecoder(expertSequence, amateurSequence, scriptedTokenText(), {sideBySide})};
+    const scripted = script != null ? scriptedPlanners(script) : null;
+    const decoder = new PairDecoder(expertSequence, amateurSequence, scriptedTokenText(), {
+        sideBySide,
+        ...(scripted != null ? {planner: scripted.planner} : {})
+    });
+    return {expertSequence, amateurSequence, decoder, planners: scripted?.made ?? []};
 }
 
 /** Each cache holds a prefix of prompt + tokens, and no call ever overlapped another on the same cache. */
@@ -52,8 +58,7 @@ describe("greedy γ auto with a planner that switches every round", () => {
                         maxTokens: 80,
                         seed: 1
                     });
-                    const {decoder, expertSequence, amateurSequence} = pairOf(sideBySide, amateur);
-                    const planners = useScript(decoder, everySwitch);
+                    const {decoder, expertSequence, amateurSequence, planners} = pairOf(sideBySide, amateur, {}, everySwitch);
                     const result = await decoder.generate(prompt, {mode, gamma: "auto", temperature: 0, maxTokens: 80, seed: 1});
                     assert.deepEqual(result.tokens, expected.tokens, `${mode} auto differs from ${reference}`);
                     assertCachesConsistent(result, expertSequence, amateurSequence);
@@ -134,8 +139,7 @@ describe("greedy γ auto with a planner that switches every round", () => {
                     maxTokens: 100
                 });
                 for (let start = 0; start < everySwitch.length; start++) {
-                    const {decoder, expertSequence, amateurSequence} = pairOf(true, amateurModel, {capacity});
-                    const planners = useScript(decoder, everySwitch);
+                    const {decoder, expertSequence, amateurSequence, planners} = pairOf(true, amateurModel, {capacity}, everySwitch);
                     for (let k = 0; k < start; k++) planners.push(null as never); // the next generation starts at step `start`
                     const result = await decoder.generate(prompt, {mode, gamma: "auto", temperature: 0, maxTokens: 100});
                     const label = `capacity ${capacity} ${mode} start ${start}`;
@@ -206,8 +210,7 @@ describe("sampled γ auto keeps the fixed mode's distribution", () => {
         test(`${mode} auto ~ ${reference}: the first three tokens against their exact law (χ² goodness of fit), the planner switching every round`, async () => {
             const law = firstTokensLaw(params, 3);
             const auto = new Map<number, number>();
-            const {decoder} = pairOf(true);
-            useScript(decoder, everySwitch);
+            const {decoder} = pairOf(true, amateurModel, {}, everySwitch);
             for (let seed = 1; seed <= SAMPLES; seed++) {
                 const {tokens} = await decoder.generate(prompt, {mode, gamma: "auto", ...params, maxTokens: 3, seed});
                 assert.equal(tokens.length, 3);

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import {describe, test} from "node:test";
 import {PairDecoder, type DecodeMode, type GenerateOptions} from "../../../src-main/engine/index.ts";
-import {everySwitch, useScript, type ScriptedStep} from "../../helpers/scriptedPlanner.ts";
+import {everySwitch, scriptedPlanners, type ScriptedStep} from "../../helpers/scriptedPlanner.ts";
 import {hashedModel, ScriptedSequence, scriptedTokenText, type ScriptedModel, type ScriptedOptions} from "../../helpers/scriptedSequence.ts";
 
 const VOCABULARY = 12;
@@ -25,11 +25,14 @@ type PairSetup = {
     readonly sideBySide?: boolean;
     readonly expertOptions?: ScriptedOptions;
     readonly endToken?: number;
+    /** γ auto's rounds from this script instead of the controller. */
+    readonly script?: readonly ScriptedStep[];
 };
 
-function decoderOf({amateur = amateurModel, sideBySide = true, expertOptions = {}, endToken}: PairSetup = {}): PairDecoder {
+function decoderOf({amateur = amateurModel, sideBySide = true, expertOptions = {}, endToken, script}: PairSetup = {}): PairDecoder {
     return new PairDecoder(new ScriptedSequence(expertModel, expertOptions), new ScriptedSequence(amateur), scriptedTokenText(endToken), {
-        sideBySide
+        sideBySide,
+        ...(script != null ? {planner: scriptedPlanners(script).planner} : {})
     });
 }
 
@@ -64,8 +67,7 @@ describe("sampled scd and cd: one seed, one text, whatever the schedule", () => 
                         assert.deepEqual(ahead, cd, `${at}: scd drawing ahead differs from cd`);
                         // γ auto: the scripted planner switches fallback steps, γ 1–5 and schedules every round, from
                         // a different step of its script in each generation.
-                        const decoder = decoderOf({amateur, endToken});
-                        useScript(decoder, everySwitch);
+                        const decoder = decoderOf({amateur, endToken, script: everySwitch});
                         for (let start = 0; start < 3; start++) {
                             const auto = await decoder.generate(prompt, {...base, mode: "scd", gamma: "auto"});
                             assert.deepEqual(auto.tokens, cd, `${at}: scd auto (script from step ${start}) differs from cd`);
@@ -122,14 +124,12 @@ describe("sampled sd and the single-model modes", () => {
                 // sd's expert-only step has no proposal to couple with: it draws from the expert directly, as the
                 // expert mode does, with the position's own generator.
                 const expert = await tokensOf({amateur}, {...base, mode: "expert"});
-                const fallbackOnly = decoderOf({amateur});
-                useScript(fallbackOnly, [{kind: "fallback"}] satisfies ScriptedStep[]);
+                const fallbackOnly = decoderOf({amateur, script: [{kind: "fallback"}] satisfies ScriptedStep[]});
                 assert.deepEqual((await fallbackOnly.generate(prompt, {...base, mode: "sd", gamma: "auto"})).tokens, expert, `seed ${seed}`);
                 // Switching kinds, sd's text may depend on the schedule; a scripted schedule still reproduces it.
                 const replays: number[][] = [];
                 for (let k = 0; k < 2; k++) {
-                    const decoder = decoderOf({amateur});
-                    useScript(decoder, everySwitch);
+                    const decoder = decoderOf({amateur, script: everySwitch});
                     replays.push((await decoder.generate(prompt, {...base, mode: "sd", gamma: "auto"})).tokens);
                 }
                 assert.deepEqual(replays[1], replays[0], `seed ${seed}: sd auto, same script`);
