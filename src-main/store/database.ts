@@ -12,7 +12,7 @@ import {mkdirSync} from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import {checkOpenable, migrate, type Migration, migrations} from "./migrations.ts";
-import {StoreError} from "./chatStore.ts";
+import {StoreError} from "./storeError.ts";
 import {notWritableReason, toStoreError} from "./storeErrors.ts";
 
 /** How long a statement waits for another connection's write lock before failing with "locked". */

@@ -6,7 +6,7 @@
  */
 import type Database from "better-sqlite3";
 import type {Download} from "../../src-shared/index.ts";
-import {StoreError} from "./chatStore.ts";
+import {StoreError} from "./storeError.ts";
 
 export interface LibraryStore {
     /** In the order they were added. */

@@ -5,7 +5,7 @@
  * A step, once released, never changes: a schema change is a new step at the end.
  */
 import type Database from "better-sqlite3";
-import {StoreError} from "./chatStore.ts";
+import {StoreError} from "./storeError.ts";
 
 export type Migration = {readonly version: number; readonly description: string; readonly sql: string};
 

@@ -5,7 +5,7 @@
  */
 import {accessSync, constants} from "node:fs";
 import {dirname} from "node:path";
-import {StoreError} from "./chatStore.ts";
+import {StoreError} from "./storeError.ts";
 
 type CodedError = Error & {readonly code?: unknown};
 
