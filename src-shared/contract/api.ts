@@ -7,7 +7,7 @@
 import type {decodeModeChoices, OptionKey} from "../options/optionTable.ts";
 import type {EngineStats, StopReasonName} from "./engineStats.ts";
 
-export type {EngineArm, EngineStats, StopReasonName} from "./engineStats.ts";
+export type {EngineArm, EngineStats, EngineStepTime, StopReasonName} from "./engineStats.ts";
 
 // ---------- settings ----------
 
