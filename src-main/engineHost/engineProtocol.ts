@@ -50,8 +50,6 @@ export type EngineRequest =
      * of `positions`, `runs` runs of `tokens` tokens per curve; then puts the caches back as they were.
      */
     | {readonly type: "calibrate"; readonly id: number; readonly positions: readonly number[]; readonly tokens: number; readonly runs: number}
-    /** Tokens the formatted prompt of `messages` takes (for context meters and the future local server). */
-    | {readonly type: "countTokens"; readonly id: number; readonly messages: readonly EngineChatMessage[]}
     /** What a pair would need at `contextSize` by node-llama-cpp's resolvers (answered at any time; loads nothing). */
     | {
           readonly type: "estimateFit";
@@ -94,7 +92,6 @@ export type EngineResults = {
     readonly generate: GenerateResult;
     readonly abort: Record<string, never>;
     readonly calibrate: CalibrateResult;
-    readonly countTokens: {readonly tokens: number};
     readonly estimateFit: ResolvedPairFit;
 };
 

@@ -1,8 +1,8 @@
 /**
  * The engine process's request handler: owns the one loaded pair and runs loads, generations, calibrations
- * and token counts through the engine's public API, replying through `send`. Knows nothing of the channel
+ * and fit estimates through the engine's public API, replying through `send`. Knows nothing of the channel
  * (Node IPC or Electron's port; see engineMain.ts). One load/generate/calibrate/unload at a time; `abort`
- * and `countTokens` are answered at any time.
+ * and `estimateFit` are answered at any time.
  */
 import type {Backend} from "../../src-shared/index.ts";
 import {InvalidPromptError, PREFILL_CHUNK, PromptTooLongError, reusePrefix, type Token} from "../engine/index.ts";
@@ -58,7 +58,7 @@ export class EngineWorker {
             this.aborts.get(request.target)?.abort();
             return;
         }
-        const exclusive = request.type !== "countTokens" && request.type !== "estimateFit";
+        const exclusive = request.type !== "estimateFit";
         try {
             if (exclusive) {
                 if (this.exclusive != null) throw new EngineFailure("busy", "the engine is busy with another request");
@@ -90,8 +90,6 @@ export class EngineWorker {
                 return this.generate(request);
             case "calibrate":
                 return this.calibrate(request);
-            case "countTokens":
-                return {tokens: this.format(this.requirePair(), request.messages).tokens.length};
             case "estimateFit": {
                 // The runtime a load with these options uses (loadModelPair: 2 × threads per model), so no second one starts.
                 const threads = request.options.threads ?? defaultThreadsPerModel();
