@@ -379,7 +379,7 @@ test("a setting from the form applies to the next answer, whose footer shows its
     // Never a bare ratio: the speedup names the expert-alone rate and the day it was measured (or says it is not measured).
     assert.match(
         text,
-        /speedup (\d+\.\d× vs expert alone \([\d.]+ tok\/s(, its steps in this answer| over the same span, measured \d{1,2} [A-Z][a-z]{2})\)|not measured yet)/
+        /speedup (\d+\.\d× vs expert alone \([\d.]+ tok\/s(, its steps in this answer| over the same span, measured \d{1,2} [A-Z][a-z]{2}(, matched to this answer's load)?)\)|not measured yet)/
     );
 });
 
