@@ -109,7 +109,7 @@ test("an answer streams into the page and ends with a footer holding the stored 
     assert.match(
         await footer.locator("[data-stat=speedup] dd").innerText(),
         new RegExp(
-            `^${speedup.ratio.toFixed(speedup.ratio < 10 ? 1 : 0).replace(".", "\\.")}× vs expert alone \\([\\d.]+ tok/s(, its steps in this answer| over the same span, measured \\d{1,2} [A-Z][a-z]{2})\\)$`
+            `^${speedup.ratio.toFixed(speedup.ratio < 10 ? 1 : 0).replace(".", "\\.")}× vs expert alone \\([\\d.]+ tok/s(, its steps in this answer| over the same span, measured \\d{1,2} [A-Z][a-z]{2}(, matched to this answer's load)?)\\)$`
         )
     );
 });
