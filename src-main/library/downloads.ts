@@ -12,6 +12,7 @@
  *   disk full (checked against the free space once the size is known, and ENOSPC while writing).
  */
 import {randomUUID} from "node:crypto";
+import type {LibraryStore} from "../store/libraryStore.ts";
 import {mkdir, rm, stat, statfs} from "node:fs/promises";
 import path from "node:path";
 import type {Download, DownloadErrorKind} from "./contractTypes.ts";
@@ -25,11 +26,8 @@ const PROBE_TIMEOUT_MS = 15_000;
 export const DEFAULT_HF_ENDPOINT = "https://huggingface.co";
 
 /** Where download rows are remembered across restarts. */
-export interface DownloadRows {
-    listDownloads(): Download[];
-    saveDownload(download: Download): void;
-    deleteDownload(id: string): void;
-}
+/** The store's download rows, all the download manager needs of it. */
+export type DownloadRows = Pick<LibraryStore, "listDownloads" | "saveDownload" | "deleteDownload">;
 
 export type DownloadSettings = {readonly hfEndpoint: string; readonly downloadDir: string};
 

@@ -26,26 +26,16 @@ import type {
     PairVerdicts,
     ScanProgress
 } from "./contractTypes.ts";
-import {DEFAULT_HF_ENDPOINT, DownloadManager, downloadUriProblem, type DownloadRows} from "./downloads.ts";
+import type {LibraryStore} from "../store/libraryStore.ts";
+import {DEFAULT_HF_ENDPOINT, DownloadManager, downloadUriProblem} from "./downloads.ts";
 import {estimatePairFit, fitFromResolvers, machineMemory, type ResolverFit} from "./fitEstimate.ts";
 import {errorCode, isGgufName, scanFolder} from "./folderScan.ts";
 import {describeModel, type DescribedModel} from "./modelFacts.ts";
 import {judgeAll, judgeAmateur, type PairCandidate} from "./pairVerdicts.ts";
 import {groupModelFiles, type ModelFileGroup} from "./splitParts.ts";
 
-/** What the library remembers (the store implements it: schema version 2). */
-export interface LibraryRows extends DownloadRows {
-    listModelFolders(): string[];
-    addModelFolder(folder: string): void;
-    removeModelFolder(folder: string): void;
-    listModelFiles(): string[];
-    addModelFile(file: string): void;
-    removeModelFile(file: string): void;
-    listDisabledSources(): string[];
-    setSourceEnabled(id: string, enabled: boolean): void;
-    getLibrarySetting(key: string): string | null;
-    setLibrarySetting(key: string, value: string | null): void;
-}
+/** What the library remembers: the store's library rows (schema version 2). */
+export type LibraryRows = LibraryStore;
 
 export type LibraryEvent =
     | {readonly type: "library"}
